@@ -1,0 +1,3 @@
+from wasi_playground.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per `wasi-playground` subcommand; each has `main(argv) -> exit status`."""

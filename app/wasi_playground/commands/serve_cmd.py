@@ -1,0 +1,9 @@
+"""`wasi-playground serve` (being built: see the issue that owns it)."""
+
+from __future__ import annotations
+
+from wasi_playground.commands.parsing import fail
+
+
+def main(argv: list[str]) -> int:
+    return fail("wasi-playground serve: not available yet")
