@@ -47,6 +47,12 @@ class RunResult:
     stderr_truncated: bool = False
     stdout_file: str | None = None
     stderr_file: str | None = None
+    trace_calls: int | None = None
+    """Number of WASI calls recorded when tracing (events go to the sink as they happen)."""
+    explanations: list[str] = field(default_factory=list)
+    """Plain-language explanations of failed or denied WASI calls (capability lab)."""
+    fs_changes: list[dict[str, Any]] | None = None
+    """Created/changed/deleted files inside the preopened directories, when tracked."""
     notes: list[str] = field(default_factory=list)
     """Plain-language remarks, e.g. that fuel under-reports after a trap."""
 
