@@ -1,0 +1,5 @@
+"""Entry point of the frozen app: the same `main` as the `wasi-playground` console script."""
+
+from wasi_playground.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Icons, desktop integration files and screenshots, shipped inside the package."""
