@@ -34,3 +34,24 @@ def wat(tmp_path: Path):
         return path
 
     return build
+
+
+@pytest.fixture(scope="session")
+def zig_cc(tmp_path_factory: pytest.TempPathFactory):
+    """Build a C file for wasm32-wasi with the ziglang package; results cached for the session by content."""
+    import hashlib
+    import subprocess
+    import sys
+
+    out_dir = tmp_path_factory.mktemp("zig-build")
+
+    def build(source: Path, *flags: str) -> Path:
+        key = hashlib.sha256(source.read_bytes() + repr(flags).encode()).hexdigest()[:16]
+        out = out_dir / f"{source.stem}-{key}.wasm"
+        if not out.exists():
+            cmd = [sys.executable, "-m", "ziglang", "cc", "--target=wasm32-wasi", "-O2", *flags,
+                   str(source), "-o", str(out)]
+            subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+        return out
+
+    return build
