@@ -6,14 +6,12 @@ this file only decides what the run is given and what its outcome means in HTTP 
 
 from __future__ import annotations
 
-import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wasi_playground.core.config import ConfigError, RunConfig
+from wasi_playground.core.config import RunConfig
 from wasi_playground.core.result import RunResult
 from wasi_playground.core.wagi.environment import ServerInfo, request_config
 from wasi_playground.core.wagi.request import HttpRequest
@@ -144,30 +142,13 @@ def handle_request(
     sink: Any = None,
 ) -> WagiExchange:
     """Run one request to completion with the runner (blocking). Never raises for a handler's failure."""
-    from wasi_playground.core.runner import run
+    from wasi_playground.core.wagi.executor import RunnerExecutor
 
     if isinstance(table, Route):
         table = RouteTable(routes=[table])
     elif not isinstance(table, RouteTable):
         table = RouteTable.single(Path(table))
-    server = server or ServerInfo()
-    started = time.perf_counter()
     match = table.match(request.path)
     if match is None:
-        return WagiExchange(request=request, response=not_found(request, table),
-                            elapsed_ms=(time.perf_counter() - started) * 1000)
-    capture = CaptureSink(sink)
-    with tempfile.TemporaryDirectory(prefix="wagi-request-") as tmp:
-        try:
-            config = prepare_request_run(match, request, server, Path(tmp))
-        except (ConfigError, OSError) as e:
-            response = gateway_error(500, f"the request could not be prepared: {e}")
-            return WagiExchange(request=request, response=response, route=match.route.route)
-        result = run(match.route.module, config, capture)
-    stderr = bytes(capture.stderr).decode("utf-8", errors="replace")
-    response = with_stderr_hint(response_for_run(result, bytes(capture.stdout), capture.overflowed), stderr)
-    return WagiExchange(
-        request=request, response=response, result=result, route=match.route.route,
-        argv=[config.argv0 or "", *config.args], env=list(config.env), stderr=stderr,
-        elapsed_ms=(time.perf_counter() - started) * 1000,
-    )
+        return WagiExchange(request=request, response=not_found(request, table))
+    return RunnerExecutor(sink).execute(match, request, server or ServerInfo())

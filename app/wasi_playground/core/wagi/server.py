@@ -3,7 +3,7 @@
 Connections get a thread each (keep-alive clients such as load tools hold one for their whole life), but
 at most `max_concurrency` handler runs execute at once: the others wait for a slot, and a request that
 waits longer than its timeout gets a 503 instead of queueing forever. Running a handler is the
-executor's job (`executor.PrecompiledExecutor` by default); this file only speaks HTTP and keeps the log.
+executor's job (`precompiled.PrecompiledExecutor` by default); this file only speaks HTTP and keeps the log.
 """
 
 from __future__ import annotations
@@ -65,6 +65,17 @@ def parse_listen(address: str) -> tuple[str, int]:
     if int(port) > 65535:
         raise ValueError(f"port {port} is out of range (0-65535)")
     return host.strip("[]"), int(port)
+
+
+def default_executor(table: RouteTable) -> Executor:
+    """Precompiled instances when the engine offers them, else one runner run per request."""
+    try:
+        from wasi_playground.core.wagi.precompiled import PrecompiledExecutor
+    except ImportError:
+        from wasi_playground.core.wagi.executor import RunnerExecutor
+
+        return RunnerExecutor()
+    return PrecompiledExecutor(table)
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -139,9 +150,7 @@ class WagiServer:
         on_exchange: Callable[[WagiExchange], None] | None = None,
     ) -> None:
         if executor is None:
-            from wasi_playground.core.wagi.executor import PrecompiledExecutor
-
-            executor = PrecompiledExecutor(table)
+            executor = default_executor(table)
         self.table = table
         self.executor = executor
         self.on_log = on_log
