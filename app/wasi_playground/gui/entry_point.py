@@ -1,0 +1,132 @@
+"""Which function a run starts: the command's `_start` (or `wasi:cli/run`), or an exported function with
+one typed field per parameter, built from the export's signature in the report."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDoubleValidator, QRegularExpressionValidator
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+
+COMMAND = "(run as a command)"
+INTEGER_TYPES = {"i32", "i64", "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64"}
+FLOAT_TYPES = {"f32", "f64", "float32", "float64"}
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside <>, () or []."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "<([":
+            depth += 1
+        elif ch in ">)]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def parse_params(signature: str) -> list[tuple[str, str]]:
+    """(name, type) of each parameter in "(i32, i64) -> i32" or "func(a: s32, b: string) -> ..."."""
+    start = signature.find("(")
+    if start < 0:
+        return []
+    depth = 0
+    for end in range(start, len(signature)):
+        depth += {"(": 1, ")": -1}.get(signature[end], 0)
+        if depth == 0:
+            break
+    inner = signature[start + 1 : end]
+    params = []
+    for i, part in enumerate(split_top_level(inner)):
+        m = re.match(r"^\s*(?:\(param\s+)?(?:([$\w-]+)\s*:\s*)?(.+?)\)?\s*$", part)
+        name, typ = (m.group(1), m.group(2)) if m else (None, part)
+        params.append((name or f"arg{i}", typ.strip()))
+    return params
+
+
+def function_exports(report: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for e in report.get("exports", []):
+        kind = str(e.get("kind", ""))
+        if kind in ("func", "function") and e.get("name") not in ("_start", "_initialize"):
+            out.append((str(e.get("name")), str(e.get("type", ""))))
+    return out
+
+
+class EntryPoint(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox(self)
+        self.combo.setObjectName("entryPointCombo")
+        self.combo.addItem(COMMAND, None)
+        self.combo.currentIndexChanged.connect(self._rebuild_fields)
+        self.fields_box = QWidget(self)
+        self.form = QFormLayout(self.fields_box)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.fields: list[QLineEdit] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.fields_box)
+        self._signatures: dict[str, str] = {}
+
+    def set_report(self, report: dict[str, Any]) -> None:
+        current = self.invoke()
+        values = self.invoke_args()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(COMMAND, None)
+        self._signatures = dict(function_exports(report))
+        for name, sig in self._signatures.items():
+            self.combo.addItem(f"{name} {sig}".strip(), name)
+        self.combo.blockSignals(False)
+        self.set_invoke(current, values)
+
+    def set_invoke(self, name: str | None, args: list[str]) -> None:
+        index = self.combo.findData(name) if name else 0
+        if name and index < 0:
+            self.combo.addItem(f"{name} (not exported)", name)
+            index = self.combo.count() - 1
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(max(0, index))
+        self.combo.blockSignals(False)
+        self._rebuild_fields(emit=False)
+        for field, value in zip(self.fields, args, strict=False):
+            field.setText(value)
+
+    def _rebuild_fields(self, *_: Any, emit: bool = True) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.fields = []
+        name = self.invoke()
+        for pname, ptype in parse_params(self._signatures.get(name or "", "")) if name else []:
+            edit = QLineEdit(self.fields_box)
+            edit.setPlaceholderText(ptype)
+            base = ptype.split()[0].lower()
+            if base in INTEGER_TYPES:
+                edit.setValidator(QRegularExpressionValidator(r"-?(0x[0-9a-fA-F]+|[0-9]+)", edit))
+            elif base in FLOAT_TYPES:
+                edit.setValidator(QDoubleValidator(edit))
+            edit.textChanged.connect(lambda _t: self.changed.emit())
+            self.form.addRow(f"{pname}: {ptype}", edit)
+            self.fields.append(edit)
+        self.fields_box.setVisible(bool(self.fields))
+        if emit:
+            self.changed.emit()
+
+    def invoke(self) -> str | None:
+        data = self.combo.currentData()
+        return str(data) if data else None
+
+    def invoke_args(self) -> list[str]:
+        return [f.text().strip() for f in self.fields]

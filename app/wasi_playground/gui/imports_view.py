@@ -1,0 +1,183 @@
+"""Imports and exports of a module as filterable item models, with WASI imports grouped by capability.
+
+The rows come straight from the inspection report's JSON form (the `inspect --json` contract), so the
+tables show exactly what the CLI prints. Imports this host cannot satisfy are highlighted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from wasi_playground.gui.palette import is_dark
+
+CAPABILITY_WORDS = {
+    "stdio": "reads its input and writes its output and error streams",
+    "args": "reads the command-line arguments you give it",
+    "environment": "reads the environment variables you give it",
+    "clocks": "reads the time of day and measures elapsed time",
+    "random": "asks for random bytes",
+    "filesystem": "opens, reads, writes or lists files, but only inside folders you grant",
+    "sockets": "uses network connections handed to it",
+    "polling": "waits for input, output or timers",
+    "process": "ends the program with an exit code",
+    "signals": "raises signals (old interface, rarely works)",
+    "threads": "starts threads",
+}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _key(item: Any) -> str:
+    if isinstance(item, dict):
+        return f"{item.get('module', '')}.{item.get('name', '')}".strip(".")
+    return str(item)
+
+
+def capability_of(report: dict[str, Any]) -> dict[str, str]:
+    """"module.name" and bare "name" of each WASI import -> its capability group."""
+    out: dict[str, str] = {}
+    for group, items in (report.get("wasi", {}).get("capabilities") or {}).items():
+        for item in items or []:
+            key = _key(item)
+            out[key] = group
+            out.setdefault(key.rsplit(".", 1)[-1], group)
+    return out
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a list of rows; `highlight(row)` marks rows that need attention."""
+
+    def __init__(self, headers: list[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[list[str]] = []
+        self.flagged: set[int] = set()
+        self.tooltips: dict[int, str] = {}
+
+    def set_rows(self, rows: list[list[str]], flagged: set[int] | None = None,
+                 tooltips: dict[int, str] | None = None) -> None:
+        self.beginResetModel()
+        self.rows, self.flagged, self.tooltips = rows, flagged or set(), tooltips or {}
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = index.row()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self.rows[row][index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole and row in self.flagged:
+            return QBrush(QColor("#5c2b29" if is_dark() else "#ffd7d5"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltips.get(row)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+def import_rows(report: dict[str, Any]) -> tuple[list[list[str]], set[int], dict[int, str]]:
+    groups = capability_of(report)
+    missing = {_key(m) for m in (report.get("runnable", {}).get("missing") or [])}
+    rows, flagged, tips = [], set(), {}
+    for imp in report.get("imports", []):
+        key = _key(imp)
+        group = groups.get(key) or groups.get(str(imp.get("name", ""))) or ""
+        rows.append([str(imp.get("module", "")), str(imp.get("name", "")), str(imp.get("kind", "")),
+                     str(imp.get("type", "")), group])
+        i = len(rows) - 1
+        if key in missing or str(imp.get("name", "")) in missing:
+            flagged.add(i)
+            tips[i] = "This host cannot provide this import: the module cannot be instantiated as is."
+        elif group:
+            tips[i] = f"{group}: the module {CAPABILITY_WORDS.get(group, 'uses this capability')}"
+    order = sorted(range(len(rows)), key=lambda i: (i not in flagged, rows[i][4] == "", rows[i][4], i))
+    remap = {old: new for new, old in enumerate(order)}
+    return ([rows[i] for i in order], {remap[i] for i in flagged}, {remap[i]: t for i, t in tips.items()})
+
+
+def export_rows(report: dict[str, Any]) -> list[list[str]]:
+    return [[str(e.get("name", "")), str(e.get("kind", "")), str(e.get("type", ""))]
+            for e in report.get("exports", [])]
+
+
+def capability_summary(report: dict[str, Any]) -> str:
+    caps = report.get("wasi", {}).get("capabilities") or {}
+    if not caps:
+        return "This module asks for no WASI capability."
+    lines = [f"<b>{group}</b> ({len(items or [])}): it {CAPABILITY_WORDS.get(group, 'uses this capability')}"
+             for group, items in caps.items() if items]
+    return "What it asks of the system:<br>" + "<br>".join(lines)
+
+
+class FilteredTable(QWidget):
+    """A filter line over a sortable table view; the view carries the automation objectName."""
+
+    def __init__(self, name: str, headers: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = RowsModel(headers, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView(self)
+        self.view.setObjectName(name)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view, 1)
+
+    def fit_columns(self) -> None:
+        self.view.resizeColumnsToContents()
+
+
+class ImportsView(FilteredTable):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("importsView", ["Module", "Name", "Kind", "Signature", "Capability"], parent)
+        self.summary.show()
+
+    def set_report(self, report: dict[str, Any]) -> None:
+        rows, flagged, tips = import_rows(report)
+        self.model.set_rows(rows, flagged, tips)
+        summary = capability_summary(report)
+        if flagged:
+            summary += (f"<br><span style='color:#c0392b'><b>{len(flagged)} import(s) this host cannot "
+                        "provide</b> (highlighted).</span>")
+        self.summary.setText(summary)
+        self.fit_columns()
+
+
+class ExportsView(FilteredTable):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("exportsView", ["Name", "Kind", "Signature"], parent)
+
+    def set_report(self, report: dict[str, Any]) -> None:
+        self.model.set_rows(export_rows(report))
+        self.fit_columns()

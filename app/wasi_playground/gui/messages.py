@@ -1,0 +1,67 @@
+"""The single channel for user-facing messages: a strip at the top of the window, never a modal storm.
+
+Anything that wants to tell the user something (a malformed file, a missing folder, a corrupt settings
+file) calls `MessageStrip.post(text, level)`; repeated identical messages are collapsed, and the strip
+keeps the last few so one message does not hide another.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+log = logging.getLogger(__name__)
+
+LEVEL_COLOURS = {"info": ("#1f4e79", "#d6e9f8"), "warning": ("#7a4b00", "#fff1cc"), "error": ("#7f1d1d", "#fde2e2")}
+
+
+class MessageStrip(QWidget):
+    posted = Signal(str, str)
+    """(level, text) of each message, for the status bar and for tests."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageStrip")
+        self.history: deque[tuple[str, str]] = deque(maxlen=50)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.count = QLabel(self)
+        close = QToolButton(self)
+        close.setText("✕")
+        close.setToolTip("Dismiss")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.dismiss)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(close)
+        self.setAutoFillBackground(True)
+        self.hide()
+
+    def post(self, text: str, level: str = "info") -> None:
+        text = text.strip()
+        if not text:
+            return
+        log.info("%s: %s", level, text)
+        if self.isVisible() and self.history and self.history[-1] == (level, text):
+            return
+        self.history.append((level, text))
+        fg, bg = LEVEL_COLOURS.get(level, LEVEL_COLOURS["info"])
+        self.setStyleSheet(f"#messageStrip {{ background: {bg}; }} #messageStrip QLabel {{ color: {fg}; }}")
+        self.label.setText(text)
+        visible_count = sum(1 for _ in self.history)
+        self.count.setText(f"({visible_count} messages)" if visible_count > 1 else "")
+        self.show()
+        self.posted.emit(level, text)
+
+    def current_text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+    def dismiss(self) -> None:
+        self.history.clear()
+        self.hide()
