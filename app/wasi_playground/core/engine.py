@@ -1,0 +1,156 @@
+"""Shared wasmtime engines and the on-disk cache of compiled code.
+
+Compiling a large module takes seconds; deserializing it takes a fraction of that. So every compile goes
+through `load_module` / `load_component`, which look in the cache first, keyed by the content hash, the
+wasmtime version and the engine settings. An entry carries a header with a checksum of its payload, so a
+truncated or corrupt file is detected and rebuilt rather than handed to wasmtime, and a stale one (another
+wasmtime) is keyed differently or rejected by wasmtime and rebuilt.
+
+Engines are shared per settings (epoch interruption is always on; fuel metering only when asked, because it
+changes the generated code). Sharing is safe for stopping runs independently: the runner gives each store
+its own epoch-deadline callback (see `core/interrupts.py`), so advancing the engine's epoch only makes each
+store ask its own run whether to go on.
+
+Others build on this: a persistent call session or a WAGI server calls `get_engine(fuel=...)` once,
+`load_module(engine, data)` once, and then creates a store per request with `core.limits.new_store`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import wasmtime
+from wasmtime import component as wcomponent
+
+CACHE_ENV = "WASI_PLAYGROUND_CACHE_DIR"
+_HEADER_MAGIC = b"WPLC\x01"
+_HEADER = struct.Struct("<5s32sQ")  # magic, sha256 of payload, payload length
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """What changes the machine code wasmtime generates, and so belongs in the cache key."""
+
+    fuel: bool = False
+
+    def key(self) -> str:
+        return f"epoch=1;fuel={int(self.fuel)};wasmtime={wasmtime_version()}"
+
+
+def wasmtime_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("wasmtime")
+    except Exception:  # a frozen app without package metadata
+        return getattr(wasmtime, "__version__", "unknown")
+
+
+_engines: dict[EngineSettings, wasmtime.Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(fuel: bool = False) -> wasmtime.Engine:
+    """The shared engine for these settings (created on first use). Epoch interruption is always on."""
+    settings = EngineSettings(fuel=fuel)
+    with _engines_lock:
+        engine = _engines.get(settings)
+        if engine is None:
+            config = wasmtime.Config()
+            config.epoch_interruption = True
+            config.consume_fuel = fuel
+            config.wasm_component_model = True
+            engine = wasmtime.Engine(config)
+            _engines[settings] = engine
+        return engine
+
+
+def engine_settings(engine: wasmtime.Engine) -> EngineSettings:
+    with _engines_lock:
+        for settings, known in _engines.items():
+            if known is engine:
+                return settings
+    raise ValueError("engine was not made by get_engine()")
+
+
+def cache_dir() -> Path:
+    """`WASI_PLAYGROUND_CACHE_DIR`, else the platform's user cache directory."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override) / "compiled"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("wasi-playground")) / "compiled"
+
+
+def cache_path(data: bytes, settings: EngineSettings, kind: str) -> Path:
+    digest = hashlib.sha256()
+    digest.update(settings.key().encode())
+    digest.update(kind.encode())
+    digest.update(b"\0")
+    digest.update(data)
+    return cache_dir() / f"{digest.hexdigest()}.{kind}.cwasm"
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The payload of a cache entry, or None when it is missing, truncated or corrupt."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(_HEADER.size)
+            if len(header) != _HEADER.size:
+                return None
+            magic, checksum, length = _HEADER.unpack(header)
+            if magic != _HEADER_MAGIC:
+                return None
+            payload = f.read(length + 1)
+    except OSError:
+        return None
+    if len(payload) != length or hashlib.sha256(payload).digest() != checksum:
+        return None
+    return payload
+
+
+def _write_entry(path: Path, payload: bytes) -> None:
+    """Write atomically: a reader sees the old entry or the whole new one, never half of it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".cwasm")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_HEADER.pack(_HEADER_MAGIC, hashlib.sha256(payload).digest(), len(payload)))
+                f.write(payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # a read-only or full cache directory only costs speed
+
+
+def _load(engine: wasmtime.Engine, data: bytes, kind: str, compile_fn, deserialize_fn):
+    path = cache_path(data, engine_settings(engine), kind)
+    payload = _read_entry(path)
+    if payload is not None:
+        try:
+            return deserialize_fn(engine, payload), True
+        except wasmtime.WasmtimeError:
+            pass  # stale (another wasmtime build) or otherwise unusable: rebuild below
+    compiled = compile_fn(engine, data)
+    _write_entry(path, bytes(compiled.serialize()))
+    return compiled, False
+
+
+def load_module(engine: wasmtime.Engine, data: bytes) -> tuple[wasmtime.Module, bool]:
+    """Compile a core module through the cache. Returns (module, cache_hit). Raises WasmtimeError if invalid."""
+    return _load(engine, data, "module", wasmtime.Module, wasmtime.Module.deserialize)
+
+
+def load_component(engine: wasmtime.Engine, data: bytes) -> tuple[wcomponent.Component, bool]:
+    """Compile a component through the cache. Returns (component, cache_hit)."""
+    return _load(engine, data, "component", wcomponent.Component, wcomponent.Component.deserialize)
