@@ -12,6 +12,7 @@ import argparse
 import gc
 import json
 import sys
+import time
 from pathlib import Path
 
 from wasi_playground.commands.parsing import CommandParser, UsageError, fail
@@ -121,5 +122,6 @@ def main(argv: list[str]) -> int:
             print(f"wasi-playground http: {exchange.response.status}: {exchange.response.problem}", file=sys.stderr)
     status = 1 if exchange.response.problem else 0
     del exchange
-    gc.collect()  # drop the run's store now: see DESIGN.md on exit-time panics
+    gc.collect()
+    time.sleep(0.05)  # drop the run's store now: see DESIGN.md on exit-time panics
     return status

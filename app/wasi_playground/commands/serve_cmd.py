@@ -11,6 +11,7 @@ import gc
 import signal
 import sys
 import threading
+import time
 from types import FrameType
 
 from wasi_playground.commands.http_cmd import load_table, module_config
@@ -86,4 +87,5 @@ def main(argv: list[str]) -> int:
     print(f"served {server.requests_served} requests", file=sys.stderr, flush=True)
     del server
     gc.collect()
+    time.sleep(0.05)
     return 0

@@ -7,6 +7,7 @@ the local server runs on its own threads and reports each request through a queu
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import threading
 from dataclasses import replace
@@ -67,6 +68,14 @@ def describe_event(event: Any) -> str:
     if callable(to_dict):
         return json.dumps(to_dict(), default=str)
     return str(event)
+
+
+def trace_available() -> bool:
+    """The WASI trace is optional: without the trace module a request still runs, untraced."""
+    try:
+        return importlib.util.find_spec("wasi_playground.core.trace") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _close_server(holder: list[Any]) -> None:
@@ -181,7 +190,7 @@ class HttpPanel(QWidget):
         except RequestError as e:
             self.statusLabel.setText(f"Cannot send: {e}")
             return
-        table = self.route_table(trace=True)
+        table = self.route_table(trace=trace_available())
         collector = _TraceCollector()
         self.sendButton.setEnabled(False)
         self.statusLabel.setText(f"Sending {request.method} {request.target}...")
@@ -202,7 +211,8 @@ class HttpPanel(QWidget):
         else:
             self.previewView.setPlainText("(the response is not HTML: " + (response.content_type or "no type") + ")")
         self.traceView.setPlainText("\n".join(describe_event(e) for e in events)
-                                    or "(no WASI calls recorded: tracing may be unavailable)")
+                                    or ("(no WASI calls recorded)" if trace_available()
+                                        else "(the WASI trace is not available in this build)"))
         self.stderrView.setPlainText(exchange.stderr)
         self.responseTabs.setCurrentWidget(self.previewView if response.is_html else self.responseBodyView)
 

@@ -9,4 +9,5 @@ from __future__ import annotations
 
 PANELS: list[tuple[str, str]] = [
     # (tab title, "wasi_playground.gui.some_panel:SomePanel")
+    ("HTTP", "wasi_playground.gui.http_panel:HttpPanel"),
 ]

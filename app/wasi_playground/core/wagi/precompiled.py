@@ -1,0 +1,156 @@
+"""The server's executor: compile each route's module once, then a fresh instance per request.
+
+Compilation goes through the engine's on-disk cache (`core.engine.load_module`) once per module file; the
+imports are resolved once into a wasmtime `InstancePre`; a request then costs a store, a `WasiConfig`
+(`core.wasi_setup`), an instantiation and the call. Every request gets its own store, so no state leaks
+from one request to the next, and its own `Interrupter`, so a timeout stops that request only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import wasmtime
+
+from wasi_playground.core.config import ConfigError, Limits, RunConfig
+from wasi_playground.core.engine import get_engine, load_module
+from wasi_playground.core.interrupts import Interrupter
+from wasi_playground.core.limits import new_store
+from wasi_playground.core.result import RunResult
+from wasi_playground.core.traps import trap_info
+from wasi_playground.core.wagi.environment import ServerInfo
+from wasi_playground.core.wagi.handler import (
+    CaptureSink,
+    WagiExchange,
+    prepare_request_run,
+    response_for_run,
+    with_stderr_hint,
+)
+from wasi_playground.core.wagi.request import HttpRequest
+from wasi_playground.core.wagi.response import gateway_error
+from wasi_playground.core.wagi.routes import RouteMatch, RouteTable
+from wasi_playground.core.wasi_setup import make_wasi_config
+
+
+@dataclass
+class CompiledHandler:
+    engine: wasmtime.Engine
+    module: wasmtime.Module
+    pre: wasmtime.InstancePre
+    name: str
+
+
+def module_bytes(path: Path) -> bytes:
+    """The module's binary; `.wat` text (which WAGI accepts) is assembled first."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
+    if path.suffix.lower() == ".wat" or not data.startswith(b"\0asm"):
+        try:
+            return wasmtime.wat2wasm(data.decode("utf-8"))
+        except (UnicodeDecodeError, wasmtime.WasmtimeError) as e:
+            what = "not WebAssembly" if path.suffix.lower() != ".wat" else "not valid WAT"
+            raise ConfigError(f"{path.name} is {what}: {str(e).splitlines()[0] if str(e) else e}") from None
+    return data
+
+
+def compile_handler(path: Path, fuel: bool) -> CompiledHandler:
+    """Compile (through the cache) and link once; ConfigError says why a module cannot be a handler."""
+    engine = get_engine(fuel=fuel)
+    data = module_bytes(path)
+    try:
+        module, _hit = load_module(engine, data)
+    except wasmtime.WasmtimeError as e:
+        raise ConfigError(f"{path.name} does not compile: {str(e).splitlines()[0]}") from None
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    try:
+        pre = linker.instantiate_pre(module)
+    except wasmtime.WasmtimeError as e:
+        raise ConfigError(f"{path.name} cannot be linked as a WASI handler: {str(e).splitlines()[0]}") from None
+    return CompiledHandler(engine=engine, module=module, pre=pre, name=path.name)
+
+
+class PrecompiledExecutor:
+    def __init__(self, table: RouteTable) -> None:
+        self._compiled: dict[tuple[Path, bool], CompiledHandler] = {}
+        self._lock = threading.Lock()
+        for route in table.routes:
+            self.handler_for(route.module, route.run_config().limits)
+
+    def handler_for(self, path: Path, limits: Limits) -> CompiledHandler:
+        key = (path, limits.fuel is not None)
+        with self._lock:
+            handler = self._compiled.get(key)
+            if handler is None:
+                handler = self._compiled[key] = compile_handler(path, fuel=key[1])
+            return handler
+
+    def execute(self, match: RouteMatch, request: HttpRequest, server: ServerInfo) -> WagiExchange:
+        started = time.perf_counter()
+        capture = CaptureSink()
+        with tempfile.TemporaryDirectory(prefix="wagi-request-") as tmp:
+            try:
+                config = prepare_request_run(match, request, server, Path(tmp))
+                handler = self.handler_for(match.route.module, config.limits)
+                result = run_instance(handler, config, capture, tmp)
+            except (ConfigError, OSError) as e:
+                return WagiExchange(request=request, route=match.route.route,
+                                    response=gateway_error(500, f"the request could not be run: {e}"))
+        stderr = bytes(capture.stderr).decode("utf-8", errors="replace")
+        response = with_stderr_hint(response_for_run(result, bytes(capture.stdout), capture.overflowed), stderr)
+        return WagiExchange(
+            request=request, response=response, result=result, route=match.route.route,
+            argv=[config.argv0 or "", *config.args], env=list(config.env), stderr=stderr,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._compiled.clear()
+
+
+def run_instance(handler: CompiledHandler, config: RunConfig, capture: CaptureSink, scratch: str) -> RunResult:
+    """One fresh instance of a precompiled handler, run to its end, a trap, or its timeout."""
+    result = RunResult()
+    t0 = time.perf_counter()
+    wasi = make_wasi_config(config, capture.on_stdout, capture.on_stderr, scratch, handler.name)
+    store = new_store(handler.engine, config.limits)
+    store.set_wasi(wasi)
+    interrupter = Interrupter(config.limits.timeout_s)
+    interrupter.attach(handler.engine, store)
+    t1 = t2 = time.perf_counter()
+    try:
+        instance = handler.pre.instantiate(store)
+        t2 = time.perf_counter()
+        entry = instance.exports(store).get(config.invoke or "_start")
+        if not isinstance(entry, wasmtime.Func):
+            result.error = f"{handler.name} exports no function {config.invoke or '_start'!r} to call"
+        else:
+            entry(store)
+            result.exit_code = 0
+    except wasmtime.ExitTrap as e:
+        result.exit_code = e.code
+    except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+        if interrupter.stop_reason == "timeout":
+            result.timed_out = True
+        elif interrupter.stop_reason == "cancelled":
+            result.cancelled = True
+        result.trap = trap_info(e)
+    finally:
+        interrupter.detach()
+        t3 = time.perf_counter()
+    if config.limits.fuel is not None:
+        try:
+            result.fuel_consumed = config.limits.fuel - store.get_fuel()
+        except wasmtime.WasmtimeError:
+            pass
+    result.timings_ms = {"read": 0.0, "compile": 0.0, "instantiate": (t2 - t1) * 1000, "run": (t3 - t2) * 1000,
+                         "total": (t3 - t0) * 1000}
+    del store
+    return result
