@@ -152,3 +152,33 @@ def test_serve_usage_errors_are_one_line(wat, capsys, args: list[str], message: 
     assert serve_cmd.main([a.replace("{module}", module) for a in args]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+COUNTER_WAT = r"""
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $calls (mut i32) (i32.const 0))
+  (data (i32.const 64) "Content-Type: text/plain\n\ncalls=0")
+  (func (export "_start")
+    (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+    (i32.store8 (i32.const 96) (i32.add (i32.const 48) (global.get $calls)))
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const 33))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+"""
+
+
+def test_every_request_gets_a_fresh_instance(wat) -> None:
+    with WagiServer(RouteTable.single(wat(COUNTER_WAT))) as server:
+        bodies = {fetch(server.url)[2] for _ in range(3)}
+    assert bodies == {b"calls=1"}
+
+
+def test_serve_refuses_a_module_that_cannot_be_a_handler(wat, capsys) -> None:
+    from wasi_playground.commands import serve_cmd
+
+    module = wat('(module (import "env" "missing" (func)) (func (export "_start")))')
+    assert serve_cmd.main([str(module), "--listen", "127.0.0.1:0"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be linked" in err and "missing" in err and len(err.strip().splitlines()) == 1
