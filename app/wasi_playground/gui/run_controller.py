@@ -29,7 +29,8 @@ DRAIN_BUDGET_S = 0.012
 
 
 class QueueSink:
-    """A RunSink whose methods are safe on any thread: they only append to a deque."""
+    """A RunSink (structurally: the runner's RunSink is a Protocol) whose methods are safe on any thread:
+    they only append to a deque."""
 
     def __init__(self) -> None:
         self.queue: deque[tuple[str, Any]] = deque()
@@ -45,21 +46,6 @@ class QueueSink:
 
     def on_phase(self, name: str) -> None:
         self.queue.append(("phase", name))
-
-
-def _make_sink() -> QueueSink:
-    """Subclass the runner's RunSink when it is a class, so isinstance checks in the runner hold."""
-    try:
-        from wasi_playground.core.runner import RunSink
-    except ImportError:
-        return QueueSink()
-    if isinstance(RunSink, type) and not issubclass(QueueSink, RunSink):
-        try:
-            cls = type("QueueRunSink", (QueueSink, RunSink), {})
-            return cls()
-        except TypeError:
-            pass
-    return QueueSink()
 
 
 class _Stream:
@@ -132,7 +118,7 @@ class RunController(QObject):
         try:
             from wasi_playground.core.runner import start_run
 
-            self.sink = _make_sink()
+            self.sink = QueueSink()
             self.handle = start_run(str(module), config, self.sink)
         except Exception as e:  # the runner refused (bad config, missing runner): a result, not a crash
             log.info("run could not start: %s", e)
