@@ -16,7 +16,7 @@ from wasi_playground.gui import MainWindow
 from wasi_playground.gui.document import ModuleDocument
 
 sys.path.insert(0, str(Path(__file__).parent))
-from window_modules import ECHO, LOOP, TRAP  # noqa: E402
+from test_gui_window_modules import ECHO, LOOP, TRAP  # noqa: E402
 
 pytest.importorskip("wasi_playground.core.inspect", reason="needs the inspector (issue 2)")
 # The offscreen platform says this once per shown top-level window; it is not a problem of ours.

@@ -1,4 +1,4 @@
-"""WAT programs for the window tests: echo args to stdout and env to stderr, loop forever, trap."""
+"""WAT programs for the window tests (no tests here): echo args to stdout and env to stderr, loop, trap, flood."""
 
 ECHO = r"""
 (module
