@@ -102,10 +102,18 @@ class RunConfig:
         return cls.from_dict(data)
 
     def wasmtime_command(self, module_path: str) -> str:
-        """The equivalent `wasmtime run` command line, for teaching and for pasting into a terminal."""
+        """The equivalent `wasmtime run` command line, for teaching and for pasting into a terminal.
+
+        Options stand before the module, as wasmtime's CLI requires. wasmtime's CLI (checked for the 2024+
+        `-W`/`-S` option syntax) has no way to preopen a directory read-only, so a read-only preopen is
+        rendered as `--dir` and a trailing shell comment says that wasmtime would let the module write there.
+        """
         cmd = ["wasmtime", "run"]
+        read_only = []
         for p in self.preopens:
             cmd += ["--dir", p.host if p.host == p.guest else f"{p.host}::{p.guest}"]
+            if p.read_only:
+                read_only.append(p.guest)
         for k, v in self.env:
             cmd += ["--env", f"{k}={v}"]
         lim = self.limits
@@ -126,6 +134,11 @@ class RunConfig:
         line = shlex.join(cmd)
         if self.stdin.kind == "file" and self.stdin.path:
             line += " < " + shlex.quote(self.stdin.path)
+        elif self.stdin.kind == "text":
+            line = f"printf %s {shlex.quote(self.stdin.text)} | {line}"
         elif self.stdin.kind == "none":
             line += " < /dev/null"
+        if read_only:
+            line += (f"  # read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
+                     f"{', '.join(read_only)}")
         return line

@@ -29,6 +29,8 @@ class ProbedModule:
     shift_after: int = 0
     has_memory: bool = False
     has_table: bool = False
+    memory_exported_for_wasi: bool = False
+    """The module did not export its memory; it is now exported as "memory" so WASI calls can work."""
 
 
 def _leb(n: int) -> bytes:
@@ -83,9 +85,19 @@ def _count_imports(r: Reader) -> tuple[int, int]:
     return tables, memories
 
 
+def _export_names(r: Reader) -> set[str]:
+    names = set()
+    for _ in range(r.count(3)):
+        names.add(r.name())
+        r.u8()
+        r.u32()
+    return names
+
+
 def add_probe_exports(data: bytes) -> ProbedModule:
-    """The module with memory 0 and table 0 exported under private names (unchanged if it has neither,
-    is a component, or cannot be read)."""
+    """The module with memory 0 and table 0 exported (unchanged if it has neither, is a component, or
+    cannot be read). Memory 0 is exported as "memory" when nothing else has that name, because wasmtime's
+    WASI needs that export and small hand-written modules often leave it out."""
     try:
         kind, sections = read_sections(data)
         if kind != "module":
@@ -100,16 +112,18 @@ def add_probe_exports(data: bytes) -> ProbedModule:
                 n = r.count()
                 tables += n if s.id == 4 else 0
                 memories += n if s.id == 5 else 0
+        export = next((s for s in sections if s.id == 7), None)
+        exported = _export_names(Reader(data, export.payload_offset, export.end)) if export else set()
+        memory_name = MEMORY_PROBE if "memory" in exported else "memory"
         entries = []
         if memories:
-            name = MEMORY_PROBE.encode()
+            name = memory_name.encode()
             entries.append(_leb(len(name)) + name + b"\x02\x00")
         if tables:
             name = TABLE_PROBE.encode()
             entries.append(_leb(len(name)) + name + b"\x01\x00")
         if not entries:
             return ProbedModule(data)
-        export = next((s for s in sections if s.id == 7), None)
         if export is not None:
             r = export.reader(data)
             count = r.u32()
@@ -122,7 +136,8 @@ def add_probe_exports(data: bytes) -> ProbedModule:
         section = b"\x07" + _leb(len(payload)) + payload
         new = bytes(data[:start]) + section + bytes(data[end:])
         return ProbedModule(new, offset_shift=len(new) - len(data), shift_after=start + len(section),
-                            has_memory=bool(memories), has_table=bool(tables))
+                            has_memory=bool(memories), has_table=bool(tables),
+                            memory_exported_for_wasi=bool(memories) and memory_name == "memory")
     except WasmFormatError:
         return ProbedModule(data)
 

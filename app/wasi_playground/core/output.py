@@ -21,10 +21,12 @@ class OutputCapture:
     """One output stream of one run. `write` is thread-safe; `close` before reading `text`."""
 
     def __init__(self, name: str, forward: Callable[[bytes], None] | None = None,
-                 tail_bytes: int = DEFAULT_TAIL_BYTES) -> None:
+                 tail_bytes: int = DEFAULT_TAIL_BYTES, spill: bool = True) -> None:
         self.name = name
         self._forward = forward
         self._tail_limit = tail_bytes
+        self._may_spill = spill
+        self.dropped = False
         self._chunks: deque[bytes] = deque()
         self._held = 0
         self._lock = threading.Lock()
@@ -40,7 +42,10 @@ class OutputCapture:
         with self._lock:
             self.total_bytes += len(chunk)
             if self._spill is None and self.total_bytes > self._tail_limit:
-                self._start_spill()
+                if self._may_spill:
+                    self._start_spill()
+                else:
+                    self.dropped = True
             if self._spill is not None:
                 self._spill.write(chunk)
             self._chunks.append(chunk)
@@ -62,8 +67,8 @@ class OutputCapture:
 
     @property
     def truncated(self) -> bool:
-        """True when the in-memory text is only the tail and `spill_path` holds everything."""
-        return self.spill_path is not None
+        """True when the in-memory text is only the tail (`spill_path`, if spilling, holds everything)."""
+        return self.spill_path is not None or self.dropped
 
     def close(self) -> None:
         with self._lock:

@@ -72,14 +72,19 @@ class RunHandle:
         return self._job.result
 
 
-def start_run(module: str | Path | bytes, config: RunConfig, sink: RunSink | None = None) -> RunHandle:
-    """Run `module` (a path or the bytes of a core module or component) on its own thread."""
-    return RunHandle(_RunJob(module, config, sink))
+def start_run(module: str | Path | bytes, config: RunConfig, sink: RunSink | None = None, *,
+              spill: bool = True) -> RunHandle:
+    """Run `module` (a path or the bytes of a core module or component) on its own thread.
+
+    With `spill=False` output beyond the in-memory tail is not written to a temporary file: for callers
+    that already stream it somewhere (the CLI writing to a terminal or pipe)."""
+    return RunHandle(_RunJob(module, config, sink, spill))
 
 
-def run(module: str | Path | bytes, config: RunConfig, sink: RunSink | None = None) -> RunResult:
+def run(module: str | Path | bytes, config: RunConfig, sink: RunSink | None = None, *,
+        spill: bool = True) -> RunResult:
     """Run and wait. Ctrl-C while waiting stops the module and still returns its result."""
-    handle = start_run(module, config, sink)
+    handle = start_run(module, config, sink, spill=spill)
     try:
         return handle.wait()
     except KeyboardInterrupt:
@@ -92,15 +97,16 @@ def _sink_method(sink: object, name: str):
 
 
 class _RunJob:
-    def __init__(self, module: str | Path | bytes, config: RunConfig, sink: RunSink | None) -> None:
+    def __init__(self, module: str | Path | bytes, config: RunConfig, sink: RunSink | None,
+                 spill: bool = True) -> None:
         self.module = module
         self.config = config
         self.sink = sink
         self.interrupter = Interrupter(config.limits.timeout_s)
         self.finished = threading.Event()
         self.result = RunResult()
-        self.stdout = OutputCapture("stdout", _sink_method(sink, "on_stdout"))
-        self.stderr = OutputCapture("stderr", _sink_method(sink, "on_stderr"))
+        self.stdout = OutputCapture("stdout", _sink_method(sink, "on_stdout"), spill=spill)
+        self.stderr = OutputCapture("stderr", _sink_method(sink, "on_stderr"), spill=spill)
         self._phase_started = 0.0
         self._current_phase: str | None = None
 
@@ -202,6 +208,9 @@ class _RunJob:
         except wasmtime.WasmtimeError as e:
             raise ConfigError(f"{name} does not compile: {_first_line(e)}") from None
         entry, call_args = self._entry(module)
+        if probed.memory_exported_for_wasi and any(i.module.startswith("wasi") for i in module.imports):
+            result.notes.append("the module does not export its memory; the playground exported it as "
+                                "\"memory\" so WASI calls work (wasmtime run would refuse it)")
         with tempfile.TemporaryDirectory(prefix="wasi-playground-run-") as scratch:
             store = new_store(engine, config.limits)
             wasi = make_wasi_config(config, self.stdout.write, self.stderr.write, scratch, name)
