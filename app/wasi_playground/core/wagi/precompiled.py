@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,7 +95,9 @@ class PrecompiledExecutor:
     def execute(self, match: RouteMatch, request: HttpRequest, server: ServerInfo) -> WagiExchange:
         started = time.perf_counter()
         capture = CaptureSink()
-        with tempfile.TemporaryDirectory(prefix="wagi-request-") as tmp:
+        # A scratch folder only when there is a body to hand over: most requests need none.
+        scratch = tempfile.TemporaryDirectory(prefix="wagi-request-") if request.body else None
+        with scratch if scratch is not None else nullcontext(tempfile.gettempdir()) as tmp:
             try:
                 config = prepare_request_run(match, request, server, Path(tmp))
                 handler = self.handler_for(match.route.module, config.limits)
