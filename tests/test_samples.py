@@ -1,0 +1,319 @@
+"""The committed samples: each has source, binary and a valid description, and does what it says it does."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import wasmtime
+
+from wasi_playground.core.binary import header_kind
+from wasi_playground.core.config import RunConfig
+from wasi_playground.core.runner import run
+from wasi_playground.core.samples import SampleError, get_sample, list_samples, samples_root
+
+REQUIRED_SET = {
+    "hello", "args", "env", "cat", "write", "escape", "random", "clocks", "exit", "trap", "spin", "grow",
+    "flood", "wagi", "calc", "hello-component",
+}
+MINE = sorted(REQUIRED_SET)
+
+
+def sample_folders():
+    return sorted(p for p in samples_root().iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def test_the_whole_set_is_there_and_loads():
+    names = {s.name for s in list_samples()}
+    assert REQUIRED_SET <= names
+    assert (samples_root() / "hello" / "hello.wasm").is_file()
+
+
+@pytest.mark.parametrize("folder", sample_folders(), ids=lambda p: p.name)
+def test_every_sample_folder_has_source_binary_and_description(folder):
+    meta = json.loads((folder / "sample.json").read_text(encoding="utf-8"))
+    for key in ("title", "teaches", "description", "language", "config"):
+        assert isinstance(meta[key], (str, dict)) and meta[key], f"{folder.name}: {key} missing"
+    assert "\n" not in meta["teaches"]
+    assert len(meta["description"]) > 80
+    sample = get_sample(folder.name)
+    assert sample.sources, f"{folder.name} has no source"
+    data = sample.wasm_path.read_bytes()
+    assert header_kind(data) in ("module", "component")
+    assert RunConfig.from_dict(meta["config"]).to_dict()["args"] == sample.config.args
+
+
+def test_sample_languages_include_two_beside_wat():
+    languages = {s.language for s in list_samples()}
+    assert {"C", "Zig", "WAT"} <= languages
+
+
+def test_preopen_host_paths_are_absolute_and_exist_whatever_the_cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for sample in list_samples():
+        for preopen in sample.config.preopens:
+            assert preopen.host.startswith("/") or preopen.host[1:3] == ":\\"
+            assert (tmp_path / preopen.host).is_dir(), (sample.name, preopen.host)
+    assert get_sample("cat").config.preopens[0].host.endswith("cat/data")
+
+
+def test_scratch_folders_live_in_the_cache_not_in_the_samples(tmp_path):
+    write = get_sample("write")
+    host = write.config.preopens[0].host
+    assert not host.startswith(str(samples_root()))
+    assert "sample-scratch" in host
+
+
+@pytest.mark.parametrize("name", ["nope", "../hello", "", ".hidden"])
+def test_unknown_sample_names_are_refused(name):
+    with pytest.raises(SampleError):
+        get_sample(name)
+
+
+def run_sample(name: str, **changes):
+    sample = get_sample(name)
+    config = copy.deepcopy(sample.config)
+    for key, value in changes.items():
+        setattr(config, key, value)
+    return run(sample.wasm_path, config)
+
+
+def check_expectations(result, expect):
+    if "exit_code" in expect:
+        assert result.exit_code == expect["exit_code"], (result.error, result.trap, result.stderr)
+    if "stdout" in expect:
+        assert result.stdout == expect["stdout"]
+    if "stdout_contains" in expect:
+        assert expect["stdout_contains"] in result.stdout
+    if "stderr" in expect:
+        assert result.stderr == expect["stderr"]
+    if "stderr_contains" in expect:
+        assert expect["stderr_contains"] in result.stderr
+    if "stdout_bytes" in expect:
+        assert result.stdout_bytes == expect["stdout_bytes"]
+    if "trap_code" in expect:
+        assert result.trap is not None and result.trap.code == expect["trap_code"]
+    if "results" in expect:
+        assert result.results == expect["results"]
+    if "timed_out" in expect:
+        assert result.timed_out == expect["timed_out"]
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_sample_behaves_as_its_description_promises(name):
+    sample = get_sample(name)
+    config = copy.deepcopy(sample.config)
+    if sample.expect.get("timed_out"):
+        config.limits.timeout_s = 0.3
+    result = run(sample.wasm_path, config)
+    assert result.error is None
+    check_expectations(result, sample.expect)
+    assert sample.expect, f"{name} says nothing about what it does"
+
+
+def test_args_arrive_exactly_as_given_without_shell_splitting():
+    result = run_sample("args", args=["a b", "", "ü"])
+    assert result.stdout == 'argc = 4\nargv[0] = "args.wasm"\nargv[1] = "a b"\nargv[2] = ""\nargv[3] = "ü"\n'
+
+
+def test_env_shows_only_granted_variables():
+    result = run_sample("env", env=[("GREETING", "hi"), ("EMPTY", "")])
+    assert result.stdout == "GREETING=hi\nEMPTY=\n"
+
+
+def test_cat_without_a_preopen_fails_clearly():
+    result = run_sample("cat", preopens=[])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "cannot open /data/poem.txt" in result.stderr
+    assert "preopened" in result.stderr
+
+
+def test_write_creates_the_file_in_a_writable_preopen(tmp_path):
+    sample = get_sample("write")
+    config = copy.deepcopy(sample.config)
+    config.preopens[0].host = str(tmp_path)
+    result = run(sample.wasm_path, config)
+    assert result.exit_code == 0
+    assert (tmp_path / "note.txt").read_text() == "written from inside the sandbox\n"
+
+
+def test_write_is_refused_by_a_read_only_preopen(tmp_path):
+    sample = get_sample("write")
+    config = copy.deepcopy(sample.config)
+    config.preopens[0].host = str(tmp_path)
+    config.preopens[0].read_only = True
+    result = run(sample.wasm_path, config)
+    assert result.exit_code == 1
+    assert "cannot create /out/note.txt" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_escape_is_denied_every_way_including_the_host_symlink():
+    sample = get_sample("escape")
+    assert (Path(sample.config.preopens[0].host) / "outside").is_symlink()
+    result = run(sample.wasm_path, sample.config)
+    lines = result.stdout.splitlines()
+    attempts = [line for line in lines if line.startswith(("denied", "ESCAPED"))]
+    assert len(attempts) == 6
+    assert all(line.startswith("denied") for line in attempts), result.stdout
+    assert "root:" not in result.stdout
+    assert any("made by host" in line for line in attempts)
+    assert lines[-1] == "every attempt was denied"
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("code", ["0", "3", "125"])
+def test_exit_reports_the_code_it_was_given(code):
+    result = run_sample("exit", args=[code])
+    assert result.exit_code == int(code)
+    assert result.trap is None
+
+
+def test_exit_codes_past_125_become_a_trap():
+    result = run_sample("exit", args=["200"])
+    assert result.exit_code is None
+    assert result.trap is not None and "invalid exit status" in result.trap.message
+
+
+@pytest.mark.parametrize(
+    ("argument", "trap_code", "function"),
+    [
+        ("unreachable", "unreachable", "hit_unreachable"),
+        ("divide", "integer_division_by_zero", "divide_by_zero"),
+        ("oob", "memory_out_of_bounds", "read_out_of_bounds"),
+        ("stack", "stack_overflow", "recurse_forever"),
+    ],
+)
+def test_trap_kinds_are_reported_with_named_frames(argument, trap_code, function):
+    result = run_sample("trap", args=[argument])
+    assert result.exit_code is None
+    assert result.trap is not None
+    assert result.trap.code == trap_code
+    assert result.trap.frames and result.trap.frames[0].func_name == function
+    if argument != "stack":  # a stack overflow's backtrace is cut long before it reaches the entry
+        assert result.trap.frames[-1].func_name == "start"
+
+
+def test_trap_without_argument_prints_usage_and_exits_2():
+    result = run_sample("trap", args=[])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("usage: trap")
+
+
+def test_spin_is_stopped_by_fuel_too():
+    sample = get_sample("spin")
+    config = copy.deepcopy(sample.config)
+    config.limits.fuel = 100_000
+    result = run(sample.wasm_path, config)
+    assert result.trap is not None and result.trap.code == "out_of_fuel"
+    assert result.stdout == "spinning forever; press Stop\n"
+
+
+def test_grow_is_refused_by_the_memory_limit():
+    result = run_sample("grow")
+    assert result.exit_code == 0
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("memory.grow refused after growing by")
+    assert last.endswith("memory is 64576 KiB")
+    assert result.limit_message and "64 MiB" in result.limit_message
+
+
+def test_grow_with_a_smaller_limit_stops_sooner():
+    sample = get_sample("grow")
+    config = copy.deepcopy(sample.config)
+    config.limits.max_memory_bytes = 20 * 1024 * 1024
+    result = run(sample.wasm_path, config)
+    assert "memory.grow refused after growing by 3 MiB" in result.stdout
+
+
+def test_flood_writes_exactly_n_mebibytes():
+    result = run_sample("flood", args=["3"])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == 3 * 1024 * 1024
+    assert result.stderr == f"flood: wrote {3 * 1024 * 1024} bytes\n"
+
+
+def test_wagi_echoes_a_get_request_without_body():
+    sample = get_sample("wagi")
+    config = copy.deepcopy(sample.config)
+    config.env = [("REQUEST_METHOD", "GET"), ("PATH_INFO", "/items/7"), ("QUERY_STRING", "q=1&r=2"),
+                  ("HTTP_ACCEPT", "text/plain")]
+    config.stdin.kind = "none"
+    result = run(sample.wasm_path, config)
+    head, _, body = result.stdout.partition("\n\n")
+    assert head.splitlines()[0] == "Content-Type: text/plain; charset=utf-8"
+    assert body == "method: GET\npath: /items/7\nquery: q=1&r=2\nheader: ACCEPT=text/plain\nbody: \nbody length: 0\n"
+
+
+def test_wagi_reads_no_more_than_content_length():
+    sample = get_sample("wagi")
+    config = copy.deepcopy(sample.config)
+    config.env = [("REQUEST_METHOD", "PUT"), ("CONTENT_LENGTH", "5")]
+    config.stdin.text = "12345 and more"
+    result = run(sample.wasm_path, config)
+    assert result.stdout.endswith("body: 12345\nbody length: 5\n")
+
+
+@pytest.mark.parametrize(
+    ("export", "args", "expected"),
+    [
+        ("add", ["-7", "10"], [3]),
+        ("factorial", ["20"], [2432902008176640000]),
+        ("average", ["1.5", "2.5"], [2.0]),
+        ("hypotenuse", ["3", "4"], [5.0]),
+        ("mix", ["1", "2", "0.5", "0.25"], [3.75]),
+        ("counter", [], [1]),
+    ],
+)
+def test_calc_exports_are_callable_with_typed_arguments(export, args, expected):
+    result = run_sample("calc", invoke=export, invoke_args=args)
+    assert result.error is None
+    assert result.results == expected
+
+
+def test_calc_divide_by_zero_traps():
+    result = run_sample("calc", invoke="divide", invoke_args=["1", "0"])
+    assert result.trap is not None and result.trap.code == "integer_division_by_zero"
+    assert result.trap.frames[0].func_name == "divide"
+
+
+def test_calc_counter_counts_across_calls_on_one_instance():
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    module = wasmtime.Module.from_file(engine, str(get_sample("calc").wasm_path))
+    counter = wasmtime.Instance(store, module, []).exports(store)["counter"]
+    assert [counter(store) for _ in range(3)] == [1, 2, 3]
+
+
+def test_hello_component_exports_wasi_cli_run_and_returns_ok():
+    from wasmtime import component
+
+    engine = wasmtime.Engine()
+    store = wasmtime.Store(engine)
+    linker = component.Linker(engine)
+    linker.add_wasip2()
+    store.set_wasi(wasmtime.WasiConfig())
+    comp = component.Component.from_file(engine, str(get_sample("hello-component").wasm_path))
+    instance = linker.instantiate(store, comp)
+    interface = instance.get_export_index(store, "wasi:cli/run@0.2.0")
+    assert interface is not None
+    run_func = instance.get_func(store, instance.get_export_index(store, "run", interface))
+    outcome = run_func(store)
+    assert getattr(outcome, "tag", None) == "ok"
+
+
+def test_random_gives_different_bytes_each_run():
+    first, second = run_sample("random"), run_sample("random")
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout.splitlines()[0] != second.stdout.splitlines()[0]
+    dice = first.stdout.splitlines()[1].removeprefix("ten dice: ")
+    assert len(dice) == 10 and set(dice) <= set("123456")
+
+
+def test_clocks_sleep_is_measured():
+    result = run_sample("clocks")
+    slept = float(result.stdout.splitlines()[-1].split("slept ")[1].removesuffix(" ms"))
+    assert 45.0 <= slept < 5000.0
