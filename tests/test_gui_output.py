@@ -77,3 +77,11 @@ def test_controller_reports_phases_and_start_failure(qtbot, wat, tmp_path) -> No
     with qtbot.waitSignal(controller.finished, timeout=20000) as blocker:
         controller.start(tmp_path / "missing.wasm", RunConfig())
     assert blocker.args[0].error
+
+
+def test_long_lines_are_broken_for_display_only() -> None:
+    from wasi_playground.gui.output_view import break_long_lines
+
+    assert break_long_lines("abc", 0, 10) == ("abc", 3)
+    assert break_long_lines("abcdefgh", 6, 10) == ("abcd\nefgh", 4)
+    assert break_long_lines("x" * 25 + "\nyy", 0, 10) == ("x" * 10 + "\n" + "x" * 10 + "\n" + "x" * 5 + "\nyy", 2)

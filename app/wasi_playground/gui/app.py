@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from wasi_playground.core.settings import SettingsStore
 
+GUI_SWITCH_INTERVAL_S = 0.001
+
 
 def run_app(argv: list[str]) -> int:
     import qasync
@@ -19,6 +21,9 @@ def run_app(argv: list[str]) -> int:
     from wasi_playground.gui.main_window import MainWindow
     from wasi_playground.gui.palette import apply_palette, follow_system
 
+    # Output callbacks run Python on worker threads; a short GIL switch interval lets the GUI thread get
+    # the interpreter back quickly after each Qt call during a flood (measured in bench_gui_responsiveness).
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "wasi-playground"])
     assert isinstance(app, QApplication)
     app.setApplicationName("WASI Playground")

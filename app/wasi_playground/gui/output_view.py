@@ -24,6 +24,31 @@ from PySide6.QtWidgets import (
 
 from wasi_playground.gui.ansi import AnsiParser, Style
 
+MAX_LINE_CHARS = 1000
+"""Longer lines are broken in the display (not in saved output): laying out one huge line on every append
+is what would stall the GUI thread when a module writes megabytes without a newline."""
+
+
+def break_long_lines(text: str, column: int, width: int | None = None) -> tuple[str, int]:
+    """Insert display line breaks so no line passes `width`; returns (text, column after it)."""
+    width = width or MAX_LINE_CHARS
+    if column + len(text) <= width and "\n" not in text:
+        return text, column + len(text)
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append("\n")
+            column = 0
+        while column + len(line) > width:
+            take = width - column
+            out.append(line[:take])
+            out.append("\n")
+            line = line[take:]
+            column = 0
+        out.append(line)
+        column += len(line)
+    return "".join(out), column
+
 
 class OutputView(QWidget):
     def __init__(self, name: str, stream: str, tail_lines: int = 20000, parent: QWidget | None = None) -> None:
@@ -59,12 +84,14 @@ class OutputView(QWidget):
         self._full_file: str | None = None
         self._full_text: str | None = None
         self.skipped_bytes = 0
+        self._column = 0
 
     def clear(self) -> None:
         self.text.clear()
         self._parser = AnsiParser()
         self._full_file = self._full_text = None
         self.skipped_bytes = 0
+        self._column = 0
         self.save_button.setEnabled(False)
         self.status.clear()
 
@@ -93,7 +120,8 @@ class OutputView(QWidget):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.beginEditBlock()
         for chunk, style in runs:
-            cursor.insertText(chunk, self._format(style))
+            shown, self._column = break_long_lines(chunk, self._column)
+            cursor.insertText(shown, self._format(style))
         cursor.endEditBlock()
         if at_end:
             bar.setValue(bar.maximum())

@@ -23,7 +23,7 @@ from wasi_playground.core.result import RunResult
 log = logging.getLogger(__name__)
 
 TICK_MS = 25
-DISPLAY_BYTES_PER_TICK = 48 * 1024
+DISPLAY_BYTES_PER_TICK = 16 * 1024
 TRACE_EVENTS_PER_TICK = 5000
 DRAIN_BUDGET_S = 0.012
 
