@@ -27,8 +27,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 C_FLAGS = ["--target=wasm32-wasi", "-O2", "-Wall"]
-ZIG_FLAGS = ["-target", "wasm32-wasi", "-O", "ReleaseSmall", "-fsingle-threaded"]
+ZIG_FLAGS = ["-target", "wasm32-wasi", "-O", "ReleaseSmall", "-fsingle-threaded", "-fno-strip"]
 JCO_VERSION = "1.35.0"
+ZIG_VERSION = "0.17.1"
+"""The zig the committed binaries were built with; another version builds working but different bytes."""
 ADAPTER_IN_PACKAGE = "package/lib/wasi_snapshot_preview1.command.wasm"
 
 
@@ -115,7 +117,15 @@ def build_sample(folder: Path) -> None:
         sys.exit(f"{name}: no source to build from")
 
 
+def zig_version() -> str:
+    done = subprocess.run([sys.executable, "-m", "ziglang", "version"], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
 def main(names: list[str]) -> int:
+    if zig_version() != ZIG_VERSION:
+        print(f"note: zig {zig_version()} differs from {ZIG_VERSION}, the committed binaries will change",
+              file=sys.stderr)
     folders = sorted(p for p in HERE.iterdir() if (p / "sample.json").is_file())
     if names:
         unknown = set(names) - {f.name for f in folders}
