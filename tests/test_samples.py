@@ -72,6 +72,23 @@ def test_unknown_sample_names_are_refused(name):
         get_sample(name)
 
 
+def test_a_broken_sample_is_left_out_of_the_list_and_explained(tmp_path):
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "sample.json").write_text('{"title": "Good", "config": {"args": ["x"]}}')
+    for name, text in [("bad-json", "{nope"), ("bad-config", '{"config": {"stdin": 3}}'), ("list", "[]")]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "sample.json").write_text(text)
+    assert [s.name for s in list_samples(tmp_path)] == ["good"]
+    assert get_sample("good", tmp_path).config.args == ["x"]
+    with pytest.raises(SampleError, match="bad-json.*sample.json"):
+        get_sample("bad-json", tmp_path)
+    with pytest.raises(SampleError, match="not a valid run configuration"):
+        get_sample("bad-config", tmp_path)
+    with pytest.raises(SampleError, match="not a JSON object"):
+        get_sample("list", tmp_path)
+
+
 def run_sample(name: str, **changes):
     sample = get_sample(name)
     config = copy.deepcopy(sample.config)

@@ -68,15 +68,24 @@ def scratch_root() -> Path:
     return Path(platformdirs.user_cache_dir("wasi-playground")) / "sample-scratch"
 
 
-def list_samples() -> list[Sample]:
-    """Every sample with a readable `sample.json`, sorted by name."""
-    root = samples_root()
+def list_samples(root: Path | None = None) -> list[Sample]:
+    """Every sample whose `sample.json` reads well, sorted by name.
+
+    A broken sample is left out rather than taking the whole Samples menu down with it; `get_sample`
+    on its name says what is wrong."""
+    root = root or samples_root()
     names = sorted(p.name for p in root.iterdir() if (p / "sample.json").is_file())
-    return [get_sample(name) for name in names]
+    found = []
+    for name in names:
+        try:
+            found.append(get_sample(name, root))
+        except SampleError:
+            continue
+    return found
 
 
-def get_sample(name: str) -> Sample:
-    folder = samples_root() / name
+def get_sample(name: str, root: Path | None = None) -> Sample:
+    folder = (root or samples_root()) / name
     meta_path = folder / "sample.json"
     if "/" in name or "\\" in name or name.startswith(".") or not meta_path.is_file():
         raise SampleError(f"no sample named {name!r}")
