@@ -33,7 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(HERE.parent))
 
 import wasmtime  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from test_gui_window_modules import flood  # noqa: E402
@@ -73,12 +73,23 @@ class LagProbe:
 
 
 def spin_until(app: QApplication, done, timeout_s: float) -> float:
+    """Run the Qt event loop until `done()`; a nested QEventLoop, because a Python loop around
+    processEvents() underflows None's refcount in PySide6 6.12 after a few thousand calls."""
     start = time.perf_counter()
-    while not done():
-        app.processEvents()
-        time.sleep(0.001)
-        if time.perf_counter() - start > timeout_s:
-            raise TimeoutError("benchmark step did not finish in time")
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(2)
+
+    def check() -> None:
+        if done() or time.perf_counter() - start > timeout_s:
+            loop.quit()
+
+    poll.timeout.connect(check)
+    poll.start()
+    loop.exec()
+    poll.stop()
+    if not done():
+        raise TimeoutError("benchmark step did not finish in time")
     return time.perf_counter() - start
 
 

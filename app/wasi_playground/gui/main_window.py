@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QStackedWidget,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -134,7 +135,13 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolBar")
         toolbar.setMovable(False)
-        for action in (self.open_action, self.run_action, self.stop_action, self.reload_action):
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icons = {self.open_action: QStyle.StandardPixmap.SP_DialogOpenButton,
+                 self.run_action: QStyle.StandardPixmap.SP_MediaPlay,
+                 self.stop_action: QStyle.StandardPixmap.SP_MediaStop,
+                 self.reload_action: QStyle.StandardPixmap.SP_BrowserReload}
+        for action, pixmap in icons.items():
+            action.setIcon(self.style().standardIcon(pixmap))
             toolbar.addAction(action)
 
     # ---- documents ----------------------------------------------------------------------------------

@@ -13,9 +13,13 @@ from collections import deque
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from wasi_playground.gui.palette import is_dark
+
 log = logging.getLogger(__name__)
 
 LEVEL_COLOURS = {"info": ("#1f4e79", "#d6e9f8"), "warning": ("#7a4b00", "#fff1cc"), "error": ("#7f1d1d", "#fde2e2")}
+DARK_LEVEL_COLOURS = {"info": ("#cfe4ff", "#1d3550"), "warning": ("#ffe3a3", "#4a3711"),
+                      "error": ("#ffd0d0", "#5a2424")}
 
 
 class MessageStrip(QWidget):
@@ -40,7 +44,7 @@ class MessageStrip(QWidget):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.count)
         layout.addWidget(close)
-        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.hide()
 
     def post(self, text: str, level: str = "info") -> None:
@@ -51,8 +55,9 @@ class MessageStrip(QWidget):
         if self.isVisible() and self.history and self.history[-1] == (level, text):
             return
         self.history.append((level, text))
-        fg, bg = LEVEL_COLOURS.get(level, LEVEL_COLOURS["info"])
-        self.setStyleSheet(f"#messageStrip {{ background: {bg}; }} #messageStrip QLabel {{ color: {fg}; }}")
+        colours = DARK_LEVEL_COLOURS if is_dark() else LEVEL_COLOURS
+        fg, bg = colours.get(level, colours["info"])
+        self.setStyleSheet(f"#messageStrip {{ background: {bg}; }} #messageStrip QLabel, #messageStrip QToolButton {{ color: {fg}; }}")
         self.label.setText(text)
         visible_count = sum(1 for _ in self.history)
         self.count.setText(f"({visible_count} messages)" if visible_count > 1 else "")

@@ -9,12 +9,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from wasi_playground.core.result import RunResult
+from wasi_playground.gui.palette import is_dark
 
 STYLES = {
     "ok": ("#1e6b34", "#dcf5e3"),
     "warn": ("#7a4b00", "#fff1cc"),
     "bad": ("#7f1d1d", "#fde2e2"),
     "busy": ("#1f4e79", "#d6e9f8"),
+}
+DARK_STYLES = {
+    "ok": ("#bff0cc", "#1f4a2b"),
+    "warn": ("#ffe3a3", "#4a3711"),
+    "bad": ("#ffd0d0", "#5a2424"),
+    "busy": ("#cfe4ff", "#1d3550"),
 }
 
 
@@ -61,7 +68,7 @@ class OutcomeBanner(QLabel):
         self.hide()
 
     def _show(self, style: str, text: str) -> None:
-        fg, bg = STYLES[style]
+        fg, bg = (DARK_STYLES if is_dark() else STYLES)[style]
         self.style_name = style
         self.setStyleSheet(f"QLabel#outcomeBanner {{ color: {fg}; background: {bg}; border-radius: 4px; }}")
         self.setText(text)

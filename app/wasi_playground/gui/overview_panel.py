@@ -47,8 +47,9 @@ def section_bars(sections: list[dict[str, Any]]) -> str:
     for s in sorted(sections, key=lambda s: -int(s.get("size", 0))):
         size = int(s.get("size", 0))
         pct = max(1, round(100 * size / total))
-        bar = (f"<table width='{pct}%' cellspacing='0' cellpadding='0' bgcolor='#4a90d9'>"
-               "<tr><td height='10'></td></tr></table>")
+        bar = ("<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+               f"<td width='{pct}%' bgcolor='#4a90d9' height='10'></td><td width='{100 - pct}%'></td>"
+               "</tr></table>")
         rows.append(f"<tr><td>{_esc(s.get('name', s.get('id')))}</td><td align='right'>{human_size(size)}</td>"
                     f"<td width='55%'>{bar}</td></tr>")
     return "<table width='100%' cellspacing='2'>" + "".join(rows) + "</table>"
