@@ -7,6 +7,7 @@ name section can be tens of megabytes and most inspections only need the module'
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from wasi_playground.core.binary import Reader, Section, WasmFormatError
@@ -40,6 +41,22 @@ class NameSection:
         if self._functions is None:
             self._functions = self._decode_map("function")
         return self._functions
+
+    def iter_function_names(self) -> Iterator[str]:
+        """Function names in order, decoded as consumed: a caller that wants a sample pays for a sample."""
+        if self._functions is not None:
+            yield from self._functions.values()
+            return
+        span = self.subsections.get("function")
+        if span is None:
+            return
+        r = Reader(self.data, span[0], span[0] + span[1])
+        try:
+            for _ in range(r.count(2)):
+                r.u32()
+                yield r.name()
+        except WasmFormatError:
+            return
 
     def function_name(self, index: int) -> str | None:
         return self.function_names().get(index)
