@@ -334,3 +334,44 @@ def test_clocks_sleep_is_measured():
     result = run_sample("clocks")
     slept = float(result.stdout.splitlines()[-1].split("slept ")[1].removesuffix(" ms"))
     assert 45.0 <= slept < 5000.0
+
+
+@pytest.mark.parametrize(
+    ("name", "capability"),
+    [("cat", "filesystem"), ("env", "environment"), ("args", "args"), ("random", "random"),
+     ("clocks", "clocks"), ("spin", "stdio")],
+)
+def test_each_sample_asks_for_the_capability_it_teaches(name, capability):
+    from wasi_playground.core.inspect import inspect_path
+
+    report = inspect_path(get_sample(name).wasm_path).to_json_dict()
+    assert report["runnable"]["ok"], report["runnable"]
+    assert capability in report["wasi"]["capabilities"]
+    if name != "random":
+        assert "random" not in report["wasi"]["capabilities"]
+
+
+def test_calc_imports_nothing_and_the_component_exports_wasi_cli_run():
+    from wasi_playground.core.inspect import inspect_path
+
+    calc = inspect_path(get_sample("calc").wasm_path).to_json_dict()
+    assert calc["imports"] == [] and calc["runnable"]["ok"]
+    assert {e["name"] for e in calc["exports"]} >= {"add", "factorial", "average", "hypotenuse", "counter"}
+    component = inspect_path(get_sample("hello-component").wasm_path).to_json_dict()
+    assert component["kind"] == "component"
+    assert any(e["name"].startswith("wasi:cli/run@0.2") for e in component["exports"])
+
+
+def test_the_command_line_runs_a_sample_with_its_preopen(tmp_path):
+    import subprocess
+    import sys
+
+    cat = get_sample("cat")
+    data = cat.config.preopens[0].host
+    done = subprocess.run(
+        [sys.executable, "-m", "wasi_playground", "run", "--dir-ro", f"{data}::/data", str(cat.wasm_path),
+         "--", "/data/poem.txt"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == cat.expect["stdout"]
