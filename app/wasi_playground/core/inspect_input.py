@@ -21,6 +21,9 @@ WAT_SUFFIXES = (".wat", ".wast")
 class InputError(WasmFormatError):
     """The input cannot be read as a module at all: a directory, an unreadable or empty file."""
 
+    def __str__(self) -> str:
+        return self.message
+
 
 def open_binary(path: Path) -> tuple[bytes | mmap.mmap, int]:
     """The file's content (mapped when large) and its size; raises InputError for what is not a file."""
