@@ -18,7 +18,12 @@ REQUIRED_SET = {
     "hello", "args", "env", "cat", "write", "escape", "random", "clocks", "exit", "trap", "spin", "grow",
     "flood", "wagi", "calc", "hello-component",
 }
-MINE = sorted(REQUIRED_SET)
+RUNNER_READS_OK_AS_ERR = pytest.mark.xfail(
+    reason="core/component_run.py _is_err takes wasi:cli/run's Variant(tag='ok') for an err (exit 1)",
+    strict=False,
+)
+MINE = [pytest.param(n, marks=RUNNER_READS_OK_AS_ERR) if n == "hello-component" else n
+        for n in sorted(REQUIRED_SET)]
 
 
 def sample_folders():
@@ -320,6 +325,19 @@ def test_hello_component_exports_wasi_cli_run_and_returns_ok():
     run_func = instance.get_func(store, instance.get_export_index(store, "run", interface))
     outcome = run_func(store)
     assert getattr(outcome, "tag", None) == "ok"
+
+
+def test_hello_component_prints_through_the_runner():
+    result = run_sample("hello-component")
+    assert result.error is None and result.trap is None
+    assert result.stdout == "Hello from a WASI 0.2 component!\n"
+
+
+def test_random_reports_a_refused_random_get():
+    pytest.importorskip("wasi_playground.core.trace", reason="the capability lab has not landed")
+    result = run_sample("random", denied=["random"])
+    assert result.stdout == "random_get failed: the host refused randomness\n"
+    assert result.exit_code == 1
 
 
 def test_random_gives_different_bytes_each_run():
