@@ -7,20 +7,24 @@ the byte offset where reading failed; nothing else escapes.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import mmap
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wasi_playground.core.binary import Section, WasmFormatError, read_sections
 from wasi_playground.core.component_info import ComponentInfo, parse_component
+from wasi_playground.core.inspect_digest import cached_digest, remember_digest
 from wasi_playground.core.inspect_input import InputError, compile_wat, looks_like_wat, open_binary
 from wasi_playground.core.module_info import ModuleInfo, parse_module
 from wasi_playground.core.names import NameSection, parse_name_section, parse_producers, parse_target_features
 from wasi_playground.core.toolchain import Toolchain, guess_toolchain
 from wasi_playground.core.wasi_knowledge import ImportRef, WasiSummary, component_summary, module_summary
+
+PARALLEL_HASH_BYTES = 4 << 20
 
 __all__ = ["InputError", "Report", "WasmFormatError", "inspect_bytes", "inspect_path"]
 
@@ -113,16 +117,22 @@ def _module_json(m: ModuleInfo) -> dict[str, Any]:
 def inspect_path(path: str | Path) -> Report:
     """Inspect a file; large binaries are memory-mapped and hashed in place."""
     p = Path(path)
-    content, size = open_binary(p)
+    content, st = open_binary(p)
     try:
         head = bytes(content[:64])
         if looks_like_wat(head, p):
             text = bytes(content)
             report = _inspect_wasm(compile_wat(text), str(p), "wat")
-            report.size = size
+            report.size = st.st_size
             report.sha256 = hashlib.sha256(text).hexdigest()
             return report
-        return _inspect_wasm(content, str(p), "binary")
+        if len(content) < PARALLEL_HASH_BYTES:
+            return _inspect_wasm(content, str(p), "binary")
+        known = cached_digest(p, st)
+        report = _inspect_wasm(content, str(p), "binary", known)
+        if known is None:
+            remember_digest(p, st, report.sha256)
+        return report
     finally:
         if isinstance(content, mmap.mmap):
             content.close()
@@ -140,9 +150,28 @@ def inspect_bytes(data: bytes, path: str | None = None) -> Report:
     return _inspect_wasm(data, path, "binary")
 
 
-def _inspect_wasm(data: bytes | mmap.mmap, path: str | None, fmt: str) -> Report:
+def _inspect_wasm(data: bytes | mmap.mmap, path: str | None, fmt: str, known_digest: str | None = None) -> Report:
+    """Hash on a second thread while parsing: hashlib releases the GIL, and on a big module the hash
+    costs as much as everything else together."""
     kind, sections = read_sections(data)
-    digest = hashlib.sha256(data).hexdigest()
+    if known_digest is not None:
+        return _inspect_sections(data, path, fmt, kind, sections, known_digest)
+    if len(data) < PARALLEL_HASH_BYTES:
+        return _inspect_sections(data, path, fmt, kind, sections, hashlib.sha256(data).hexdigest())
+    digest: list[str] = []
+    hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(data).hexdigest()),
+                              name="inspect-sha256", daemon=True)
+    hasher.start()
+    try:
+        report = _inspect_sections(data, path, fmt, kind, sections, "")
+    finally:
+        hasher.join()
+    report.sha256 = digest[0]
+    return report
+
+
+def _inspect_sections(data: bytes | mmap.mmap, path: str | None, fmt: str, kind: str, sections: list[Section],
+                      digest: str) -> Report:
     warnings: list[str] = []
     producers: dict[str, list[dict[str, str]]] = {}
     features: list[str] = []
@@ -151,7 +180,7 @@ def _inspect_wasm(data: bytes | mmap.mmap, path: str | None, fmt: str) -> Report
         if s.id != 0:
             continue
         if s.custom_name == "name" and names is None and kind == "module":
-            names = _names_copy(data, s)
+            names = _names_of(data, s, path)
         elif s.custom_name == "producers":
             found, warn = parse_producers(data, s)
             _merge(producers, found)
@@ -181,10 +210,20 @@ def _inspect_wasm(data: bytes | mmap.mmap, path: str | None, fmt: str) -> Report
                   producers, features, warnings, bytes(data) if fmt == "wat" else None)
 
 
-def _names_copy(data: bytes | mmap.mmap, s: Section) -> NameSection:
-    """Parse the name section from its own copy, so lazy name lookups never touch a closed mapping."""
-    own = bytes(data[s.payload_offset:s.end])
-    return parse_name_section(own, dataclasses.replace(s, payload_offset=0))
+def _names_of(data: bytes | mmap.mmap, s: Section, path: str | None) -> NameSection:
+    """From a mapped file, keep only the name section's layout; its content is re-read when asked for."""
+    ns = parse_name_section(data, s)
+    if isinstance(data, mmap.mmap) and path is not None:
+        ns.detach(s.payload_offset, _section_loader(Path(path), s.payload_offset, s.size))
+    return ns
+
+
+def _section_loader(path: Path, offset: int, size: int) -> Callable[[], bytes]:
+    def load() -> bytes:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            return f.read(size)
+    return load
 
 
 def _merge(into: dict[str, list[dict[str, str]]], found: dict[str, list[dict[str, str]]]) -> None:

@@ -25,18 +25,18 @@ class InputError(WasmFormatError):
         return self.message
 
 
-def open_binary(path: Path) -> tuple[bytes | mmap.mmap, int]:
-    """The file's content (mapped when large) and its size; raises InputError for what is not a file."""
+def open_binary(path: Path) -> tuple[bytes | mmap.mmap, os.stat_result]:
+    """The file's content (mapped when large) and its stat; raises InputError for what is not a file."""
     try:
         if path.is_dir():
             raise InputError(f"{path} is a directory, not a WebAssembly file", 0)
         with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size == 0:
+            st = os.fstat(f.fileno())
+            if st.st_size == 0:
                 raise InputError("empty file: no WebAssembly header", 0)
-            if size < 1 << 20:
-                return f.read(), size
-            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), size
+            if st.st_size < 1 << 20:
+                return f.read(), st
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), st
     except FileNotFoundError:
         raise InputError(f"{path}: no such file", 0) from None
     except PermissionError:

@@ -7,8 +7,11 @@ does it export, with which signatures") sits in a few kilobytes ahead of it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import overload
 
 from wasi_playground.core.binary import Reader, Section, WasmFormatError, read_sections
 from wasi_playground.core.inspect_types import (
@@ -58,7 +61,7 @@ class ModuleInfo:
     sections: list[Section]
     types: list[TypeDef] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
-    func_type_indices: list[int] = field(default_factory=list)
+    func_type_indices: Sequence[int] = field(default_factory=list)
     """Type index of each function the module defines (imported ones not included)."""
     tables: list[TableType] = field(default_factory=list)
     memories: list[MemoryType] = field(default_factory=list)
@@ -188,13 +191,66 @@ def _import(r: Reader, info: ModuleInfo) -> Import:
     raise WasmFormatError(f"unknown import kind 0x{kind:02x}", kind_at)
 
 
-def _function_section(r: Reader) -> list[int]:
+_LEB_U32 = re.compile(rb"[\x80-\xff]{0,4}[\x00-\x7f]")
+_LEB_U32_OVERFLOW = re.compile(rb"[\x80-\xff]{4}[\x10-\x7f]")
+
+
+class FuncTypeIndices(Sequence[int]):
+    """The function section's type indices: split into LEB128 numbers at C speed when read, each number
+    decoded only when asked for (a big module has 100k functions and a person looks at a handful)."""
+
+    __slots__ = ("_pieces",)
+
+    def __init__(self, pieces: list[bytes]) -> None:
+        self._pieces = pieces
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [_leb_value(p) for p in self._pieces[index]]
+        return _leb_value(self._pieces[index])
+
+    def __iter__(self) -> Iterator[int]:
+        return (_leb_value(p) for p in self._pieces)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"FuncTypeIndices({len(self)} functions)"
+
+
+def _leb_value(piece: bytes) -> int:
+    result = 0
+    for shift, b in enumerate(piece):
+        result |= (b & 0x7F) << (7 * shift)
+    return result
+
+
+def _function_section(r: Reader) -> FuncTypeIndices:
     n = r.count()
-    body = r.data[r.pos:r.end]
-    if len(body) == n and (n == 0 or max(body) < 0x80):
-        r.pos = r.end
-        return list(body)
-    return [r.u32() for _ in range(n)]
+    body_at = r.pos
+    body = bytes(r.data[r.pos:r.end])
+    pieces = _LEB_U32.findall(body)[:n]
+    used = sum(map(len, pieces))
+    if len(pieces) < n or b"".join(pieces) != body[:used]:
+        good = 0
+        for p in pieces:
+            if body[good:good + len(p)] != p:
+                break
+            good += len(p)
+        raise WasmFormatError(f"function section: bad or missing type index (of {n} declared)", body_at + good)
+    r.pos = body_at + used
+    too_big = _LEB_U32_OVERFLOW.search(body, 0, used)
+    if too_big:
+        raise WasmFormatError("LEB128 number too large for u32", body_at + too_big.start())
+    return FuncTypeIndices(pieces)
 
 
 def _table_entry(r: Reader) -> TableType:

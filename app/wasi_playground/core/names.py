@@ -7,7 +7,7 @@ name section can be tens of megabytes and most inspections only need the module'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from wasi_playground.core.binary import Reader, Section, WasmFormatError
@@ -28,13 +28,38 @@ def _name_map(r: Reader) -> dict[int, str]:
 
 @dataclass
 class NameSection:
-    data: bytes | memoryview = field(repr=False)
+    data: bytes | memoryview | None = field(repr=False)
+    """The buffer the subsection spans point into; None until `source` has loaded it."""
     module_name: str | None = None
     function_name_count: int = 0
     subsections: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Subsection name -> (payload offset, size)."""
     warnings: list[str] = field(default_factory=list)
     _functions: dict[int, str] | None = field(default=None, repr=False)
+    source: Callable[[], bytes] | None = field(default=None, repr=False)
+
+    def detach(self, base: int, source: Callable[[], bytes]) -> None:
+        """Forget the (mapped) buffer; `source()` will return the section's payload when names are asked for.
+
+        Keeps a 16 MB name section out of memory until someone wants a function name, and keeps lazy
+        lookups off a file mapping that is closed (or a file truncated under it) by then.
+        """
+        self.subsections = {k: (off - base, size) for k, (off, size) in self.subsections.items()}
+        self.data = None
+        self.source = source
+
+    def _reader(self, span: tuple[int, int]) -> Reader:
+        if self.data is None:
+            loaded = b""
+            if self.source is not None:
+                try:
+                    loaded = self.source()
+                except OSError as e:
+                    self.warnings.append(f"name section could not be re-read: {e}")
+            self.data = loaded
+        if span[0] + span[1] > len(self.data):
+            return Reader(b"")
+        return Reader(self.data, span[0], span[0] + span[1])
 
     def function_names(self) -> dict[int, str]:
         """Function index -> name, decoded on first use (tolerating a broken map)."""
@@ -50,7 +75,7 @@ class NameSection:
         span = self.subsections.get("function")
         if span is None:
             return
-        r = Reader(self.data, span[0], span[0] + span[1])
+        r = self._reader(span)
         try:
             for _ in range(r.count(2)):
                 r.u32()
@@ -65,7 +90,7 @@ class NameSection:
         span = self.subsections.get("local")
         if span is None:
             return {}
-        r = Reader(self.data, span[0], span[0] + span[1])
+        r = self._reader(span)
         try:
             for _ in range(r.count(2)):
                 idx = r.u32()
@@ -87,7 +112,7 @@ class NameSection:
         if span is None:
             return {}
         out: dict[int, str] = {}
-        r = Reader(self.data, span[0], span[0] + span[1])
+        r = self._reader(span)
         try:
             for _ in range(r.count(2)):
                 idx = r.u32()

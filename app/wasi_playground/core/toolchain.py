@@ -78,6 +78,8 @@ def guess_toolchain(
         ev.append("Emscripten runtime exports/imports: " + ", ".join(emscripten or ["env.emscripten_*"]))
         return Toolchain("Emscripten (C/C++)", ev)
 
+    if _wasi_sdk(processed + sdks):
+        function_names = None
     names = _sample_names(function_names)
     zig_std = [n for n in names if n.startswith(ZIG_STD_PREFIXES)]
     zig_libc = [n for n in names if "|wasi_snapshot_preview1" in n or n.startswith("c.")]
@@ -86,7 +88,7 @@ def guess_toolchain(
         return Toolchain("Zig", ev)
     if zig_libc:
         ev.append(f"linked against Zig's libc (function {zig_libc[0]}): built with zig cc")
-    if any(n.startswith("C++") for n in lang_names):
+    if any(n.startswith(("C++", "C_plus_plus")) for n in lang_names):
         return Toolchain("C++ (clang)" + (", wasi-sdk" if _wasi_sdk(processed + sdks) else ""), ev)
     if any(n.startswith("C") for n in lang_names) or "clang" in tool_names:
         return Toolchain("C (clang)" + (", wasi-sdk" if _wasi_sdk(processed + sdks) else ""), ev)
@@ -108,7 +110,7 @@ def _wasi_sdk(entries: list[str]) -> bool:
     return any("wasi-sdk" in e for e in entries)
 
 
-def _sample_names(function_names: Callable[[], Iterable[str]] | None, limit: int = 5000) -> list[str]:
+def _sample_names(function_names: Callable[[], Iterable[str]] | None, limit: int = 2000) -> list[str]:
     if function_names is None:
         return []
     out: list[str] = []

