@@ -225,3 +225,39 @@ def test_output_panes_are_selectable_for_automation(window) -> None:
     assert {s.toString() for s in window.run_action.shortcuts()} == {"F5", "Ctrl+R"}
     assert window.stop_action.shortcut().toString() == "Shift+F5"
     assert QAbstractItemView is not None
+
+
+def test_entry_point_with_typed_arguments(qtbot, window, wat) -> None:
+    doc = open_and_wait(qtbot, window, wat(ECHO, "echo.wasm"))
+    entry = doc.editor.entry
+    entry.combo.setCurrentIndex(entry.combo.findData("add"))
+    assert [f.placeholderText() for f in entry.fields] == ["i32", "i32"]
+    entry.fields[0].setText("2")
+    entry.fields[1].setText("40")
+    assert doc.context.config.invoke == "add" and doc.context.config.invoke_args == ["2", "40"]
+    result = run_and_wait(qtbot, window, doc)
+    assert result.results == [42]
+    assert "returned [42]" in doc.banner.text()
+
+
+def test_presets_save_and_restore(qtbot, window, wat) -> None:
+    doc = open_and_wait(qtbot, window, wat(ECHO, "echo.wasm"))
+    doc.editor.args_edit.setText("preset-args")
+    doc.presets.save_as("mine")
+    doc.editor.args_edit.setText("changed")
+    assert doc.presets.names() == ["mine"]
+    doc.presets.choose("mine")
+    assert doc.editor.args_edit.text() == "preset-args" and doc.context.config.args == ["preset-args"]
+
+
+def test_status_bar_shows_phase_and_closing_mid_run_stops_it(qtbot, settings_dir, wat) -> None:
+    w = MainWindow(SettingsStore(settings_dir))
+    qtbot.addWidget(w)
+    doc = open_and_wait(qtbot, w, wat(LOOP, "loop.wasm"))
+    doc.run()
+    qtbot.waitUntil(lambda: "run —" in w.status_label.text(), timeout=10000)
+    assert w.status_label.text().startswith("loop.wasm: run — ")
+    handle = doc.controller.handle
+    w.close()
+    assert handle.done and not doc.controller.running
+    assert handle.wait(0).cancelled

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from test_gui_window_modules import flood  # noqa: E402
 from wasi_playground.core.config import RunConfig  # noqa: E402
 from wasi_playground.core.settings import SettingsStore  # noqa: E402
-from wasi_playground.gui.app import GUI_SWITCH_INTERVAL_S  # noqa: E402
+from wasi_playground.gui.app import GUI_SWITCH_INTERVAL_S, guard_refcount_underflow  # noqa: E402
 from wasi_playground.gui.main_window import MainWindow  # noqa: E402
 
 
@@ -137,6 +137,7 @@ def show(name: str, figures: dict[str, float], baseline: dict[str, float]) -> No
 
 def main() -> int:
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)  # as run_app does
+    guard_refcount_underflow()
     app = QApplication(["bench"])
     window = MainWindow(SettingsStore())
     window.resize(1360, 820)

@@ -14,6 +14,25 @@ from wasi_playground.core.settings import SettingsStore
 GUI_SWITCH_INTERVAL_S = 0.001
 
 
+def guard_refcount_underflow() -> bool:
+    """Keep None/True/False alive under PySide6 6.12.0 on CPython 3.11.
+
+    That build drops one reference to None on every void call and to True on every Signal.emit, so a
+    long session ends in "Fatal Python error: none_dealloc". pyproject excludes 6.12.0; for an install
+    that has it anyway, give the three singletons a reference count they cannot exhaust — what CPython
+    3.12 does for them by design ("immortal objects"). Returns True when the guard was applied.
+    """
+    import ctypes
+
+    from PySide6 import __version__ as pyside_version
+
+    if sys.version_info >= (3, 12) or pyside_version != "6.12.0":
+        return False
+    for obj in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+    return True
+
+
 def run_app(argv: list[str]) -> int:
     import qasync
 
@@ -24,6 +43,7 @@ def run_app(argv: list[str]) -> int:
     # Output callbacks run Python on worker threads; a short GIL switch interval lets the GUI thread get
     # the interpreter back quickly after each Qt call during a flood (measured in bench_gui_responsiveness).
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
+    guard_refcount_underflow()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "wasi-playground"])
     assert isinstance(app, QApplication)
     app.setApplicationName("WASI Playground")

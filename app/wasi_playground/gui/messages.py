@@ -52,7 +52,7 @@ class MessageStrip(QWidget):
         if not text:
             return
         log.info("%s: %s", level, text)
-        if self.isVisible() and self.history and self.history[-1] == (level, text):
+        if not self.isHidden() and self.history and self.history[-1] == (level, text):
             return
         self.history.append((level, text))
         colours = DARK_LEVEL_COLOURS if is_dark() else LEVEL_COLOURS
@@ -65,7 +65,7 @@ class MessageStrip(QWidget):
         self.posted.emit(level, text)
 
     def current_text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
+        return "" if self.isHidden() else self.label.text()
 
     def dismiss(self) -> None:
         self.history.clear()
