@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -34,7 +35,7 @@ from wasi_playground.gui.overview_panel import OverviewPanel
 from wasi_playground.gui.panels import PANELS
 from wasi_playground.gui.preset_bar import PresetBar
 from wasi_playground.gui.run_controller import RunController
-from wasi_playground.gui.tasks import run_task
+from wasi_playground.gui.tasks import run_task, tasks
 from wasi_playground.gui.timings_view import TimingsView
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,8 @@ class ModuleDocument(QWidget):
         self._rerun_after_reload = False
         self._run_started_at = 0.0
         self._editing = False
+        self._closed = False
+        self._inspect_key = f"inspect:{id(self)}"
         self.history = RunHistory(self.path, limit=store.preferences.history_limit)
         self.controller = RunController(self)
         self._build()
@@ -189,10 +192,17 @@ class ModuleDocument(QWidget):
     # ---- inspection ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        run_task(lambda: inspect_module(self.path), self._on_inspected, self._on_inspect_failed,
-                 key=f"inspect:{id(self)}")
+        if not self._closed:
+            run_task(lambda: inspect_module(self.path), self._on_inspected, self._on_inspect_failed,
+                     key=self._inspect_key)
+
+    def _gone(self) -> bool:
+        """An inspection can finish after its document was closed: its result is dropped."""
+        return self._closed or not shiboken6.isValid(self.overview)
 
     def _on_inspected(self, report: Any) -> None:
+        if self._gone():
+            return
         data = report_dict(report)
         self.inspect_error = None
         self.sha256 = str(data.get("sha256") or "") or None
@@ -221,6 +231,8 @@ class ModuleDocument(QWidget):
             self.run()
 
     def _on_inspect_failed(self, exc: BaseException) -> None:
+        if self._gone():
+            return
         message = str(exc) if not isinstance(exc, ImportError) else f"the inspector is not available ({exc})"
         if isinstance(exc, OSError):
             message = f"cannot read {self.path}: {exc.strerror or exc}"
@@ -331,5 +343,9 @@ class ModuleDocument(QWidget):
 
     def close_document(self) -> None:
         """Stop a run cleanly and keep the configuration; called before the document goes away."""
+        if self._closed:
+            return
+        self._closed = True
+        tasks().cancel_key(self._inspect_key)
         self.save_config()
         self.controller.stop_and_wait()
