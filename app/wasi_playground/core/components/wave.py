@@ -398,7 +398,5 @@ def format_float(value: float, single: bool) -> str:
                 break
     if "e" in text:
         mantissa, exponent = text.split("e")
-        if "." not in mantissa:
-            mantissa += ".0"
         return f"{mantissa}e{int(exponent)}"
     return text if "." in text or "n" in text else text + ".0"
