@@ -261,3 +261,12 @@ def test_status_bar_shows_phase_and_closing_mid_run_stops_it(qtbot, settings_dir
     w.close()
     assert handle.done and not doc.controller.running
     assert handle.wait(0).cancelled
+
+
+def test_signature_forms_give_typed_fields() -> None:
+    from wasi_playground.gui.entry_point import parse_params
+
+    assert parse_params("(func (param i32 i64) (result i32))") == [("arg0", "i32"), ("arg1", "i64")]
+    assert parse_params("(func (param $a i32) (param $b f64))") == [("a", "i32"), ("b", "f64")]
+    assert parse_params("(func (result i32))") == []
+    assert parse_params("(a: s32, b: list<u8>) -> string") == [("a", "s32"), ("b", "list<u8>")]

@@ -33,22 +33,30 @@ def split_top_level(text: str) -> list[str]:
     return parts
 
 
+WAT_PARAM = re.compile(r"\(param\s+([^()]*)\)")
+
+
 def parse_params(signature: str) -> list[tuple[str, str]]:
-    """(name, type) of each parameter in "(i32, i64) -> i32" or "func(a: s32, b: string) -> ..."."""
+    """(name, type) of each parameter of "(func (param i32 i64) (result i32))" (the inspector's WAT form),
+    "(func (param $a i32) (param $b f64))", or "(a: s32, b: string) -> ..." (a WIT-like form)."""
+    groups = WAT_PARAM.findall(signature)
+    if groups or signature.lstrip().startswith("(func"):
+        params: list[tuple[str, str]] = []
+        for group in groups:
+            tokens = group.split()
+            if len(tokens) == 2 and tokens[0].startswith("$"):
+                params.append((tokens[0][1:], tokens[1]))
+            else:
+                params += [(f"arg{len(params) + i}", t) for i, t in enumerate(tokens)]
+        return params
     start = signature.find("(")
-    if start < 0:
+    end = signature.find(")", start)
+    if start < 0 or end < 0:
         return []
-    depth = 0
-    for end in range(start, len(signature)):
-        depth += {"(": 1, ")": -1}.get(signature[end], 0)
-        if depth == 0:
-            break
-    inner = signature[start + 1 : end]
     params = []
-    for i, part in enumerate(split_top_level(inner)):
-        m = re.match(r"^\s*(?:\(param\s+)?(?:([$\w-]+)\s*:\s*)?(.+?)\)?\s*$", part)
-        name, typ = (m.group(1), m.group(2)) if m else (None, part)
-        params.append((name or f"arg{i}", typ.strip()))
+    for i, part in enumerate(split_top_level(signature[start + 1 : end])):
+        name, _, typ = part.rpartition(":")
+        params.append((name.strip() or f"arg{i}", typ.strip()))
     return params
 
 
