@@ -68,7 +68,7 @@ def _is_emscripten(imp: ImportRef) -> bool:
     n = imp.name
     return imp.module in ("env", "wasi_snapshot_preview1") and (
         n.startswith(("emscripten_", "_emscripten_", "__syscall_", "invoke_", "_embind_", "__cxa_throw"))
-        or n in ("_abort_js", "abort", "__assert_fail", "_tzset_js", "_mmap_js"))
+        or n in ("_abort_js", "_tzset_js", "_mmap_js"))
 
 
 def _is_bindgen(imp: ImportRef) -> bool:
