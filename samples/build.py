@@ -81,9 +81,13 @@ def npm_executable(what: str) -> str:
     return npm
 
 
+def assemblyscript_dir() -> Path:
+    return build_cache() / ("assemblyscript-" + "-".join(p.rsplit("@", 1)[1] for p in ASSEMBLYSCRIPT_PACKAGES))
+
+
 def assemblyscript_home() -> Path:
     """A folder with the pinned AssemblyScript compiler and WASI shim installed (npm, once)."""
-    home = build_cache() / ("assemblyscript-" + "-".join(p.rsplit("@", 1)[1] for p in ASSEMBLYSCRIPT_PACKAGES))
+    home = assemblyscript_dir()
     if not (home / "node_modules" / ".bin" / "asc").exists():
         home.mkdir(parents=True, exist_ok=True)
         (home / "package.json").write_text('{"private": true}\n')

@@ -52,3 +52,18 @@ def test_committed_binaries_keep_names_and_producers_but_no_dwarf(name):
 def test_build_refuses_unknown_sample_names(capsys):
     assert build.main(["no-such-sample"]) == 2
     assert "no such sample" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_assemblyscript_sample_rebuilds_identically(tmp_path):
+    if not (build.assemblyscript_dir() / "node_modules" / ".bin" / "asc").exists():
+        pytest.skip("the AssemblyScript compiler is not in the build cache (samples/build.py wc installs it)")
+    assert rebuild("wc", build.build_ts, tmp_path) == get_sample("wc").wasm_path.read_bytes()
+
+
+@pytest.mark.slow
+def test_component_sample_rebuilds_identically(tmp_path, pinned_zig):
+    if not (build.build_cache() / f"jco-{build.JCO_VERSION}").is_dir():
+        pytest.skip("the preview-1 adapter is not in the build cache (samples/build.py fetches it)")
+    built = rebuild("hello-component", build.build_component, tmp_path)
+    assert built == get_sample("hello-component").wasm_path.read_bytes()
