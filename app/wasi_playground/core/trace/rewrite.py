@@ -1,0 +1,148 @@
+"""Turn the user module's own memory into an import, so the host creates it and the wrapper can share it.
+
+WASI reads the *caller's* exported `memory`. The caller of the real WASI functions is the trace wrapper,
+so the wrapper must export the very memory the user module uses. A memory definition cannot be shared,
+an imported memory can: the one memory the module defines is moved into the import section (same
+limits), which keeps memory index 0 and changes no code, no function index and no data segment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wasi_playground.core.binary import Reader, WasmFormatError, read_sections
+from wasi_playground.core.config import ConfigError
+
+MEMORY_MODULE = "wasi-playground"
+MEMORY_NAME = "memory"
+_IMPORT_SECTION = 2
+_MEMORY_SECTION = 5
+
+
+@dataclass(frozen=True)
+class MemoryLimits:
+    minimum: int
+    maximum: int | None
+
+
+@dataclass(frozen=True)
+class RewrittenModule:
+    data: bytes
+    memory: MemoryLimits | None
+    """Limits of the memory the host must create, or None when the module has no memory."""
+    wasi_imports: tuple[str, ...]
+    """Names imported from wasi_snapshot_preview1, in import order."""
+
+
+def _leb(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | 0x80 if n else byte)
+        if not n:
+            return bytes(out)
+
+
+def _name(text: str) -> bytes:
+    raw = text.encode()
+    return _leb(len(raw)) + raw
+
+
+def _section(section_id: int, payload: bytes) -> bytes:
+    return bytes([section_id]) + _leb(len(payload)) + payload
+
+
+def _scan_imports(data: bytes, payload_offset: int, size: int) -> tuple[list[bytes], list[str], int]:
+    """Raw import entries, the WASI function names, and how many memories are imported."""
+    r = Reader(data, payload_offset, payload_offset + size)
+    entries: list[bytes] = []
+    wasi: list[str] = []
+    memories = 0
+    for _ in range(r.count(3)):
+        start = r.pos
+        module, name, kind = r.name(), r.name(), r.u8()
+        if kind == 0:
+            r.u32()
+            if module == "wasi_snapshot_preview1":
+                wasi.append(name)
+        elif kind == 1:
+            if r.u8() in (0x63, 0x64):
+                r.s33()
+            _skip_limits(r)
+        elif kind == 2:
+            _skip_limits(r)
+            memories += 1
+        elif kind == 3:
+            if r.u8() in (0x63, 0x64):
+                r.s33()
+            r.u8()
+        elif kind == 4:
+            r.u8()
+            r.u32()
+        else:
+            raise r.fail(f"unknown import kind {kind}")
+        entries.append(data[start:r.pos])
+    return entries, wasi, memories
+
+
+def _skip_limits(r: Reader) -> None:
+    flags = r.u8()
+    r.u64()
+    if flags & 0x01:
+        r.u64()
+    if flags & 0x08:
+        r.u32()
+
+
+def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
+    """The module with its single defined memory imported as `wasi-playground.memory` (see module doc)."""
+    try:
+        kind, sections = read_sections(data)
+    except WasmFormatError as e:
+        raise ConfigError(f"cannot trace this module: {e}") from None
+    if kind != "module":
+        raise ConfigError("only core modules can be traced")
+    imports_sec = next((s for s in sections if s.id == _IMPORT_SECTION), None)
+    memory_sec = next((s for s in sections if s.id == _MEMORY_SECTION), None)
+    try:
+        entries, wasi, imported_memories = ([], [], 0) if imports_sec is None else _scan_imports(
+            data, imports_sec.payload_offset, imports_sec.size)
+        limits = None
+        if memory_sec is not None:
+            r = Reader(data, memory_sec.payload_offset, memory_sec.end)
+            count = r.count(2)
+            if count > 1:
+                raise ConfigError("cannot trace a module that defines more than one memory")
+            if count == 1:
+                flags = r.u8()
+                if flags & ~0x01:
+                    raise ConfigError("cannot trace a module with a shared or 64-bit memory")
+                minimum = r.u32()
+                limits = MemoryLimits(minimum, r.u32() if flags & 0x01 else None)
+    except WasmFormatError as e:
+        raise ConfigError(f"cannot trace this module: {e}") from None
+    if imported_memories:
+        raise ConfigError("cannot trace a module that imports its memory (it must define it)")
+    if limits is None:
+        return RewrittenModule(data, None, tuple(wasi))
+    memtype = (b"\x01" + _leb(limits.minimum) + _leb(limits.maximum) if limits.maximum is not None
+               else b"\x00" + _leb(limits.minimum))
+    entries.append(_name(MEMORY_MODULE) + _name(MEMORY_NAME) + b"\x02" + memtype)
+    new_imports = _section(_IMPORT_SECTION, _leb(len(entries)) + b"".join(entries))
+    out = bytearray(data[:8])
+    placed = False
+    for s in sections:
+        if s.id == _MEMORY_SECTION:
+            continue
+        if not placed and s.id not in (0, 1) and s.id != _IMPORT_SECTION:
+            out += new_imports
+            placed = True
+        if s.id == _IMPORT_SECTION:
+            out += new_imports
+            placed = True
+            continue
+        out += data[s.offset:s.end]
+    if not placed:
+        out += new_imports
+    return RewrittenModule(bytes(out), limits, tuple(wasi))

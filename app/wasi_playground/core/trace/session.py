@@ -1,0 +1,96 @@
+"""A traced (and possibly capability-restricted) run of one core module: the runner's side of tracing.
+
+The runner compiles `user_module_bytes` instead of the original, calls `link` after `define_wasi`, runs,
+and calls `finish`. In between, the generated wrapper (see `wrapper`) records every WASI call into its
+ring and hands full batches to `_flush`, which decodes them on the run's thread and passes each event on.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+
+import wasmtime
+
+from wasi_playground.core import fsdiff
+from wasi_playground.core.config import RunConfig
+from wasi_playground.core.result import RunResult
+from wasi_playground.core.trace import layout as L
+from wasi_playground.core.trace.decoder import RecordDecoder
+from wasi_playground.core.trace.event import TraceEvent
+from wasi_playground.core.trace.explain import Explainer
+from wasi_playground.core.trace.rewrite import MEMORY_MODULE, MEMORY_NAME, rewrite_memory_as_import
+from wasi_playground.core.trace.wrapper import TRACE, WASI, traced_names, wrapper_module
+from wasi_playground.core.wasi_setup import normalise_guest_path
+
+
+class TraceSession:
+    def __init__(self, module_bytes: bytes, config: RunConfig,
+                 on_event: Callable[[TraceEvent], None]) -> None:
+        rewritten = rewrite_memory_as_import(module_bytes)
+        self.user_module_bytes = rewritten.data
+        self._memory_limits = rewritten.memory
+        self._names = traced_names(rewritten.wasi_imports)
+        self._denied = frozenset(config.denied)
+        self._on_event = on_event
+        guests = [normalise_guest_path(p.guest) for p in config.preopens]
+        self._explainer = Explainer(bool(config.preopens), list(config.denied),
+                                    [normalise_guest_path(p.guest) for p in config.preopens if p.read_only])
+        self._decoder = RecordDecoder(guests, self._emit)
+        self._dirs = [(p.host, normalise_guest_path(p.guest)) for p in config.preopens]
+        self._before = fsdiff.snapshot(self._dirs)
+        self._store: wasmtime.Store | None = None
+        self._count_global: wasmtime.Global | None = None
+        self._ring_address = 0
+        self.error: str | None = None
+
+    def _emit(self, event: TraceEvent) -> None:
+        self._explainer.add(event)
+        try:
+            self._on_event(event)
+        except Exception as e:  # a broken consumer must not change the program's behaviour
+            self.error = f"trace consumer failed: {e}"
+
+    def link(self, engine: wasmtime.Engine, store: wasmtime.Store, linker: wasmtime.Linker) -> None:
+        self._store = store
+        has_memory = self._memory_limits is not None
+        module = wrapper_module(engine, self._names, self._denied, has_memory)
+        flush = wasmtime.Func(store, wasmtime.FuncType([wasmtime.ValType.i32()], []), self._flush)
+        linker.allow_shadowing = True
+        linker.define(store, TRACE, "flush", flush)
+        if has_memory:
+            limits = self._memory_limits
+            memory = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(limits.minimum, limits.maximum)))
+            linker.define(store, TRACE, "memory", memory)
+            linker.define(store, MEMORY_MODULE, MEMORY_NAME, memory)
+        wrapper = linker.instantiate(store, module)
+        exports = wrapper.exports(store)
+        for name in self._names:
+            linker.define(store, WASI, name, exports[name])
+        ring = exports["trace_ring"]
+        assert isinstance(ring, wasmtime.Memory)
+        self._ring_address = ctypes.addressof(ring.data_ptr(store).contents)
+        count = exports["trace_count"]
+        assert isinstance(count, wasmtime.Global)
+        self._count_global = count
+
+    def _flush(self, count: int) -> None:
+        if 0 < count <= L.RING_RECORDS and self._ring_address:
+            self._decoder.decode(ctypes.string_at(self._ring_address, count * L.RECORD_SIZE))
+
+    def finish(self, result: RunResult) -> None:
+        if self._count_global is not None and self._store is not None:
+            try:
+                remaining = int(self._count_global.value(self._store))
+                self._count_global.set_value(self._store, 0)
+            except wasmtime.WasmtimeError:
+                remaining = 0
+            self._flush(remaining)
+        result.trace_calls = self._decoder.seq
+        result.explanations = self._explainer.lines()
+        if self.error:
+            result.notes.append(self.error)
+        if self._dirs:
+            result.fs_changes = fsdiff.diff(self._before, fsdiff.snapshot(self._dirs))
+        self._store = None
+        self._count_global = None
