@@ -407,3 +407,21 @@ def test_the_command_line_runs_a_sample_with_its_preopen(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == cat.expect["stdout"]
+
+
+def test_wagi_sample_answers_a_real_request_through_the_http_command(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "wasi_playground", "http", str(get_sample("wagi").wasm_path), "-X", "PATCH",
+         "--path", "/things/1?full=yes", "-H", "X-Trace: 42", "-d", "new name"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    head, _, body = done.stdout.partition("\n\n")
+    assert head.startswith("HTTP/1.1 200")
+    assert "X-Handled-By: wagi sample" in head
+    assert body.splitlines()[:3] == ["method: PATCH", "path: /things/1", "query: full=yes"]
+    assert "header: X_TRACE=42" in body.splitlines()
+    assert body.endswith("body: new name\nbody length: 8\n")
