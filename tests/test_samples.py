@@ -225,6 +225,27 @@ def test_trap_without_argument_prints_usage_and_exits_2():
     assert result.stderr.startswith("usage: trap")
 
 
+def test_spin_is_stopped_by_cancel_like_the_stop_button():
+    import threading
+
+    from wasi_playground.core.runner import start_run
+
+    printed = threading.Event()
+
+    class Sink:
+        def on_stdout(self, data: bytes) -> None:
+            printed.set()
+
+    sample = get_sample("spin")
+    handle = start_run(sample.wasm_path, sample.config, Sink())
+    assert printed.wait(20), "spin never printed its line"
+    assert not handle.done
+    handle.cancel()
+    result = handle.wait(timeout=10)
+    assert result.cancelled and not result.timed_out
+    assert result.trap is not None and result.trap.frames[0].func_name == "spin_forever"
+
+
 def test_spin_is_stopped_by_fuel_too():
     sample = get_sample("spin")
     config = copy.deepcopy(sample.config)
