@@ -10,4 +10,6 @@ from __future__ import annotations
 PANELS: list[tuple[str, str]] = [
     # (tab title, "wasi_playground.gui.some_panel:SomePanel")
     ("HTTP", "wasi_playground.gui.http_panel:HttpPanel"),
+    ("Call", "wasi_playground.gui.call_panel:CallPanel"),
+    ("WIT", "wasi_playground.gui.wit_view:WitPanel"),
 ]
