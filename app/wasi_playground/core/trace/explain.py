@@ -12,11 +12,22 @@ from wasi_playground.core.wasi_p1 import errno_meaning
 EBADF, ENOENT, EACCES, ENOTCAPABLE, EEXIST, EROFS, EPERM = 8, 44, 2, 76, 20, 69, 63
 
 
+_LIBC_FATAL = {
+    "fd_prestat_get": "asks for its preopened directories at start-up",
+    "environ_sizes_get": "reads the environment on first use",
+    "environ_get": "reads the environment on first use",
+    "args_sizes_get": "reads its arguments before main",
+    "args_get": "reads its arguments before main",
+}
+
+
 class Explainer:
     """Collects explanations while events stream by; `lines()` gives them in first-seen order."""
 
-    def __init__(self, has_preopens: bool, denied: list[str], read_only_guests: list[str]) -> None:
+    def __init__(self, has_preopens: bool, denied: list[str], read_only_guests: list[str],
+                 opens_files: bool = False) -> None:
         self.has_preopens = has_preopens
+        self.opens_files = opens_files
         self.denied = set(denied)
         self.read_only = read_only_guests
         self._seen: dict[str, int] = {}
@@ -30,8 +41,18 @@ class Explainer:
         if e.denied:
             self._note(f"{_call(e)} denied: {e.group} switched off in the capability lab, so it returned "
                        f"ENOTCAPABLE without running")
+            if e.func in _LIBC_FATAL:
+                self._note(f"a C program built with wasi-libc {_LIBC_FATAL[e.func]} and, refused, stops "
+                           f"with exit code 71 (EX_OSERR)")
             return
-        if not e.errno or e.func == "fd_prestat_get" and e.errno == EBADF:
+        if e.func == "fd_prestat_get" and e.errno == EBADF:
+            if not self.has_preopens and self.opens_files and e.raw_args and e.raw_args[0] == 3:
+                self._note("fd_prestat_get(3) failed with EBADF: the module looked for preopened directories "
+                           "and found none, so every file it opens will fail (wasi-libc then reports "
+                           "ENOTCAPABLE without asking the host); the module has no preopened directory; "
+                           "add one in Directories")
+            return
+        if not e.errno:
             return
         text = _call(e) + f" failed with {e.result}"
         if e.func.startswith("path_") and e.errno == EBADF and not self.has_preopens:

@@ -35,7 +35,8 @@ class TraceSession:
         self._on_event = on_event
         guests = [normalise_guest_path(p.guest) for p in config.preopens]
         self._explainer = Explainer(bool(config.preopens), list(config.denied),
-                                    [normalise_guest_path(p.guest) for p in config.preopens if p.read_only])
+                                    [normalise_guest_path(p.guest) for p in config.preopens if p.read_only],
+                                    opens_files="path_open" in self._names)
         self._decoder = RecordDecoder(guests, self._emit)
         self._dirs = [(p.host, normalise_guest_path(p.guest)) for p in config.preopens]
         self._before = fsdiff.snapshot(self._dirs)
