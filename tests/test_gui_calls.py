@@ -189,3 +189,17 @@ def test_registered_panels() -> None:
     assert ("Call", "wasi_playground.gui.call_panel:CallPanel") in PANELS
     assert ("WIT", "wasi_playground.gui.wit_view:WitPanel") in PANELS
     assert QLineEdit  # the value editors are line edits underneath
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+def test_session_opens_only_when_the_tab_is_shown(qtbot, wat) -> None:
+    panel = CallPanel(DocumentContext(wat(COUNTER)))
+    qtbot.addWidget(panel)
+    panel.context.set_report(None)
+    qtbot.wait(100)
+    tasks().wait_idle()
+    assert panel.session is None
+    panel.show()
+    qtbot.waitUntil(lambda: panel.session is not None, timeout=10000)
+    assert [f.name for f in panel.function_list] == ["add", "mul32"]
+    panel.close_session()

@@ -159,16 +159,31 @@ class CallPanel(QWidget):
         self.call_button.clicked.connect(self.call)
         self.reset_button.clicked.connect(self.reset)
         self._set_enabled(False)
-        context.reportChanged.connect(lambda _report: self.load())
-        context.configChanged.connect(self.load)
+        self._stale = True
+        context.reportChanged.connect(lambda _report: self._invalidate())
+        context.configChanged.connect(self._invalidate)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.close_session)
 
     # --- session ---------------------------------------------------------------------------------------
 
+    def _invalidate(self) -> None:
+        """A reload or a configuration change: reopen now if the tab is shown, else when it is.
+        Opening compiles the module (with fuel metering, so a separate cache entry from plain runs), which
+        is too much to do for every module opened just to look at it."""
+        self._stale = True
+        if self.isVisible():
+            self.load()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._stale:
+            self.load()
+
     def load(self) -> None:
         """Open (or reopen, after a reload or a configuration change) the session in the background."""
+        self._stale = False
         path, config = self.context.path, self.context.config
         self.status.setText(f"Loading {path.name}...")
         run_task(lambda: open_session(path, config), self._on_session, self._on_load_error, key=self._task_key)
