@@ -12,4 +12,6 @@ PANELS: list[tuple[str, str]] = [
     ("HTTP", "wasi_playground.gui.http_panel:HttpPanel"),
     ("Call", "wasi_playground.gui.call_panel:CallPanel"),
     ("WIT", "wasi_playground.gui.wit_view:WitPanel"),
+    ("Trace", "wasi_playground.gui.trace_view:TracePanel"),
+    ("Capabilities", "wasi_playground.gui.capabilities_panel:CapabilitiesPanel"),
 ]
