@@ -18,12 +18,7 @@ REQUIRED_SET = {
     "hello", "args", "env", "cat", "write", "escape", "random", "clocks", "exit", "trap", "spin", "grow",
     "flood", "wagi", "calc", "hello-component", "wc",
 }
-RUNNER_READS_OK_AS_ERR = pytest.mark.xfail(
-    reason="core/component_run.py _is_err takes wasi:cli/run's Variant(tag='ok') for an err (exit 1)",
-    strict=False,
-)
-MINE = [pytest.param(n, marks=RUNNER_READS_OK_AS_ERR) if n == "hello-component" else n
-        for n in sorted(REQUIRED_SET)]
+MINE = sorted(REQUIRED_SET)
 
 
 def sample_folders():

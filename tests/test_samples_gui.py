@@ -46,15 +46,15 @@ def test_cat_sample_opens_with_its_preopen_and_prints_the_poem(qtbot, window):
     dirs = window.findChild(QTableWidget, "dirsView")
     assert dirs.item(0, 1).text() == "/data"
     result = run_and_wait(qtbot, window, doc)
-    assert result.exit_code == 0
-    stdout = window.findChild(QPlainTextEdit, "stdoutView").toPlainText()
-    assert stdout == get_sample("cat").expect["stdout"]
+    assert result.exit_code == 0, (result.error, result.stderr)
+    view = window.findChild(QPlainTextEdit, "stdoutView")
+    qtbot.waitUntil(lambda: view.toPlainText() == get_sample("cat").expect["stdout"], timeout=5000)
 
 
 def test_escape_sample_run_from_the_window_is_denied_everywhere(qtbot, window):
     doc = choose_sample(qtbot, window, "escape")
     result = run_and_wait(qtbot, window, doc)
-    stdout = window.findChild(QPlainTextEdit, "stdoutView").toPlainText()
-    assert result.exit_code == 0
-    assert stdout.rstrip().endswith("every attempt was denied")
-    assert "ESCAPED" not in stdout
+    assert result.exit_code == 0, (result.error, result.stdout, result.stderr)
+    view = window.findChild(QPlainTextEdit, "stdoutView")
+    qtbot.waitUntil(lambda: view.toPlainText().rstrip().endswith("every attempt was denied"), timeout=5000)
+    assert "ESCAPED" not in view.toPlainText()
