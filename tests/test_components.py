@@ -184,3 +184,18 @@ def test_sample_rebuilds_from_source_byte_for_byte(tmp_path: Path) -> None:
     linker.add_wasip2()
     assert call_component_export(engine, store, linker, component, "divide", ["9", "3"]) == ["ok(3)"]
     assert len(out.read_bytes()) < 64 * 1024
+
+
+def test_wit_lexer_reads_the_sample_wit_without_errors() -> None:
+    from pygments.token import Error, Keyword, Name
+
+    from wasi_playground.core.components.wit_text import WitLexer, component_wit
+
+    source = (REPO / "samples/typed-component/wit/typed.wit").read_text()
+    printed, how = component_wit(TYPED)
+    assert how == "wasm-tools component wit"
+    for text in (source, printed):
+        tokens = list(WitLexer().get_tokens(text))
+        assert not [t for t in tokens if t[0] is Error]
+        assert (Keyword, "resource") in tokens and (Keyword.Type, "s32") in tokens
+        assert (Name.Function, "add-points") in tokens

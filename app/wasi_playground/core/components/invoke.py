@@ -98,6 +98,14 @@ def lookup_func(store: wasmtime.Store, instance: wc.Instance, info: FunctionInfo
     return func
 
 
+def call_func(func: wc.Func, store: wasmtime.Store, values: list[Any]) -> Any:
+    """Call with parsed values; wasmtime-py's TypeError/ValueError while lowering them becomes ValueError."""
+    try:
+        return func(store, *values)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"wasmtime could not pass the arguments: {e}") from None
+
+
 def format_result(value: Any, info: FunctionInfo, name_resource: Callable[[Any], str] | None = None) -> list[str]:
     """The result as a list of WAVE texts: empty for a function without a result."""
     if info.result is None:
@@ -115,7 +123,7 @@ def call_component_export(engine: wasmtime.Engine, store: wasmtime.Store, linker
     values = parse_arguments(info, args, world)
     instance = linker.instantiate(store, component)
     func = lookup_func(store, instance, info)
-    result = func(store, *values)
+    result = call_func(func, store, values)
     handles: dict[int, str] = {}
 
     def name_resource(resource: Any) -> str:

@@ -21,7 +21,13 @@ from wasmtime import component as wc
 
 from wasi_playground.core.calls import CallOutcome, ExportedFunction, OutputBuffer, first_line, trap_message
 from wasi_playground.core.components.host_support import missing_imports
-from wasi_playground.core.components.invoke import format_result, lookup_func, parse_arguments, resolve_export
+from wasi_playground.core.components.invoke import (
+    call_func,
+    format_result,
+    lookup_func,
+    parse_arguments,
+    resolve_export,
+)
 from wasi_playground.core.components.types import TypeNames, render_type
 from wasi_playground.core.components.world import FunctionInfo, describe_world
 from wasi_playground.core.config import ConfigError, RunConfig
@@ -150,8 +156,10 @@ class ComponentSession:
         started = time.perf_counter()
         interrupter = self._attach()
         try:
-            value = func(self.store, *values)
+            value = call_func(func, self.store, values)
             outcome.results = format_result(value, info, self._name_resource(self.names_for(info), info))
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
         except wasmtime.ExitTrap as e:
             outcome.exit_code = e.code
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
