@@ -227,3 +227,22 @@ def test_name_section_garbage_is_a_warning_not_an_error(wat) -> None:
     assert report.names is not None
     assert report.names.function_names() == {}
     assert any("function names cut short" in w for w in report.names.warnings)
+
+
+def _producers(language: str) -> bytes:
+    payload = b"\x01\x08language\x01" + bytes([len(language)]) + language.encode() + b"\x00"
+    body = b"\x09producers" + payload
+    return b"\x00" + _leb(len(body)) + body
+
+
+def test_wasi_adapter_inside_a_component_does_not_decide_the_language() -> None:
+    adapter = bytes(wasmtime.wat2wasm(
+        '(module (import "wasi:cli/exit@0.2.0" "exit" (func (param i32))))')) + _producers("Rust")
+    program = bytes(wasmtime.wat2wasm(
+        '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))')) + _producers("C11")
+    comp = bytearray(b"\0asm\x0d\x00\x01\x00")
+    for core in (adapter, program):
+        comp += b"\x01" + _leb(len(core)) + core
+    report = inspect_bytes(bytes(comp))
+    assert report.producers["language"] == [{"name": "C11", "version": ""}]
+    assert report.toolchain.name == "C (clang)"

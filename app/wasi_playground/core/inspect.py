@@ -234,13 +234,20 @@ def _merge(into: dict[str, list[dict[str, str]]], found: dict[str, list[dict[str
 
 def _merge_embedded_producers(data: bytes | mmap.mmap, component: ComponentInfo,
                               producers: dict[str, list[dict[str, str]]], warnings: list[str]) -> None:
-    """A component's language lives in its core modules' producers; read them from the largest few."""
-    for s in sorted(component.core_modules, key=lambda m: -m.size)[:3]:
+    """A component's language lives in its core modules' producers; read them from the largest few.
+
+    The WASI preview-1 adapter (a core module importing `wasi:` interfaces itself) is skipped: it is
+    Rust whatever the program was written in.
+    """
+    for s in sorted(component.core_modules, key=lambda m: -m.size)[:4]:
         inner = data[s.payload_offset:s.end]
         try:
             _, inner_sections = read_sections(inner)
         except WasmFormatError as e:
             warnings.append(f"embedded core module at byte offset {s.payload_offset} unreadable: {e}")
+            continue
+        imports = next((cs for cs in inner_sections if cs.id == 2), None)
+        if imports is not None and inner.find(b"wasi:", imports.payload_offset, imports.end) >= 0:
             continue
         for cs in inner_sections:
             if cs.id == 0 and cs.custom_name == "producers":
