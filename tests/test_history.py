@@ -44,3 +44,13 @@ def test_corrupt_history_starts_empty(tmp_path: Path) -> None:
     history.file.path.write_text("[garbage")
     again = RunHistory(tmp_path / "m.wasm", tmp_path / "hist")
     assert again.records == [] and again.file.problems
+
+
+def test_background_add_persists_after_flush(tmp_path: Path) -> None:
+    from wasi_playground.core.settings import flush_background_writes
+
+    history = RunHistory(tmp_path / "m.wasm", tmp_path / "hist")
+    for code in range(3):
+        history.add(record(exit_code=code), background=True)
+    flush_background_writes()
+    assert [r.exit_code for r in RunHistory(tmp_path / "m.wasm", tmp_path / "hist").records] == [0, 1, 2]

@@ -73,3 +73,13 @@ def test_presets_per_module(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         save_preset(store, tmp_path / "m.wasm", "h", "  ", RunConfig())
     assert list_presets(store, tmp_path / "other.wasm", "zz") == []
+
+
+def test_background_writes_land_in_order(tmp_path: Path) -> None:
+    from wasi_playground.core.settings import flush_background_writes
+
+    store = SettingsStore(tmp_path)
+    for i in range(20):
+        store.save_config(tmp_path / "m.wasm", "h", RunConfig(args=[str(i)]), background=True)
+    flush_background_writes()
+    assert SettingsStore(tmp_path).load_config(tmp_path / "m.wasm", "h").args == ["19"]

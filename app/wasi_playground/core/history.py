@@ -113,10 +113,15 @@ class RunHistory:
         records = [RunRecord.from_dict(r) for r in loaded if isinstance(r, dict)]
         self.records: list[RunRecord] = [r for r in records if r is not None]
 
-    def add(self, record: RunRecord) -> None:
+    def add(self, record: RunRecord, background: bool = False) -> None:
+        """Append and persist; `background` writes on the settings-writer thread (the window's way)."""
         self.records.append(record)
         del self.records[: max(0, len(self.records) - self.limit)]
-        self.save()
+        if background:
+            snapshot = list(self.records)
+            self.file.save_later(lambda: self._as_data(snapshot))
+        else:
+            self.save()
 
     def get(self, record_id: str) -> RunRecord | None:
         return next((r for r in self.records if r.id == record_id), None)
@@ -125,8 +130,11 @@ class RunHistory:
         self.records.clear()
         self.save()
 
+    def _as_data(self, records: list[RunRecord]) -> dict[str, Any]:
+        return {"module": self.module_path, "runs": [asdict(r) for r in records]}
+
     def save(self) -> None:
-        self.file.save({"module": self.module_path, "runs": [asdict(r) for r in self.records]})
+        self.file.save(self._as_data(self.records))
 
     def to_json(self) -> str:
         return json.dumps([asdict(r) for r in self.records], indent=2)

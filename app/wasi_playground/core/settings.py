@@ -10,10 +10,14 @@ different files: resetting the layout must never reset someone's choices.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,31 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+_writer: ThreadPoolExecutor | None = None
+_writer_lock = threading.Lock()
+_pending: list[Future[None]] = []
+
+
+def write_in_background(write: Callable[[], None]) -> Future[None]:
+    """Run `write` on the one settings-writer thread, in submission order, so a GUI never waits for a
+    disk (fsync can take a long time on a busy disk) and two writes of one file never race."""
+    global _writer
+    with _writer_lock:
+        if _writer is None:
+            _writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings-writer")
+        future = _writer.submit(write)
+        _pending[:] = [f for f in _pending if not f.done()] + [future]
+    return future
+
+
+def flush_background_writes(timeout: float = 10.0) -> None:
+    """Wait for every queued write (at exit, and in tests before reading files back)."""
+    with _writer_lock:
+        pending = list(_pending)
+    for future in pending:
+        future.result(timeout=timeout)
+
+
 class JsonFile:
     """One JSON object on disk. `problems` collects what went wrong while loading, in words."""
 
@@ -74,6 +103,10 @@ class JsonFile:
 
     def save(self, data: dict[str, Any]) -> None:
         atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True))
+
+    def save_later(self, make_data: Callable[[], dict[str, Any]]) -> Future[None]:
+        """Build and write the data on the writer thread; `make_data` must only read a snapshot."""
+        return write_in_background(lambda: self.save(make_data()))
 
     def _set_aside(self, why: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -142,8 +175,12 @@ class SettingsStore:
     def save_preferences(self) -> None:
         self._prefs_file.save(asdict(self.preferences))
 
-    def save_window(self) -> None:
-        self._window_file.save(asdict(self.window))
+    def save_window(self, background: bool = False) -> None:
+        if background:
+            snapshot = asdict(self.window)
+            self._window_file.save_later(lambda: snapshot)
+        else:
+            self._window_file.save(asdict(self.window))
 
     # Per-module configuration: a rebuilt module at the same path keeps its entry, and so does a moved
     # module with the same content. Content wins over path when both could match.
@@ -177,12 +214,16 @@ class SettingsStore:
         except ConfigError:
             return None
 
-    def save_config(self, path: str | Path, sha256: str, config: RunConfig) -> None:
+    def save_config(self, path: str | Path, sha256: str, config: RunConfig, background: bool = False) -> None:
         entry = self.module_entry(path, sha256, create=True)
         assert entry is not None
         entry["config"] = config.to_dict()
         entry["updated"] = time.time()
-        self.save_modules()
+        self.save_modules(background)
 
-    def save_modules(self) -> None:
-        self._modules_file.save({"modules": self._modules})
+    def save_modules(self, background: bool = False) -> None:
+        if background:
+            snapshot = copy.deepcopy(self._modules)
+            self._modules_file.save_later(lambda: {"modules": snapshot})
+        else:
+            self._modules_file.save({"modules": self._modules})

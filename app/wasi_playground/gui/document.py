@@ -43,10 +43,13 @@ log = logging.getLogger(__name__)
 OUTPUT_SIDE_PANELS = ("trace",)
 
 
-def inspect_module(path: Path) -> Any:
+def inspect_module(path: Path) -> tuple[Any, dict[str, Any]]:
+    """The report and its JSON form, both built on the worker: the JSON form of a big module (names of
+    tens of thousands of functions) is not something to build on the GUI thread."""
     from wasi_playground.core.inspect import inspect_path
 
-    return inspect_path(path)
+    report = inspect_path(path)
+    return report, report_dict(report)
 
 
 def report_dict(report: Any) -> dict[str, Any]:
@@ -200,10 +203,10 @@ class ModuleDocument(QWidget):
         """An inspection can finish after its document was closed: its result is dropped."""
         return self._closed or not shiboken6.isValid(self.overview)
 
-    def _on_inspected(self, report: Any) -> None:
+    def _on_inspected(self, inspected: tuple[Any, dict[str, Any]]) -> None:
         if self._gone():
             return
-        data = report_dict(report)
+        report, data = inspected
         self.inspect_error = None
         self.sha256 = str(data.get("sha256") or "") or None
         self.overview.set_report(data)
@@ -280,7 +283,7 @@ class ModuleDocument(QWidget):
     def save_config(self) -> None:
         self._save_timer.stop()
         if self.sha256:
-            self.store.save_config(self.path, self.sha256, self.context.config)
+            self.store.save_config(self.path, self.sha256, self.context.config, background=True)
 
     def copy_wasmtime_command(self) -> str:
         from PySide6.QtGui import QGuiApplication
@@ -328,7 +331,7 @@ class ModuleDocument(QWidget):
             self.notify.emit(f"{self.path.name} could not run: {result.error}", "error")
         record = RunRecord.from_result(self.sha256 or "", getattr(self, "_run_config", self.context.config),
                                        result, self._run_started_at or time.time())
-        self.history.add(record)
+        self.history.add(record, background=True)
         self.history_view.set_history(self.history)
         self.context.runFinished.emit(result)
         self.runningChanged.emit(False)

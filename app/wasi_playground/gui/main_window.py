@@ -7,6 +7,7 @@ command line; each becomes a `ModuleDocument` with its own configuration and run
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -26,19 +27,34 @@ from PySide6.QtWidgets import (
 )
 
 from wasi_playground.core.config import RunConfig
-from wasi_playground.core.settings import SettingsStore
+from wasi_playground.core.settings import SettingsStore, flush_background_writes
+from wasi_playground.gui import panels
 from wasi_playground.gui.document import ModuleDocument
 from wasi_playground.gui.help_menu import build_help_menu
 from wasi_playground.gui.messages import MessageStrip
 from wasi_playground.gui.palette import apply_palette
 from wasi_playground.gui.recent_files import RecentFilesMenu, remember
 from wasi_playground.gui.samples_menu import SamplesMenu
+from wasi_playground.gui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
 MODULE_FILTER = "WebAssembly (*.wasm *.wat *.wast);;All files (*)"
 EMPTY_TEXT = ("<h2>WASI Playground</h2><p>Open a module (Ctrl+O), drop a <code>.wasm</code> file here, "
               "or pick one from the <b>Samples</b> menu.</p>")
+
+
+def preload_panels() -> int:
+    """Import the registered panel modules on a worker, so opening the first module does not pay for
+    importing them on the GUI thread. A panel that fails to import is reported when a document loads it."""
+    loaded = 0
+    for _title, spec in panels.PANELS:
+        try:
+            importlib.import_module(spec.partition(":")[0])
+            loaded += 1
+        except Exception as e:  # reported again, visibly, when a document tries to load it
+            log.info("panel %s not preloaded: %s", spec, e)
+    return loaded
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +95,7 @@ class MainWindow(QMainWindow):
         if restore_modules:
             self.restore_open_modules()
         self._update_actions()
+        run_task(preload_panels, lambda _n: None, lambda _e: None, key="preload-panels")
 
     # ---- actions and menus --------------------------------------------------------------------------
 
@@ -285,4 +302,5 @@ class MainWindow(QMainWindow):
         self.save_state()
         for doc in self.documents():
             doc.close_document()
+        flush_background_writes()
         event.accept()

@@ -14,7 +14,7 @@ def remember(store: SettingsStore, path: str | Path) -> None:
     p = str(Path(path).resolve())
     recent = [r for r in store.window.recent_files if r != p]
     store.window.recent_files = [p, *recent][: store.preferences.recent_limit]
-    store.save_window()
+    store.save_window(background=True)
 
 
 class RecentFilesMenu(QMenu):
