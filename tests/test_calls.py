@@ -193,3 +193,18 @@ def test_component_session_captures_output_of_a_command_component() -> None:
         outcome = s.call("wasi:cli/run#run", [])
         assert outcome.results == ["ok"]
         assert outcome.stdout == "Hello from a WASI 0.2 component!\n"
+
+
+def test_component_with_imports_this_host_lacks_still_opens(tmp_path) -> None:
+    from test_components import build_component
+
+    path = build_component(tmp_path, """
+        package demo:lacks@1.0.0;
+        interface logger { log: func(message: string); }
+        world app { import logger; export twice: func(n: u32) -> u32; }
+    """)
+    with ComponentSession(path) as s:
+        assert [m.interface for m in s.missing] == ["demo:lacks/logger"]
+        assert [f.name for f in s.functions()] == ["twice"]
+        outcome = s.call("twice", ["2"])
+        assert outcome.trap is not None and outcome.results == []
