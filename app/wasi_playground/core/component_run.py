@@ -95,8 +95,11 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
 
 
 def _is_err(outcome: object) -> bool:
-    """wasmtime-py gives `result` without payloads as None for ok; an err shows up as an error object."""
-    return outcome is not None and not (isinstance(outcome, bool) and outcome)
+    """`run` returns `result` without payloads; wasmtime-py 50 gives it as Variant(tag='ok'|'err')."""
+    tag = getattr(outcome, "tag", None)
+    if tag is not None:
+        return tag == "err"
+    return outcome is not None
 
 
 def _invoke(job: _RunJob, engine, store, linker, component) -> None:

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import math
 import struct
-
-import wasmtime
+from collections.abc import Sequence
 
 from wasi_playground.core.config import ConfigError
 
 _INT_BITS = {"i32": 32, "i64": 64}
 
 
-def type_name(valtype: wasmtime.ValType) -> str:
-    return str(valtype)
-
-
-def signature(functype: wasmtime.FuncType) -> str:
-    params = ", ".join(type_name(p) for p in functype.params)
-    results = ", ".join(type_name(r) for r in functype.results)
-    return f"({params}) -> ({results})"
+def signature(params: Sequence[str], results: Sequence[str]) -> str:
+    """Types are names read from the binary (core/module_info), never from wasmtime-py, which aborts the
+    process when asked for the kind of a v128 type."""
+    return f"({', '.join(params)}) -> ({', '.join(results)})"
 
 
 def parse_arg(text: str, valtype: str, position: int) -> object:
@@ -61,11 +56,10 @@ def parse_arg(text: str, valtype: str, position: int) -> object:
     raise ConfigError(f"{where}: this playground cannot pass {valtype} values from text")
 
 
-def parse_args(functype: wasmtime.FuncType, name: str, args: list[str]) -> list[object]:
-    params = [type_name(p) for p in functype.params]
+def parse_args(params: Sequence[str], results: Sequence[str], name: str, args: list[str]) -> list[object]:
     if len(args) != len(params):
         raise ConfigError(f"{name} takes {len(params)} argument{'s' * (len(params) != 1)} "
-                          f"{signature(functype)}, but {len(args)} {'was' if len(args) == 1 else 'were'} given")
+                          f"{signature(params, results)}, but {len(args)} {'was' if len(args) == 1 else 'were'} given")
     return [parse_arg(text, ty, i + 1) for i, (text, ty) in enumerate(zip(args, params, strict=True))]
 
 
@@ -80,9 +74,6 @@ def render_result(value: object, valtype: str) -> object:
     return value
 
 
-def results_list(raw: object, functype: wasmtime.FuncType) -> list[object]:
-    types = [type_name(r) for r in functype.results]
-    if not types:
-        return []
-    values = list(raw) if len(types) > 1 else [raw]
-    return [render_result(v, t) for v, t in zip(values, types, strict=False)]
+def results_list(values: Sequence[object], results: Sequence[str]) -> list[object]:
+    return [render_result(v, t) for v, t in zip(values, results, strict=False)]
+

@@ -143,8 +143,13 @@ def add_probe_exports(data: bytes) -> ProbedModule:
 
 
 def new_store(engine: wasmtime.Engine, limits: Limits | None = None, data: object = None) -> wasmtime.Store:
-    """A store with the memory/table limits and fuel of `limits` applied (fuel needs a fuel engine)."""
+    """A store with the memory/table limits and fuel of `limits` applied (fuel needs a fuel engine).
+
+    Engines from `get_engine` interrupt on epochs, and a fresh store's deadline is "now", so the store gets
+    a deadline that never comes; `Interrupter.attach` replaces it with a per-tick check when stopping matters.
+    """
     store = wasmtime.Store(engine, data)
+    store.set_epoch_deadline(1 << 62)
     if limits is not None:
         store.set_limits(
             memory_size=limits.max_memory_bytes if limits.max_memory_bytes is not None else -1,

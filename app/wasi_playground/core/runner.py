@@ -8,7 +8,6 @@ configuration becomes `result.error`, a trap becomes `result.trap`, `proc_exit` 
 
 from __future__ import annotations
 
-import gc
 import tempfile
 import threading
 import time
@@ -142,7 +141,6 @@ class _RunJob:
             for key in ("read", "compile", "instantiate", "run"):
                 self.result.timings_ms.setdefault(key, 0.0)
             self.result.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 3)
-            gc.collect()
             self.finished.set()
 
     def _finish_outputs(self) -> None:
@@ -207,7 +205,7 @@ class _RunJob:
             module, result.cache_hit = load_module(engine, probed.data)
         except wasmtime.WasmtimeError as e:
             raise ConfigError(f"{name} does not compile: {_first_line(e)}") from None
-        entry, call_args = self._entry(module)
+        entry, call_args, call_types = self._entry(module, probed.data)
         if probed.memory_exported_for_wasi and any(i.module.startswith("wasi") for i in module.imports):
             result.notes.append("the module does not export its memory; the playground exported it as "
                                 "\"memory\" so WASI calls work (wasmtime run would refuse it)")
@@ -239,9 +237,14 @@ class _RunJob:
                 func = instance.exports(store)[entry]
                 self.phase("run")
                 try:
-                    raw = func(store, *call_args)
                     if config.invoke:
-                        result.results = results_list(raw, func.type(store))
+                        from wasi_playground.core.calls_v128 import call_via_adapter
+
+                        params, results = call_types
+                        values = call_via_adapter(engine, store, func, params, results, call_args)
+                        result.results = results_list(values, results)
+                    else:
+                        func(store)
                     result.exit_code = 0
                 except wasmtime.ExitTrap as e:
                     result.exit_code = e.code
@@ -279,7 +282,7 @@ class _RunJob:
                                                        limits.max_table_elements is not None
                                                        and uses_table_grow(data))
 
-    def _entry(self, module: wasmtime.Module) -> tuple[str, list[object]]:
+    def _entry(self, module: wasmtime.Module, data: bytes) -> tuple[str, list[object], tuple[list[str], list[str]]]:
         exports = {e.name: e.type for e in module.exports}
         name = self.config.invoke
         if name is None:
@@ -289,7 +292,7 @@ class _RunJob:
                 funcs = sorted(n for n, t in exports.items() if isinstance(t, wasmtime.FuncType))
                 hint = f"; exported functions: {', '.join(funcs[:10])}" if funcs else ""
                 raise ConfigError(f"the module has no _start (it is not a command); use --invoke NAME{hint}")
-            return "_start", []
+            return "_start", [], ([], [])
         functype = exports.get(name)
         if functype is None:
             funcs = sorted(n for n, t in exports.items() if isinstance(t, wasmtime.FuncType))
@@ -297,7 +300,8 @@ class _RunJob:
                               + (f"; it exports: {', '.join(funcs[:10])}" if funcs else ""))
         if not isinstance(functype, wasmtime.FuncType):
             raise ConfigError(f"export {name!r} is not a function")
-        return name, parse_args(functype, name, self.config.invoke_args)
+        params, results = _export_func_types(data, name)
+        return name, parse_args(params, results, name, self.config.invoke_args), (params, results)
 
     def _trace_session(self, data: bytes):
         try:
@@ -312,6 +316,21 @@ class _RunJob:
                 on_trace(event)
 
         return TraceSession(data, self.config, on_event)
+
+
+def _export_func_types(data: bytes, name: str) -> tuple[list[str], list[str]]:
+    """Parameter and result type names of an exported function, read from the binary."""
+    from wasi_playground.core.module_info import parse_module
+
+    try:
+        info = parse_module(data)
+    except WasmFormatError as e:
+        raise ConfigError(f"cannot read the type of {name!r}: {e}") from None
+    export = next((e for e in info.exports if e.name == name and e.kind == "func"), None)
+    functype = info.func_type_of(export.index) if export is not None else None
+    if functype is None:
+        raise ConfigError(f"cannot read the type of {name!r} from the module")
+    return list(functype.params), list(functype.results)
 
 
 def _first_line(error: BaseException) -> str:
