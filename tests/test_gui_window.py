@@ -62,7 +62,9 @@ def test_open_by_path_shows_imports_exports_and_overview(qtbot, window, wat) -> 
     imports = model_rows(window.findChild(QTableView, "importsView"))
     names = {row[1] for row in imports}
     assert {"fd_write", "args_get", "environ_get"} <= names
-    assert all(row[0] == "wasi_snapshot_preview1" for row in imports)
+    assert all(row[4] == "wasi_snapshot_preview1" for row in imports)
+    groups = [row[0] for row in imports]
+    assert groups == sorted(groups) and {"args", "environment", "stdio"} <= set(groups)
     exports = {row[0]: row for row in model_rows(window.findChild(QTableView, "exportsView"))}
     assert {"_start", "add", "memory"} <= set(exports)
     assert "i32" in exports["add"][2]
@@ -270,3 +272,25 @@ def test_signature_forms_give_typed_fields() -> None:
     assert parse_params("(func (param $a i32) (param $b f64))") == [("a", "i32"), ("b", "f64")]
     assert parse_params("(func (result i32))") == []
     assert parse_params("(a: s32, b: list<u8>) -> string") == [("a", "s32"), ("b", "list<u8>")]
+
+
+UNKNOWN_IMPORT = """
+(module
+  (import "env" "mystery" (func $m (param i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (call $m (i32.const 1))))
+"""
+
+
+def test_unknown_import_is_highlighted_and_cannot_run_is_said(qtbot, window, wat) -> None:
+    doc = open_and_wait(qtbot, window, wat(UNKNOWN_IMPORT, "unknown.wasm"))
+    model = doc.imports.model
+    assert model.rows[0][1] == "mystery" and model.flagged == {0}
+    assert model.data(model.index(0, 1), Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(model.index(1, 1), Qt.ItemDataRole.BackgroundRole) is None
+    assert "cannot provide" in doc.imports.summary.text()
+    assert "Cannot run here" in doc.overview.browser.toPlainText()
+    assert "cannot run here" in window.messages.current_text()
+    result = run_and_wait(qtbot, window, doc)
+    assert result.error and "Could not run" in doc.banner.text()

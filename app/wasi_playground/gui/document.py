@@ -151,7 +151,7 @@ class ModuleDocument(QWidget):
         self.splitter.addWidget(output_side)
         self.splitter.setChildrenCollapsible(False)
         sizes = self.store.window.splitters.get("document")
-        self.splitter.setSizes(sizes if sizes and len(sizes) == 3 else [380, 360, 520])
+        self.splitter.setSizes(sizes if sizes and len(sizes) == 3 else [470, 390, 580])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)

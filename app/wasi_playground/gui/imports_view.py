@@ -89,21 +89,22 @@ class RowsModel(QAbstractTableModel):
 
 
 def import_rows(report: dict[str, Any]) -> tuple[list[list[str]], set[int], dict[int, str]]:
+    """Rows of (capability, name, signature, kind, module): unprovidable imports first, then grouped."""
     groups = capability_of(report)
     missing = {_key(m) for m in (report.get("runnable", {}).get("missing") or [])}
     rows, flagged, tips = [], set(), {}
     for imp in report.get("imports", []):
         key = _key(imp)
         group = groups.get(key) or groups.get(str(imp.get("name", ""))) or ""
-        rows.append([str(imp.get("module", "")), str(imp.get("name", "")), str(imp.get("kind", "")),
-                     str(imp.get("type", "")), group])
+        rows.append([group, str(imp.get("name", "")), str(imp.get("type", "")), str(imp.get("kind", "")),
+                     str(imp.get("module", ""))])
         i = len(rows) - 1
         if key in missing or str(imp.get("name", "")) in missing:
             flagged.add(i)
             tips[i] = "This host cannot provide this import: the module cannot be instantiated as is."
         elif group:
             tips[i] = f"{group}: the module {CAPABILITY_WORDS.get(group, 'uses this capability')}"
-    order = sorted(range(len(rows)), key=lambda i: (i not in flagged, rows[i][4] == "", rows[i][4], i))
+    order = sorted(range(len(rows)), key=lambda i: (i not in flagged, rows[i][0] == "", rows[i][0], i))
     remap = {old: new for new, old in enumerate(order)}
     return ([rows[i] for i in order], {remap[i] for i in flagged}, {remap[i]: t for i, t in tips.items()})
 
@@ -162,7 +163,7 @@ class FilteredTable(QWidget):
 
 class ImportsView(FilteredTable):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("importsView", ["Module", "Name", "Kind", "Signature", "Capability"], parent)
+        super().__init__("importsView", ["Capability", "Name", "Signature", "Kind", "Module"], parent)
         self.summary.show()
 
     def set_report(self, report: dict[str, Any]) -> None:

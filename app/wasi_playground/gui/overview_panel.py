@@ -94,8 +94,16 @@ def _producer_values(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}".strip() for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(" ".join(map(str, v)) if isinstance(v, list | tuple) else str(v) for v in value)
+        return ", ".join(_producer_item(v) for v in value)
     return str(value)
+
+
+def _producer_item(item: Any) -> str:
+    if isinstance(item, dict):
+        return f"{item.get('name', '')} {item.get('version', '')}".strip()
+    if isinstance(item, list | tuple):
+        return " ".join(map(str, item)).strip()
+    return str(item)
 
 
 class OverviewPanel(QWidget):
