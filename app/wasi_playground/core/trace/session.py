@@ -46,7 +46,8 @@ class TraceSession:
         self.error: str | None = None
 
     def _emit(self, event: TraceEvent) -> None:
-        self._explainer.add(event)
+        if event.errno or event.denied or event.func == "proc_exit":
+            self._explainer.add(event)
         try:
             self._on_event(event)
         except Exception as e:  # a broken consumer must not change the program's behaviour
