@@ -246,3 +246,16 @@ def test_wasi_adapter_inside_a_component_does_not_decide_the_language() -> None:
     report = inspect_bytes(bytes(comp))
     assert report.producers["language"] == [{"name": "C11", "version": ""}]
     assert report.toolchain.name == "C (clang)"
+
+
+def test_pipes_devices_and_huge_wat_are_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.wasm"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        inspect_path(fifo)  # opening a FIFO with no writer would block forever
+    huge = tmp_path / "huge.wat"
+    with open(huge, "wb") as f:
+        f.write(b"(module")
+        f.truncate(100 * 1024 * 1024)
+    with pytest.raises(WasmFormatError, match="too large to compile"):
+        inspect_path(huge)

@@ -18,7 +18,13 @@ from typing import Any
 from wasi_playground.core.binary import Section, WasmFormatError, read_sections
 from wasi_playground.core.component_info import ComponentInfo, parse_component
 from wasi_playground.core.inspect_digest import cached_digest, remember_digest
-from wasi_playground.core.inspect_input import InputError, compile_wat, looks_like_wat, open_binary
+from wasi_playground.core.inspect_input import (
+    InputError,
+    check_wat_size,
+    compile_wat,
+    looks_like_wat,
+    open_binary,
+)
 from wasi_playground.core.module_info import ModuleInfo, parse_module
 from wasi_playground.core.names import NameSection, parse_name_section, parse_producers, parse_target_features
 from wasi_playground.core.toolchain import Toolchain, guess_toolchain
@@ -121,6 +127,7 @@ def inspect_path(path: str | Path) -> Report:
     try:
         head = bytes(content[:64])
         if looks_like_wat(head, p):
+            check_wat_size(st.st_size)
             text = bytes(content)
             report = _inspect_wasm(compile_wat(text), str(p), "wat")
             report.size = st.st_size

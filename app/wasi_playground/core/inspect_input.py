@@ -10,6 +10,7 @@ from __future__ import annotations
 import mmap
 import os
 import re
+import stat
 from pathlib import Path
 
 from wasi_playground.core.binary import MAGIC, WasmFormatError
@@ -28,8 +29,11 @@ class InputError(WasmFormatError):
 def open_binary(path: Path) -> tuple[bytes | mmap.mmap, os.stat_result]:
     """The file's content (mapped when large) and its stat; raises InputError for what is not a file."""
     try:
-        if path.is_dir():
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
             raise InputError(f"{path} is a directory, not a WebAssembly file", 0)
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{path} is not a regular file (a device, pipe or socket)", 0)
         with open(path, "rb") as f:
             st = os.fstat(f.fileno())
             if st.st_size == 0:
@@ -59,10 +63,15 @@ def looks_like_wat(head: bytes, path: Path | None) -> bool:
 _LOCATION = re.compile(r":(\d+):(\d+)")
 
 
+def check_wat_size(size: int) -> None:
+    if size > MAX_WAT_BYTES:
+        raise WasmFormatError(f"WAT text of {size} bytes is too large to compile here "
+                              f"(limit {MAX_WAT_BYTES // (1024 * 1024)} MiB)", 0)
+
+
 def compile_wat(text: bytes) -> bytes:
     """WAT (or WAST-like text holding one module) to binary; errors name the line and column."""
-    if len(text) > MAX_WAT_BYTES:
-        raise WasmFormatError(f"WAT text of {len(text)} bytes is too large to compile here", 0)
+    check_wat_size(len(text))
     try:
         source = text.decode("utf-8")
     except UnicodeDecodeError as e:
