@@ -115,9 +115,13 @@ def test_browser_node_emscripten_and_threads_are_named() -> None:
     assert not lib.runnable.ok and "env" in lib.runnable.reason
 
 
-def test_module_summary_without_imports() -> None:
+def test_module_summary_without_imports_and_how_to_start_it() -> None:
     summary = module_summary([])
-    assert summary.flavours == [] and summary.runnable.ok
+    assert summary.flavours == [] and summary.runnable.reason == "it imports nothing"
+    library = inspect_bytes(bytes(wasmtime.wat2wasm('(module (func (export "add")))'))).runnable
+    assert library.ok and "no _start" in library.reason and "call one of its exports" in library.reason
+    inert = inspect_bytes(bytes(wasmtime.wat2wasm("(module)"))).runnable
+    assert inert.ok and "nothing to call" in inert.reason
 
 
 def test_component_summary_worlds_and_host_support() -> None:

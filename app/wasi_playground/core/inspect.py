@@ -200,8 +200,8 @@ def _inspect_sections(data: bytes | mmap.mmap, path: str | None, fmt: str, kind:
     if kind == "module":
         module = parse_module(data, sections)
         refs = [ImportRef(i.module, i.name, i.type) for i in module.imports]
-        wasi = module_summary(refs)
         exports = [e.name for e in module.exports]
+        wasi = module_summary(refs, [e.name for e in module.exports if e.kind == "func"])
     else:
         component = parse_component(data, sections)
         _merge_embedded_producers(data, component, producers, warnings)

@@ -168,21 +168,25 @@ def _reason_for(flavours: list[str], missing: list[ImportRef]) -> str:
             "into a program, or built for a host with its own functions")
 
 
-def module_runnable(imports: list[ImportRef], flavours: list[str]) -> Runnable:
+def module_runnable(imports: list[ImportRef], flavours: list[str], exports: list[str] | None = None) -> Runnable:
+    """`exports` (when known) lets the reason say how to start it: `_start`, or an export to call."""
     missing: list[ImportRef] = []
     for imp in imports:
         fn = wasi_p1.FUNCTIONS.get(imp.name) if imp.module == wasi_p1.MODULE else None
         if fn is None or (imp.type and imp.type != fn.core_signature):
             missing.append(imp)
-    if not missing:
-        return Runnable(True, [], "wasmtime provides every import (WASI preview 1)" if imports
-                        else "it imports nothing")
-    return Runnable(False, [f"{m.module}.{m.name}" for m in missing], _reason_for(flavours, missing))
+    if missing:
+        return Runnable(False, [f"{m.module}.{m.name}" for m in missing], _reason_for(flavours, missing))
+    reason = "wasmtime provides every import (WASI preview 1)" if imports else "it imports nothing"
+    if exports is not None and "_start" not in exports:
+        reason += ("; it has no _start (a library or reactor): call one of its exports" if exports
+                   else "; it exports nothing, so there is nothing to call")
+    return Runnable(True, [], reason)
 
 
-def module_summary(imports: list[ImportRef]) -> WasiSummary:
+def module_summary(imports: list[ImportRef], exports: list[str] | None = None) -> WasiSummary:
     flavours = module_flavours(imports)
-    return WasiSummary(flavours, module_capabilities(imports), module_runnable(imports, flavours))
+    return WasiSummary(flavours, module_capabilities(imports), module_runnable(imports, flavours, exports))
 
 
 def component_summary(imports: list[str], exports: list[str]) -> WasiSummary:
