@@ -120,3 +120,14 @@ def test_many_rows_append_in_batches(qtbot, panel) -> None:
 def test_panels_are_registered() -> None:
     assert ("Trace", "wasi_playground.gui.trace_view:TracePanel") in PANELS
     assert ("Capabilities", "wasi_playground.gui.capabilities_panel:CapabilitiesPanel") in PANELS
+
+
+def test_component_run_says_it_was_not_traced(qtbot, panel) -> None:
+    from wasi_playground.core.samples import get_sample
+
+    widget, context = panel
+    sample = get_sample("hello-component")
+    result = _run(qtbot, widget, context, sample.wasm_path, RunConfig(trace=True))
+    assert result.trace_calls is None and widget.model.rowCount() == 0
+    assert "not traced call by call" in widget.explanations.toPlainText()
+    assert "core modules only" in widget.status.text()

@@ -66,7 +66,7 @@ def _function(fn: WasiFunction, denied: frozenset[str], has_memory: bool) -> str
     params = fn.core_params
     sig = "".join(f" {t}" for _, t in params)
     call = f"(call $real_{fn.name}{''.join(f' (local.get {i})' for i in range(len(params)))})"
-    lines = [f'(func (export "{fn.name}") (param{sig}){" (result i32)" if fn.returns_errno else ""}',
+    lines = [f'(func $trace_{fn.name} (export "{fn.name}") (param{sig}){" (result i32)" if fn.returns_errno else ""}',
              "(local $r i32) (local $b i32) (local $t0 i64) (local $id i32)",
              "(local.set $t0 (call $now))",
              f"(local.set $id (i32.const {function_id(fn.name)}))"]
@@ -182,7 +182,7 @@ _RING = f"""
 def wrapper_text(names: tuple[str, ...], denied: frozenset[str], has_memory: bool) -> str:
     """The wrapper's WAT for these imported WASI names and switched-off groups."""
     needed = set(names) | {"clock_time_get"}
-    parts = ["(module"]
+    parts = ["(module $wasi_playground_trace"]
     for name in sorted(needed):
         fn = FUNCTIONS[name]
         sig = "".join(f" {t}" for _, t in fn.core_params)
