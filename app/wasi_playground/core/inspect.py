@@ -28,7 +28,13 @@ from wasi_playground.core.inspect_input import (
 from wasi_playground.core.module_info import ModuleInfo, parse_module
 from wasi_playground.core.names import NameSection, parse_name_section, parse_producers, parse_target_features
 from wasi_playground.core.toolchain import Toolchain, guess_toolchain
-from wasi_playground.core.wasi_knowledge import ImportRef, WasiSummary, component_summary, module_summary
+from wasi_playground.core.wasi_knowledge import (
+    ImportRef,
+    Runnable,
+    WasiSummary,
+    component_summary,
+    module_summary,
+)
 
 PARALLEL_HASH_BYTES = 4 << 20
 
@@ -61,7 +67,7 @@ class Report:
         return [s for s in self.sections if s.id == 0]
 
     @property
-    def runnable(self) -> Any:
+    def runnable(self) -> Runnable:
         return self.wasi.runnable
 
     def import_rows(self) -> list[dict[str, str]]:

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wasi_playground.core.config import CAPABILITY_GROUPS
-
 MODULE = "wasi_snapshot_preview1"
 PREVIEW0_MODULE = "wasi_unstable"
 
@@ -151,7 +149,6 @@ _FUNCTIONS = (
 )
 
 FUNCTIONS: dict[str, WasiFunction] = {f.name: f for f in _FUNCTIONS}
-assert all(f.group in CAPABILITY_GROUPS for f in _FUNCTIONS)
 
 PREVIEW0_FUNCTIONS: frozenset[str] = frozenset(FUNCTIONS) - {"sock_accept"}
 """`wasi_unstable` (preview 0) has the same calls by name, except `sock_accept`, which came later."""
