@@ -294,3 +294,36 @@ def test_unknown_import_is_highlighted_and_cannot_run_is_said(qtbot, window, wat
     assert "cannot run here" in window.messages.current_text()
     result = run_and_wait(qtbot, window, doc)
     assert result.error and "Could not run" in doc.banner.text()
+
+
+def test_copy_from_host_stdin_and_limits_reach_the_config(qtbot, window, wat, monkeypatch) -> None:
+    monkeypatch.setenv("PLAYGROUND_TEST_VAR", "from-host")
+    doc = open_and_wait(qtbot, window, wat(ECHO, "echo.wasm"))
+    editor = doc.editor
+    editor.env.copy_from_host("PLAYGROUND_TEST_VAR")
+    editor.stdin_buttons["text"].setChecked(True)
+    editor.stdin_text.setPlainText("typed input")
+    editor.memory_spin.setValue(64)
+    editor.fuel_edit.setText("1_000_000")
+    editor.timeout_spin.setValue(2.5)
+    config = doc.context.config
+    assert config.env == [("PLAYGROUND_TEST_VAR", "from-host")]
+    assert (config.stdin.kind, config.stdin.text) == ("text", "typed input")
+    assert (config.limits.max_memory_bytes, config.limits.fuel, config.limits.timeout_s) == (64 << 20, 10**6, 2.5)
+    command = doc.copy_wasmtime_command()
+    assert "fuel=1000000" in command and "PLAYGROUND_TEST_VAR=from-host" in command
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().text() == command
+    assert run_and_wait(qtbot, window, doc).stderr == "PLAYGROUND_TEST_VAR=from-host\n"
+
+
+def test_rerun_when_the_file_changes(qtbot, window, wat) -> None:
+    path = wat(ECHO, "echo.wasm")
+    doc = open_and_wait(qtbot, window, path)
+    window.rerun_action.setChecked(True)
+    assert window.store.preferences.rerun_on_change
+    doc.editor.args_edit.setText("again")
+    with qtbot.waitSignal(doc.controller.finished, timeout=20000) as blocker:
+        path.write_bytes(path.read_bytes() + b"\x00\x06\x05extra")  # a custom section: new content, same program
+    assert blocker.args[0].stdout == "again\n"
