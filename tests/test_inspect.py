@@ -259,3 +259,24 @@ def test_pipes_devices_and_huge_wat_are_refused_without_blocking(tmp_path: Path)
         f.truncate(100 * 1024 * 1024)
     with pytest.raises(WasmFormatError, match="too large to compile"):
         inspect_path(huge)
+
+
+def test_large_name_section_is_decoded_only_when_asked(wat, tmp_path: Path) -> None:
+    """Inspection reads the module name and the count; 120,000 function names (over 1 MB, so the file is
+    memory-mapped) wait for a caller, who gets them re-read from the file."""
+    data = wat('(module (func (export "f")))').read_bytes()
+    count = 120_000
+    entries = b"".join(_leb(i) + _leb(len(f"fn_{i}")) + f"fn_{i}".encode() for i in range(count))
+    functions = _leb(count) + entries
+    module_name = _leb(4) + b"demo"
+    payload = (b"\x04name" + b"\x00" + _leb(len(module_name)) + module_name
+               + b"\x01" + _leb(len(functions)) + functions)
+    big = tmp_path / "named.wasm"
+    big.write_bytes(data + b"\x00" + _leb(len(payload)) + payload)
+    assert big.stat().st_size > 1 << 20
+    report = inspect_path(big)
+    assert report.names.module_name == "demo"
+    assert report.names.function_name_count == count
+    assert report.names._functions is None and report.names.data is None
+    assert report.names.function_name(count - 1) == f"fn_{count - 1}"
+    assert len(report.names.function_names()) == count
