@@ -76,7 +76,7 @@ def test_memory_limits_survive_the_rewrite(wat) -> None:
     rewritten = rewrite_memory_as_import(path.read_bytes())
     assert rewritten.memory is not None and (rewritten.memory.minimum, rewritten.memory.maximum) == (1, 3)
     module = wasmtime.Module(wasmtime.Engine(), rewritten.data)
-    assert [(i.module, i.name) for i in module.imports][-1] == ("wasi-playground", "memory")
+    assert [(i.module, i.name, type(i.type)) for i in module.imports][-1] == ("", "", wasmtime.MemoryType)
     assert rewritten.wasi_imports == ("clock_time_get", "proc_exit", "sched_yield")
 
 
@@ -144,3 +144,16 @@ def test_components_and_imported_memory_are_refused_clearly(wat) -> None:
         TraceSession(imported.read_bytes(), RunConfig(trace=True), lambda e: None)
     with pytest.raises(ConfigError, match="core modules"):
         TraceSession(b"\0asm\x0d\0\x01\0", RunConfig(trace=True), lambda e: None)
+
+
+def test_trap_backtrace_is_the_same_when_traced() -> None:
+    from wasi_playground.core.samples import get_sample
+
+    sample = get_sample("trap")
+    plain = run(sample.wasm_path, sample.config)
+    traced = run(sample.wasm_path, RunConfig(**{**sample.config.__dict__, "trace": True}))
+    assert plain.trap is not None and traced.trap is not None
+    assert traced.trap.message == plain.trap.message
+    assert traced.trap.frames == plain.trap.frames
+    rewritten = rewrite_memory_as_import(sample.wasm_path.read_bytes()).data
+    assert len(rewritten) == sample.wasm_path.stat().st_size

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from wasi_playground.core.binary import Reader, WasmFormatError, read_sections
 from wasi_playground.core.config import ConfigError
 
-MEMORY_MODULE = "wasi-playground"
-MEMORY_NAME = "memory"
+MEMORY_MODULE = ""
+MEMORY_NAME = ""
+"""Empty names keep the new import as short as the memory section it replaces (see `_same_length`)."""
 _IMPORT_SECTION = 2
 _MEMORY_SECTION = 5
 
@@ -42,6 +43,35 @@ def _leb(n: int) -> bytes:
         out.append(byte | 0x80 if n else byte)
         if not n:
             return bytes(out)
+
+
+def _padded_leb(n: int, width: int) -> bytes:
+    """LEB128 stretched to `width` bytes with continuation bits (valid for u32 up to 5 bytes)."""
+    out = bytearray(_leb(n))
+    if len(out) < width:
+        out[-1] |= 0x80
+        out += b"\x80" * (width - len(out) - 1) + b"\x00"
+    return bytes(out)
+
+
+def _same_length(entries: list[bytes], old_bytes: int) -> bytes:
+    """The import section, padded so that it takes exactly the bytes the old import and memory sections
+    took when that is possible: then the code section does not move and trap offsets stay true."""
+    payload_entries = b"".join(entries)
+    count_leb, size = _leb(len(entries)), len(_leb(len(entries))) + len(payload_entries)
+    section = _section(_IMPORT_SECTION, count_leb + payload_entries)
+    missing = old_bytes - len(section)
+    if missing <= 0:
+        return section
+    count_width = len(count_leb) + max(0, missing - (5 - len(_leb(size))))
+    if count_width > 5:
+        return section
+    count_leb = _padded_leb(len(entries), count_width)
+    size = len(count_leb) + len(payload_entries)
+    size_width = old_bytes - 1 - size
+    if not len(_leb(size)) <= size_width <= 5:
+        return section
+    return bytes([_IMPORT_SECTION]) + _padded_leb(size, size_width) + count_leb + payload_entries
 
 
 def _name(text: str) -> bytes:
@@ -129,7 +159,9 @@ def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
     memtype = (b"\x01" + _leb(limits.minimum) + _leb(limits.maximum) if limits.maximum is not None
                else b"\x00" + _leb(limits.minimum))
     entries.append(_name(MEMORY_MODULE) + _name(MEMORY_NAME) + b"\x02" + memtype)
-    new_imports = _section(_IMPORT_SECTION, _leb(len(entries)) + b"".join(entries))
+    old_bytes = (memory_sec.end - memory_sec.offset if memory_sec is not None else 0) + (
+        imports_sec.end - imports_sec.offset if imports_sec is not None else 0)
+    new_imports = _same_length(entries, old_bytes)
     out = bytearray(data[:8])
     placed = False
     for s in sections:
