@@ -88,8 +88,20 @@ def test_invoke_with_typed_args(wat) -> None:
     module = wat('(module (func (export "mul") (param i64 f64) (result f64) (f64.mul (f64.convert_i64_s (local.get 0)) (local.get 1))))')
     data = json.loads(cli(str(module), "--invoke", "mul", "--json", "--", "-3", "2.5").stdout)
     assert data["results"] == [-7.5] and data["exit_code"] == 0
+    plain = cli(str(module), "--invoke", "mul", "--", "4", "0.5")
+    assert plain.returncode == 0 and plain.stdout == b"2.0\n"
     wrong = cli(str(module), "--invoke", "mul", "--", "1")
     assert wrong.returncode == 2 and b"takes 2 arguments" in wrong.stderr
+
+
+def test_invoke_on_a_component_export_prints_wave_results() -> None:
+    sample = Path(__file__).resolve().parent.parent / "samples" / "typed-component" / "typed-component.wasm"
+    if not sample.exists():
+        pytest.skip("typed-component sample not built")
+    done = cli(str(sample), "--invoke", "greet", "--", '"you"')
+    assert done.returncode == 0 and b"you" in done.stdout
+    missing = cli(str(sample), "--invoke", "nope")
+    assert missing.returncode == 2 and b"nope" in missing.stderr
 
 
 @pytest.mark.parametrize(("args", "words"), [

@@ -192,6 +192,9 @@ def main(argv: list[str]) -> int:
         print(json.dumps(result.to_json_dict(), ensure_ascii=False))
     if result.error is not None:
         return fail(f"wasi-playground run: {result.error}")
+    if result.results is not None and not opts.json:
+        for value in result.results:
+            print(value)
     if result.trap is not None and not opts.json:
         print(trap_line(result), file=sys.stderr)
     if result.limit_message and not opts.json:

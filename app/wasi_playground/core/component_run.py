@@ -7,6 +7,7 @@ code that is only ok/err (`exit(42)` comes back as 1, a WASI 0.2 limitation).
 
 from __future__ import annotations
 
+import tempfile
 from typing import TYPE_CHECKING
 
 import wasmtime
@@ -45,8 +46,6 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
     if config.invoke is None and run_name is None:
         exports = ", ".join(component.type.exports(engine)) or "nothing"
         raise ConfigError(f"the component exports no wasi:cli/run (it exports {exports}); use --invoke NAME")
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="wasi-playground-run-") as scratch:
         store = new_store(engine, config.limits)
         wasi = make_wasi_config(config, job.stdout.write, job.stderr.write, scratch, name)
@@ -57,6 +56,9 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
         instance = None
         try:
             job.phase("instantiate")
+            if config.invoke is not None:
+                _invoke(job, engine, store, linker, component)  # it instantiates the component itself
+                return
             try:
                 instance = linker.instantiate(store, component)
             except wasmtime.ExitTrap as e:
@@ -67,9 +69,6 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
                     job._mark_stopped(e)
                     return
                 raise ConfigError(f"{name} cannot be instantiated: {str(e).strip().splitlines()[0]}") from None
-            if config.invoke is not None:
-                _invoke(job, engine, store, linker, component)
-                return
             interface = instance.get_export_index(store, run_name)
             func_index = instance.get_export_index(store, "run", interface) if interface else None
             func = instance.get_func(store, func_index) if func_index else None
