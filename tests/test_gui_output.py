@@ -85,3 +85,19 @@ def test_long_lines_are_broken_for_display_only() -> None:
     assert break_long_lines("abc", 0, 10) == ("abc", 3)
     assert break_long_lines("abcdefgh", 6, 10) == ("abcd\nefgh", 4)
     assert break_long_lines("x" * 25 + "\nyy", 0, 10) == ("x" * 10 + "\n" + "x" * 10 + "\n" + "x" * 5 + "\nyy", 2)
+
+
+def test_a_wat_file_runs_with_its_name_as_argv0(qtbot, tmp_path) -> None:
+    from test_gui_window_modules import ECHO as echo_text
+
+    source = tmp_path / "echo.wat"
+    source.write_text(echo_text)
+    controller = RunController()
+    with qtbot.waitSignal(controller.finished, timeout=20000) as blocker:
+        controller.start(source, RunConfig(args=["from-wat"]))
+    assert blocker.args[0].stdout == "from-wat\n"
+    broken = tmp_path / "broken.wat"
+    broken.write_text("(module (func")
+    with qtbot.waitSignal(controller.finished, timeout=20000) as blocker:
+        controller.start(broken, RunConfig())
+    assert "not valid WAT" in blocker.args[0].error
