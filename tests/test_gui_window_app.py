@@ -100,9 +100,12 @@ def test_samples_menu_lists_samples_and_opens_one_with_its_configuration(qtbot, 
     doc.close_document()
 
 
-def test_qt_binding_keeps_none_and_true_alive(qtbot) -> None:
-    """PySide6 6.12.0 on CPython 3.11 drops a reference to None per void call and to True per emit;
-    the window makes millions of such calls in a long session and would abort ("none_dealloc")."""
+def test_refcount_guard_knows_which_binding_is_broken(qtbot) -> None:
+    """PySide6 6.12.0 on CPython 3.11 drops a reference to None per void call and to True per emit; a
+    long session would abort ("none_dealloc"). The app's guard decides by version: check that the
+    version rule matches what this binding really does, so a new broken release is noticed."""
+    from PySide6 import __version__ as pyside_version
+
     if sys.version_info >= (3, 12):
         pytest.skip("None and True are immortal from Python 3.12 on")
     label = QLabel()
@@ -111,8 +114,8 @@ def test_qt_binding_keeps_none_and_true_alive(qtbot) -> None:
     for i in range(200):
         label.setText(str(i))
         context.configChanged.emit()
-    assert sys.getrefcount(None) - none_before > -50
-    assert sys.getrefcount(True) - true_before > -50
+    leaks = sys.getrefcount(None) - none_before < -150 or sys.getrefcount(True) - true_before < -150
+    assert leaks == (pyside_version == "6.12.0")
 
 
 def test_refcount_guard_applies_only_to_the_broken_binding() -> None:
