@@ -1,9 +1,60 @@
-"""`wasi-playground wat` (being built: see the issue that owns it)."""
+"""`wasi-playground wat FILE [-o OUT]`: the whole module (or component) as WAT text, streamed.
+
+With `-o` the text goes to a file and a progress line is shown on stderr when it is a terminal; without it
+the text streams to stdout. Exit status 2 with one line on stderr for bad input.
+"""
 
 from __future__ import annotations
 
-from wasi_playground.commands.parsing import fail
+import sys
+import threading
+
+from wasi_playground.commands.parsing import CommandParser, UsageError, fail
+
+
+def build_parser() -> CommandParser:
+    parser = CommandParser(prog="wasi-playground wat", description="Print a WebAssembly binary as WAT text.")
+    parser.add_argument("file", help="a .wasm module or component")
+    parser.add_argument("-o", "--output", help="write the text to this file (default: stdout)")
+    parser.add_argument("--progress", action="store_true", help="show progress on stderr even when not a terminal")
+    return parser
 
 
 def main(argv: list[str]) -> int:
-    return fail("wasi-playground wat: not available yet")
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as e:
+        return fail(str(e))
+    from wasi_playground.core.binary import WasmFormatError
+    from wasi_playground.core.tools import ToolMissing
+    from wasi_playground.core.wat_export import (
+        ExportCancelled,
+        WatExportError,
+        export_wat,
+        export_wat_to_stdout,
+    )
+
+    try:
+        if args.output is None:
+            sys.stdout.flush()
+            return export_wat_to_stdout(args.file)
+        show = args.progress or sys.stderr.isatty()
+
+        def report(fraction: float, written: int) -> None:
+            if show:
+                print(f"\r{fraction * 100:5.1f}%  {written / 1e6:9.1f} MB", end="", file=sys.stderr, flush=True)
+
+        cancel = threading.Event()
+        try:
+            result = export_wat(args.file, args.output, report, cancel)
+        except KeyboardInterrupt:
+            cancel.set()
+            return fail("wasi-playground wat: interrupted; partial output removed")
+        if show:
+            print(f"\r{result.bytes_written / 1e6:.1f} MB written to {result.output} in {result.seconds:.1f} s",
+                  file=sys.stderr)
+        return 0
+    except (WasmFormatError, WatExportError, ToolMissing, ExportCancelled) as e:
+        return fail(f"wasi-playground wat: {e}")
+    except OSError as e:
+        return fail(f"wasi-playground wat: {e.strerror or e}")

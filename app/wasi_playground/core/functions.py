@@ -175,9 +175,51 @@ class FunctionTable:
             types=self.module.types,
             func_type_index=self.module.func_type_index,
             func_names=self.raw_names,
-            local_names=names.local_names if names is not None else (lambda _i: {}),
+            local_names=self._local_names,
             global_names=names.names_of("global") if names is not None else {},
         )
+
+    @cached_property
+    def _local_name_offsets(self) -> dict[int, int]:
+        """Where each function's local-name map starts, found in one pass (skipping the names themselves)."""
+        span = self.names.subsections.get("local") if self.names is not None else None
+        if span is None:
+            return {}
+        data = self.data
+        out: dict[int, int] = {}
+        pos, end = span
+        end += pos
+        try:
+            count, pos = uleb(data, pos)
+            for _ in range(count):
+                func, pos = uleb(data, pos)
+                out[func] = pos
+                n, pos = uleb(data, pos)
+                for _ in range(n):
+                    _, pos = uleb(data, pos)
+                    length, pos = uleb(data, pos)
+                    pos += length
+                if pos > end:
+                    break
+        except (IndexError, WasmFormatError):
+            pass
+        return out
+
+    def _local_names(self, index: int) -> dict[int, str]:
+        at = self._local_name_offsets.get(index)
+        if at is None:
+            return {}
+        names: dict[int, str] = {}
+        try:
+            n, pos = uleb(self.data, at)
+            for _ in range(n):
+                local, pos = uleb(self.data, pos)
+                length, pos = uleb(self.data, pos)
+                names[local] = bytes(self.data[pos:pos + length]).decode("utf-8", "replace")
+                pos += length
+        except (IndexError, WasmFormatError):
+            pass
+        return names
 
     def wat(self, index: int) -> FunctionText:
         """WAT of one function; an import gets its one-line declaration."""

@@ -102,7 +102,7 @@ def _memarg(data: Buffer, pos: int) -> tuple[tuple[int, int, int], int]:
     return (mem, flags, offset), pos
 
 
-def _immediates(kind: str, data: Buffer, pos: int, end: int) -> tuple[tuple[Any, ...], int]:
+def immediates(kind: str, data: Buffer, pos: int, end: int) -> tuple[tuple[Any, ...], int]:
     if kind in ("lbl", "fn", "ty", "loc", "glb", "tbl", "memidx", "tag", "data", "elem"):
         v, pos = uleb(data, pos)
         return (v,), pos
@@ -199,7 +199,7 @@ def decode_instructions(data: Buffer, pos: int, end: int) -> Iterator[Instr]:
             if not kind:
                 yield Instr(at, name, kind, ())
                 continue
-            imm, pos = _immediates(kind, data, pos, end)
+            imm, pos = immediates(kind, data, pos, end)
             if kind == "castop" and sub in (21, 23):
                 imm = ("null", *imm)
             yield Instr(at, name, kind, imm, align)

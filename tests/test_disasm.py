@@ -1,0 +1,159 @@
+"""One-function WAT: names, links for calls and branches, and text that assembles back to the same code."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import wasmtime
+
+from wasi_playground.core.binary import WasmFormatError, read_sections
+from wasi_playground.core.functions import FunctionTable
+
+TYPES = """
+  (type (func (param i32) (result i32)))
+  (type (func (param i32 i32) (result i32)))
+  (type (func))
+"""
+HEADER = TYPES + """
+  (import "env" "ext" (func $ext (type 0)))
+  (global $counter (mut i32) (i32.const 0))
+  (memory 1)
+  (table 2 funcref)
+"""
+FUNCS = """
+  (func $helper (type 0) (param $x i32) (result i32)
+    local.get $x
+    i32.const 1
+    i32.add)
+  (func $main (type 1) (param $n i32) (param $m i32) (result i32) (local $acc i32) (local f64 i64)
+    block $out
+      loop $again
+        local.get $n
+        i32.eqz
+        br_if $out
+        local.get $n
+        call $helper
+        local.set $acc
+        global.get $counter
+        i32.load offset=4 align=1
+        i64.load8_s offset=3
+        drop
+        f64.const -0x1.8p+1
+        local.set 3
+        f32.const nan:0x200000
+        drop
+        local.get $n
+        i32.const -7
+        i32.const 0
+        call_indirect (type 1)
+        br_table $out $again $out
+      end
+    end
+    local.get $acc
+    if (result i32)
+      i32.const 1
+    else
+      local.get $m
+      call $ext
+    end
+    return)
+  (func $bulk (type 2)
+    i32.const 0
+    i32.const 1
+    i32.const 2
+    memory.copy
+    i32.const 0
+    i32.extend8_s
+    i32.trunc_sat_f32_s
+    drop
+    ref.func $helper
+    drop)
+  (elem declare func $helper)
+"""
+
+
+@pytest.fixture
+def table() -> FunctionTable:
+    return FunctionTable.from_bytes(wasmtime.wat2wasm(f"(module {HEADER} {FUNCS})"))
+
+
+def _code_section(data: bytes) -> bytes:
+    _, sections = read_sections(data)
+    code = next(s for s in sections if s.name == "code")
+    return data[code.payload_offset:code.end]
+
+
+def test_names_from_name_section_including_locals(table: FunctionTable) -> None:
+    text = table.wat(2).text
+    assert text.splitlines()[0] == "(func $main (;2;) (type 1) (param $n i32) (param $m i32) (result i32)"
+    assert "(local $acc i32) (local f64 i64)" in text
+    assert "global.get $counter" in text
+    assert "local.set $acc" in text and "local.set 3" in text
+
+
+def test_call_links_point_at_callees(table: FunctionTable) -> None:
+    ft = table.wat(2)
+    calls = {ft.text[link.start:link.end]: link.target for link in ft.links if link.kind == "func"}
+    assert calls == {"$helper": 1, "$ext": 0}
+    assert "call $helper" in ft.text and "call $ext" in ft.text
+
+
+def test_branch_labels_and_links_to_the_block_line(table: FunctionTable) -> None:
+    ft = table.wat(2)
+    lines = ft.text.splitlines()
+    assert lines[2].strip() == "block $label0"
+    assert lines[3].strip() == "loop $label1"
+    assert "br_if $label0" in ft.text
+    assert "br_table $label0 $label1 $label0" in ft.text
+    label_links = [link for link in ft.links if link.kind == "label"]
+    assert len(label_links) == 4
+    for link in label_links:
+        name = ft.text[link.start:link.end]
+        assert lines[link.target].split()[-1] == name
+
+
+def test_memarg_constants_and_prefixed_ops(table: FunctionTable) -> None:
+    main = table.wat(2).text
+    assert "i32.load offset=4 align=1" in main
+    assert re.search(r"i64.load8_s offset=3\n", main)
+    assert "f64.const -3.0" in main and "f32.const nan:0x200000" in main
+    assert "i32.const -7" in main and "call_indirect (type 1)" in main
+    bulk = table.wat(3).text
+    for op in ("memory.copy", "i32.extend8_s", "i32.trunc_sat_f32_s", "ref.func $helper"):
+        assert op in bulk
+
+
+def test_function_texts_assemble_back_to_the_same_code(table: FunctionTable) -> None:
+    original = wasmtime.wat2wasm(f"(module {HEADER} {FUNCS})")
+    rebuilt_funcs = "\n".join(table.wat(i).text for i in range(1, len(table)))
+    rebuilt = wasmtime.wat2wasm(f"(module {HEADER} {rebuilt_funcs} (elem declare func $helper))")
+    assert _code_section(rebuilt) == _code_section(original)
+
+
+def test_deep_nesting_indent_is_capped(wat) -> None:
+    depth = 120
+    body = "block\n" * depth + "end\n" * depth
+    t = FunctionTable.from_path(wat(f"(module (func {body}))"))
+    text = t.wat(0).text
+    assert text.count("block $label") == depth
+    assert max(len(line) - len(line.lstrip()) for line in text.splitlines()) <= 2 * 41
+
+
+def test_import_shows_its_declaration(table: FunctionTable) -> None:
+    assert table.wat(0).text.strip() == '(import "env" "ext" (func (param i32) (result i32)))'
+
+
+def test_body_without_final_end_is_a_format_error(table: FunctionTable) -> None:
+    start, end = table.body_range(1)
+    data = bytearray(table.data)
+    assert data[end - 1] == 0x0B
+    data[end - 1] = 0x01  # the final `end` becomes a `nop`
+    damaged = FunctionTable(bytes(data), table.module, table.names, table.body_starts, table.body_sizes)
+    with pytest.raises(WasmFormatError, match="no final end"):
+        damaged.wat(1)
+    data[start + 1] = 0xFF  # an opcode that does not exist
+    damaged = FunctionTable(bytes(data), table.module, table.names, table.body_starts, table.body_sizes)
+    with pytest.raises(WasmFormatError, match="unknown opcode 0xff") as err:
+        damaged.wat(1)
+    assert err.value.offset == start + 1
