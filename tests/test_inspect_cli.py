@@ -94,3 +94,20 @@ def test_inspect_does_not_import_wasmtime_or_qt_for_binary_input(wat) -> None:
             "print('LOADED', bad, file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
     assert "LOADED []" in proc.stderr
+
+
+def test_component_summary_names_interfaces_and_world(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "cmd.wat"
+    path.write_text("""(component
+      (import "wasi:cli/environment@0.2.0" (instance))
+      (core module $m (func (export "run") (result i32) i32.const 0))
+      (core instance $i (instantiate $m))
+      (func $run (result (result)) (canon lift (core func $i "run")))
+      (instance $inst (export "run" (func $run)))
+      (export "wasi:cli/run@0.2.0" (instance $inst)))""")
+    assert inspect_cmd.main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "WAT text compiled to a component" in out.splitlines()[0]
+    assert "worlds:    wasi:cli/command" in out
+    assert "wasi:cli/environment@0.2.0 (instance)" in out
+    assert "wasi:cli/run@0.2.0 (instance)" in out
