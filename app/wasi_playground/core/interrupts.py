@@ -40,6 +40,7 @@ class Interrupter:
         self._timeout_s = timeout_s
         self._deadline: float | None = None
         self._engine: wasmtime.Engine | None = None
+        self._store: wasmtime.Store | None = None
         self._callback = _CALLBACK_TYPE(self._on_tick)
 
     @property
@@ -58,9 +59,18 @@ class Interrupter:
         if self._timeout_s is not None:
             self._deadline = time.monotonic() + self._timeout_s
         self._engine = engine
+        self._store = store
         _ticker.add(engine)
 
     def detach(self) -> None:
+        """Stop ticking for this store. Its deadline moves out of reach, so the store never calls this
+        interrupter's callback again (it may outlive us, e.g. in a call session)."""
+        if self._store is not None:
+            try:
+                self._store.set_epoch_deadline(1 << 62)
+            except Exception:
+                pass  # the store is already gone
+            self._store = None
         if self._engine is not None:
             _ticker.remove(self._engine)
             self._engine = None
