@@ -11,7 +11,7 @@ from array import array
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from wasi_playground.core.config import CAPABILITY_GROUPS
@@ -80,8 +80,10 @@ class TraceModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        e = self.events[index.row()]
-        col = index.column()
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, col: int, role: int) -> Any:
+        e = self.events[row]
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return e.seq
@@ -103,8 +105,12 @@ class TraceModel(QAbstractTableModel):
         return None
 
 
-class TraceFilter(QSortFilterProxyModel):
-    """Filters on the model's arrays; appended rows are checked one batch at a time by Qt itself."""
+class TraceFilter(QAbstractTableModel):
+    """The visible rows of a `TraceModel` as an array of source rows.
+
+    Not a QSortFilterProxyModel: that calls a Python predicate per row, seconds for a million rows on
+    every filter change. Here a filter change is a few list comprehensions over the model's compact
+    arrays, and appended rows are filtered one batch at a time."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -113,29 +119,91 @@ class TraceFilter(QSortFilterProxyModel):
         self.errno: int | None = None
         self.denied_only = False
         self.text = ""
-        self.setDynamicSortFilter(True)
+        self._source: TraceModel | None = None
+        self._rows: array | None = None
+        """Source rows shown, or None for all of them (then `_count` says how many are announced)."""
+        self._count = 0
+
+    def setSourceModel(self, model: TraceModel) -> None:
+        self._source = model
+        model.rowsInserted.connect(self._on_inserted)
+        model.modelReset.connect(self._refilter)
+        self._refilter()
+
+    def sourceModel(self) -> TraceModel | None:
+        return self._source
 
     def set_filters(self, function: str | None = None, group: str | None = None, errno: int | None = None,
                     denied_only: bool = False, text: str = "") -> None:
-        self.beginFilterChange()
         self.function, self.group, self.errno = function, group, errno
         self.denied_only, self.text = denied_only, text.strip().lower()
-        self.endFilterChange()
+        self._refilter()
 
-    def filterAcceptsRow(self, row: int, parent: _Index) -> bool:
-        m = self.sourceModel()
-        if not isinstance(m, TraceModel):
-            return True
-        if self.function is not None and m.func_names[m.func_ids[row]] != self.function:
-            return False
-        if self.group is not None and m.group_ids[row] != CAPABILITY_GROUPS.index(self.group):
-            return False
-        if self.errno is not None and m.errnos[row] != self.errno:
-            return False
-        if self.denied_only and not m.denied[row]:
-            return False
+    def _active(self) -> bool:
+        return (self.function is not None or self.group is not None or self.errno is not None
+                or self.denied_only or bool(self.text))
+
+    def _matching(self, start: int, end: int) -> list[int]:
+        m = self._source
+        assert m is not None
+        rows: Any = range(start, end)
+        if self.function is not None:
+            fid = m._func_index.get(self.function)
+            ids = m.func_ids
+            rows = [] if fid is None else [i for i in rows if ids[i] == fid]
+        if self.group is not None:
+            gid, groups = CAPABILITY_GROUPS.index(self.group), m.group_ids
+            rows = [i for i in rows if groups[i] == gid]
+        if self.errno is not None:
+            errno, errnos = self.errno, m.errnos
+            rows = [i for i in rows if errnos[i] == errno]
+        if self.denied_only:
+            denied = m.denied
+            rows = [i for i in rows if denied[i]]
         if self.text:
-            e = m.events[row]
-            haystack = " ".join([e.func, e.result, *e.fds.values(), *(p for p in e.paths if p)]).lower()
-            return self.text in haystack
-        return True
+            text, events = self.text, m.events
+            rows = [i for i in rows if text in _haystack(events[i])]
+        return list(rows)
+
+    def _refilter(self) -> None:
+        self.beginResetModel()
+        total = len(self._source.events) if self._source is not None else 0
+        self._rows = array("I", self._matching(0, total)) if self._active() else None
+        self._count = total
+        self.endResetModel()
+
+    def _on_inserted(self, _parent: Any, first: int, last: int) -> None:
+        if self._rows is None:
+            self.beginInsertRows(QModelIndex(), self._count, last)
+            self._count = last + 1
+            self.endInsertRows()
+            return
+        new = self._matching(first, last + 1)
+        if new:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(new) - 1)
+            self._rows.extend(new)
+            self.endInsertRows()
+
+    def source_row(self, row: int) -> int:
+        return row if self._rows is None else self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        return self._count if self._rows is None else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return self._source.headerData(section, orientation, role) if self._source is not None else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self._source is None:
+            return None
+        return self._source.cell(self.source_row(index.row()), index.column(), role)
+
+
+def _haystack(e: TraceEvent) -> str:
+    return " ".join([e.func, e.result, *e.fds.values(), *(p for p in e.paths if p)]).lower()

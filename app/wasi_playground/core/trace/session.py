@@ -44,6 +44,7 @@ class TraceSession:
         self._count_global: wasmtime.Global | None = None
         self._ring_address = 0
         self.error: str | None = None
+        self._fuel_limited = config.limits.fuel is not None
 
     def _emit(self, event: TraceEvent) -> None:
         if event.errno or event.denied or event.func == "proc_exit":
@@ -92,6 +93,9 @@ class TraceSession:
         result.explanations = self._explainer.lines()
         if self.error:
             result.notes.append(self.error)
+        if self._fuel_limited:
+            result.notes.append("fuel consumed includes the trace recorder's own instructions "
+                                "(about 100 per WASI call)")
         if self._dirs:
             result.fs_changes = fsdiff.diff(self._before, fsdiff.snapshot(self._dirs))
         self._store = None
