@@ -280,3 +280,20 @@ def test_large_name_section_is_decoded_only_when_asked(wat, tmp_path: Path) -> N
     assert report.names._functions is None  # the toolchain guess only sampled the first names
     assert report.names.function_name(count - 1) == f"fn_{count - 1}"
     assert len(report.names.function_names()) == count
+
+
+def test_names_of_a_rewritten_big_file_are_refused_not_misread(tmp_path: Path) -> None:
+    names = b"".join(_leb(i) + _leb(len(f"name_{i}")) + f"name_{i}".encode() for i in range(100_000))
+    functions = _leb(100_000) + names
+    payload = b"\x04name\x01" + _leb(len(functions)) + functions
+    path = tmp_path / "named.wasm"
+    version = b"19-wasi-sdk"
+    producers = b"\x09producers\x01\x0cprocessed-by\x01\x05clang" + _leb(len(version)) + version
+    path.write_bytes(b"\0asm\x01\x00\x00\x00\x00" + _leb(len(payload)) + payload
+                     + b"\x00" + _leb(len(producers)) + producers)  # producers conclusive: names not sampled
+    assert path.stat().st_size > 1 << 20
+    report = inspect_path(path)
+    assert report.toolchain.name == "C (clang), wasi-sdk"
+    path.write_bytes(b"\0asm\x01\x00\x00\x00" + b"\x00\x03\x02ab" * 300_000)
+    assert report.names.function_names() == {}
+    assert any("changed since it was inspected" in w for w in report.names.warnings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import mmap
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -179,7 +180,7 @@ def _inspect_wasm(data: bytes | mmap.mmap, path: str | None, fmt: str, known_dig
         report = _inspect_sections(data, path, fmt, kind, sections, "")
     finally:
         hasher.join()
-    report.sha256 = digest[0]
+    report.sha256 = digest[0] if digest else hashlib.sha256(data).hexdigest()
     return report
 
 
@@ -232,8 +233,14 @@ def _names_of(data: bytes | mmap.mmap, s: Section, path: str | None) -> NameSect
 
 
 def _section_loader(path: Path, offset: int, size: int) -> Callable[[], bytes]:
+    """Re-read a section later, refusing (OSError) if the file was rewritten since it was inspected."""
+    seen = os.stat(path)
+
     def load() -> bytes:
         with open(path, "rb") as f:
+            now = os.fstat(f.fileno())
+            if (now.st_size, now.st_mtime_ns, now.st_ino) != (seen.st_size, seen.st_mtime_ns, seen.st_ino):
+                raise OSError(f"{path} changed since it was inspected; reopen it to see its names")
             f.seek(offset)
             return f.read(size)
     return load
