@@ -1,0 +1,83 @@
+"""Whole-module WAT export and the `wat` command: same module back when re-assembled, progress, cancel."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import wasmtime
+
+from lookinside_programs import build_program
+from wasi_playground.commands import wat_cmd
+from wasi_playground.core.datascan import data_segments
+from wasi_playground.core.functions import FunctionTable
+from wasi_playground.core.wat_export import ExportCancelled, WatExportError, export_wat
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture(scope="session")
+def program(zig_cc, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_program(zig_cc, tmp_path_factory)
+
+
+def test_export_reassembles_to_the_same_module(program: Path, tmp_path: Path) -> None:
+    seen: list[tuple[float, int]] = []
+    result = export_wat(program, tmp_path / "out.wat", lambda f, n: seen.append((f, n)))
+    text = result.output.read_text()
+    assert result.bytes_written == len(text.encode())
+    assert seen[-1] == (1.0, result.bytes_written)
+    assert all(0 <= f <= 1 for f, _ in seen)
+    rebuilt = FunctionTable.from_bytes(bytes(wasmtime.wat2wasm(text)))
+    original = FunctionTable.from_path(program)
+    assert len(rebuilt) == len(original)
+    # The linker pads LEB128 numbers, so compare meaning, not bytes: every function prints the same.
+    assert all(rebuilt.wat(i).text == original.wat(i).text for i in range(len(original)))
+    assert [s.size for s in data_segments(rebuilt.data)] == [s.size for s in data_segments(original.data)]
+
+
+def test_cancel_removes_partial_output(program: Path, tmp_path: Path) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ExportCancelled):
+        export_wat(program, tmp_path / "gone.wat", cancel=cancel)
+    assert not (tmp_path / "gone.wat").exists()
+
+
+def test_bad_inputs(tmp_path: Path) -> None:
+    text = tmp_path / "not.wasm"
+    text.write_text("hello")
+    with pytest.raises(WatExportError, match="not a WebAssembly binary"):
+        export_wat(text, tmp_path / "x.wat")
+    cut = tmp_path / "cut.wasm"
+    cut.write_bytes(b"\0asm\x01\0\0\0\x01\x05")
+    with pytest.raises(WatExportError, match="cannot print"):
+        export_wat(cut, tmp_path / "y.wat")
+    assert not (tmp_path / "y.wat").exists()
+
+
+def test_command_to_file_and_stdout(wat, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    module = wat('(module (func $answer (export "answer") (result i32) i32.const 42))')
+    out = tmp_path / "m.wat"
+    assert wat_cmd.main([str(module), "-o", str(out)]) == 0
+    assert "i32.const 42" in out.read_text()
+    capfd.readouterr()
+    assert wat_cmd.main([str(module)]) == 0
+    assert "(func $answer" in capfd.readouterr().out
+
+
+def test_command_errors_are_one_line(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    assert wat_cmd.main([str(tmp_path / "absent.wasm")]) == 2
+    err = capfd.readouterr().err
+    assert err.count("\n") == 1 and "no such file" in err
+    assert wat_cmd.main([]) == 2
+    assert capfd.readouterr().err.count("\n") == 1
+
+
+def test_component_exports(tmp_path: Path) -> None:
+    component = SAMPLES / "hello-component" / "hello-component.wasm"
+    if not component.exists():
+        pytest.skip("hello-component sample not built")
+    result = export_wat(component, tmp_path / "c.wat")
+    assert result.output.read_text().startswith("(component")
