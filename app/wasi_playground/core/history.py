@@ -22,6 +22,17 @@ from wasi_playground.core.settings import JsonFile, data_dir
 OUTPUT_EXCERPT_CHARS = 64 * 1024
 
 
+def _is(value: Any, kind: type) -> bool:
+    """isinstance as JSON means it: a bool is not a number, an int is a float."""
+    if kind is bool:
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if kind is float:
+        return isinstance(value, int | float)
+    return isinstance(value, kind)
+
+
 @dataclass
 class RunRecord:
     id: str
@@ -94,11 +105,26 @@ class RunRecord:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RunRecord | None:
+        """A record read back from disk, or None when any field has the wrong type."""
         known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         try:
-            return cls(**known)
+            record = cls(**known)
         except TypeError:
             return None
+        return record if record._well_typed() else None
+
+    def _well_typed(self) -> bool:
+        required = {"id": str, "module_sha256": str, "config": dict, "cancelled": bool, "timed_out": bool,
+                    "stdout": str, "stderr": str, "stdout_bytes": int, "stderr_bytes": int,
+                    "started_at": float, "timings_ms": dict}
+        optional = {"exit_code": int, "trap": str, "error": str, "fuel_consumed": int, "memory_bytes": int,
+                    "cache_hit": bool}
+        if not all(_is(getattr(self, name), kind) for name, kind in required.items()):
+            return False
+        if not all(getattr(self, name) is None or _is(getattr(self, name), kind) for name, kind in optional.items()):
+            return False
+        return all(_is(v, float) for v in self.timings_ms.values())
+
 
 
 class RunHistory:
@@ -110,8 +136,14 @@ class RunHistory:
         self.limit = limit
         self.module_path = str(module_path)
         loaded = self.file.load().get("runs", [])
-        records = [RunRecord.from_dict(r) for r in loaded if isinstance(r, dict)]
+        if not isinstance(loaded, list):
+            self.file.problems.append(f"{self.file.path.name} holds no list of runs: history starts empty")
+            loaded = []
+        records = [RunRecord.from_dict(r) if isinstance(r, dict) else None for r in loaded]
         self.records: list[RunRecord] = [r for r in records if r is not None]
+        if len(self.records) < len(records):
+            self.file.problems.append(f"{len(records) - len(self.records)} unreadable run(s) in "
+                                      f"{self.file.path.name} were skipped")
 
     def add(self, record: RunRecord, background: bool = False) -> None:
         """Append and persist; `background` writes on the settings-writer thread (the window's way)."""

@@ -69,6 +69,24 @@ def write_in_background(write: Callable[[], None]) -> Future[None]:
     return future
 
 
+_error_listeners: list[Callable[[str], None]] = []
+
+
+def on_write_error(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Call `listener(message)` when a settings file cannot be written (from any thread: a GUI must
+    forward it to its own thread). Returns a function that removes the listener."""
+    _error_listeners.append(listener)
+    return lambda: _error_listeners.remove(listener) if listener in _error_listeners else None
+
+
+def report_write_error(message: str) -> None:
+    for listener in list(_error_listeners):
+        try:
+            listener(message)
+        except Exception:  # a listener that fails must not hide the next one
+            continue
+
+
 def flush_background_writes(timeout: float = 10.0) -> None:
     """Wait for every queued write (at exit, and in tests before reading files back)."""
     with _writer_lock:
@@ -86,14 +104,14 @@ class JsonFile:
 
     def load(self) -> dict[str, Any]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return {}
         except OSError as e:
             self.problems.append(f"could not read {self.path.name}: {e.strerror or e}")
             return {}
         try:
-            data = json.loads(text)
+            data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
         except ValueError as e:
@@ -102,11 +120,22 @@ class JsonFile:
         return data
 
     def save(self, data: dict[str, Any]) -> None:
+        """Write the file now; OSError (read-only home, full disk) is the caller's to report."""
         atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True))
 
     def save_later(self, make_data: Callable[[], dict[str, Any]]) -> Future[None]:
-        """Build and write the data on the writer thread; `make_data` must only read a snapshot."""
-        return write_in_background(lambda: self.save(make_data()))
+        """Build and write the data on the writer thread (`make_data` must only read a snapshot). A
+        failure goes to the `on_write_error` listeners: nobody is there to catch it."""
+
+        def write() -> None:
+            try:
+                self.save(make_data())
+            except OSError as e:
+                message = f"could not save {self.path.name} in {self.path.parent}: {e.strerror or e}"
+                self.problems.append(message)
+                report_write_error(message)
+
+        return write_in_background(write)
 
     def _set_aside(self, why: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -155,6 +184,32 @@ def _from_dict(cls: type, data: dict[str, Any]) -> Any:
     return cls(**values)
 
 
+def _number(value: Any, kind: type) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return kind(value) if value >= 0 else None
+
+
+def sanitized(config: RunConfig) -> RunConfig:
+    """A saved configuration with every mistyped field dropped to its default: a hand-edited or damaged
+    file must not reach the editor or the runner with text where a number belongs."""
+    lim = config.limits
+    lim.max_memory_bytes = _number(lim.max_memory_bytes, int)
+    lim.max_table_elements = _number(lim.max_table_elements, int)
+    lim.fuel = _number(lim.fuel, int)
+    lim.timeout_s = _number(lim.timeout_s, float)
+    config.preopens = [p for p in config.preopens if isinstance(p.host, str) and isinstance(p.guest, str)
+                       and isinstance(p.read_only, bool)]
+    if config.stdin.kind not in ("none", "text", "file", "inherit") or not isinstance(config.stdin.text, str) \
+            or not isinstance(config.stdin.path, str):
+        config.stdin = type(config.stdin)()
+    if config.invoke is not None and not isinstance(config.invoke, str):
+        config.invoke = None
+    if config.argv0 is not None and not isinstance(config.argv0, str):
+        config.argv0 = None
+    return config
+
+
 class SettingsStore:
     """Preferences, window state and per-module configurations of one user."""
 
@@ -172,8 +227,12 @@ class SettingsStore:
     def problems(self) -> list[str]:
         return self._prefs_file.problems + self._window_file.problems + self._modules_file.problems
 
-    def save_preferences(self) -> None:
-        self._prefs_file.save(asdict(self.preferences))
+    def save_preferences(self, background: bool = False) -> None:
+        if background:
+            snapshot = asdict(self.preferences)
+            self._prefs_file.save_later(lambda: snapshot)
+        else:
+            self._prefs_file.save(asdict(self.preferences))
 
     def save_window(self, background: bool = False) -> None:
         if background:
@@ -210,8 +269,8 @@ class SettingsStore:
         if entry is None:
             return None
         try:
-            return RunConfig.from_dict(entry.get("config") or {})
-        except ConfigError:
+            return sanitized(RunConfig.from_dict(entry.get("config") or {}))
+        except (ConfigError, TypeError, ValueError):
             return None
 
     def save_config(self, path: str | Path, sha256: str, config: RunConfig, background: bool = False) -> None:

@@ -45,6 +45,11 @@ def split_args(text: str) -> tuple[list[str], str | None]:
         return text.split(), f"{e} — fix the quoting"
 
 
+def _number(value: Any) -> float:
+    """A limit as a number for a spin box; anything else (a damaged saved value) shows as no limit."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 0.0
+
+
 class ConfigEditor(QScrollArea):
     configEdited = Signal(object)
 
@@ -185,9 +190,9 @@ class ConfigEditor(QScrollArea):
             self.stdin_text.setPlainText(config.stdin.text)
             self.stdin_file.setText(config.stdin.path)
             lim = config.limits
-            self.memory_spin.setValue((lim.max_memory_bytes or 0) // MIB)
-            self.fuel_edit.setText("" if lim.fuel is None else str(lim.fuel))
-            self.timeout_spin.setValue(lim.timeout_s or 0)
+            self.memory_spin.setValue(int(_number(lim.max_memory_bytes) // MIB))
+            self.fuel_edit.setText(str(int(_number(lim.fuel))) if _number(lim.fuel) else "")
+            self.timeout_spin.setValue(_number(lim.timeout_s))
             self.entry.set_invoke(config.invoke, config.invoke_args)
             self._extra = config
         finally:

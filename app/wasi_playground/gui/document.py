@@ -60,6 +60,18 @@ def report_dict(report: Any) -> dict[str, Any]:
     return report.to_json_dict()
 
 
+def discard_spill_files(result: RunResult | None) -> None:
+    """A run's full-output files live as long as its result is on screen ("Save full output"), no longer."""
+    if result is None:
+        return
+    for name in (result.stdout_file, result.stderr_file):
+        if name:
+            try:
+                Path(name).unlink(missing_ok=True)
+            except OSError as e:
+                log.info("could not delete %s: %s", name, e)
+
+
 def load_panel(spec: str) -> type:
     module_name, _, class_name = spec.partition(":")
     return getattr(importlib.import_module(module_name), class_name)
@@ -215,6 +227,8 @@ class ModuleDocument(QWidget):
         self.editor.set_report(data)
         if not self._config_restored:
             self._config_restored = True
+            for problem in self.history.file.problems:
+                self.notify.emit(f"Run history of {self.path.name}: {problem}", "warning")
             restored = self.store.load_config(self.path, self.sha256) if self.sha256 else None
             if restored is None and self._initial_config is not None:
                 self._apply_config(self._initial_config)
@@ -299,6 +313,7 @@ class ModuleDocument(QWidget):
         if self.controller.running:
             return False
         self.save_config()
+        discard_spill_files(self.last_result)
         self.stdout.clear()
         self.stderr.clear()
         self.banner.show_running()
@@ -351,4 +366,5 @@ class ModuleDocument(QWidget):
         self._closed = True
         tasks().cancel_key(self._inspect_key)
         self.save_config()
-        self.controller.stop_and_wait()
+        discard_spill_files(self.controller.stop_and_wait())
+        discard_spill_files(self.last_result)

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wasi_playground.core.config import RunConfig
-from wasi_playground.core.settings import SettingsStore, flush_background_writes
+from wasi_playground.core.settings import SettingsStore, flush_background_writes, on_write_error
 from wasi_playground.gui import panels
 from wasi_playground.gui.document import ModuleDocument
 from wasi_playground.gui.help_menu import build_help_menu
@@ -58,6 +58,9 @@ def preload_panels() -> int:
 
 
 class MainWindow(QMainWindow):
+    _writeFailed = Signal(str)
+    """A settings file could not be written (emitted from the writer thread, delivered queued)."""
+
     def __init__(self, store: SettingsStore | None = None, restore_modules: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -92,6 +95,8 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         for problem in self.store.problems:
             self.messages.post(problem, "warning")
+        self._writeFailed.connect(lambda text: self.messages.post(text, "error"))
+        self._stop_listening = on_write_error(self._writeFailed.emit)
         if restore_modules:
             self.restore_open_modules()
         self._update_actions()
@@ -234,11 +239,11 @@ class MainWindow(QMainWindow):
 
     def _set_rerun(self, on: bool) -> None:
         self.store.preferences.rerun_on_change = on
-        self.store.save_preferences()
+        self.store.save_preferences(background=True)
 
     def set_theme(self, theme: str) -> None:
         self.store.preferences.theme = theme
-        self.store.save_preferences()
+        self.store.save_preferences(background=True)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_palette(app, theme)
@@ -296,11 +301,15 @@ class MainWindow(QMainWindow):
         doc = self.current_document()
         if doc is not None:
             state.splitters["document"] = doc.splitter.sizes()
-        self.store.save_window()
+        self.store.save_window(background=True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         for doc in self.documents():
             doc.close_document()
-        flush_background_writes()
+        try:
+            flush_background_writes()
+        except Exception as e:  # a write that hangs or fails must not keep the window open
+            log.warning("settings not fully written at close: %s", e)
+        self._stop_listening()
         event.accept()

@@ -71,6 +71,9 @@ class PresetBar(QWidget):
         except ConfigError as e:
             self.notify.emit(str(e), "warning")
             return
+        except OSError as e:
+            self.notify.emit(f"could not save the preset: {e.strerror or e}", "error")
+            return
         self.refresh()
         self.combo.setCurrentText(name.strip())
 
@@ -96,5 +99,8 @@ class PresetBar(QWidget):
         path, sha = self._key()
         name = self.combo.currentText()
         if self._store is not None and sha and name != PLACEHOLDER:
-            delete_preset(self._store, path, sha, name)
+            try:
+                delete_preset(self._store, path, sha, name)
+            except OSError as e:
+                self.notify.emit(f"could not delete the preset: {e.strerror or e}", "error")
             self.refresh()

@@ -41,4 +41,4 @@ class RecentFilesMenu(QMenu):
 
     def _clear(self) -> None:
         self.store.window.recent_files = []
-        self.store.save_window()
+        self.store.save_window(background=True)

@@ -159,18 +159,21 @@ class RunController(QObject):
             self.phase = "stopping"
             self.phaseChanged.emit(self.phase)
 
-    def stop_and_wait(self, timeout: float = 2.0) -> None:
-        """Used when a window or document closes mid-run: cancel and let the worker end cleanly."""
+    def stop_and_wait(self, timeout: float = 2.0) -> RunResult | None:
+        """Used when a window or document closes mid-run: cancel and let the worker end cleanly.
+        Returns the stopped run's result (its spill files are the caller's to delete), if it ended."""
         handle = self.handle
         if handle is None:
-            return
+            return None
         handle.cancel()
+        result = None
         try:
-            handle.wait(timeout=timeout)
+            result = handle.wait(timeout=timeout)
         except Exception as e:  # the run's own failure does not matter while closing
             log.debug("run ended with %s while closing", e)
         self._timer.stop()
         self.handle = None
+        return result
 
     def _drain(self) -> None:
         sink, handle = self.sink, self.handle
