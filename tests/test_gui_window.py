@@ -327,3 +327,25 @@ def test_rerun_when_the_file_changes(qtbot, window, wat) -> None:
     with qtbot.waitSignal(doc.controller.finished, timeout=20000) as blocker:
         path.write_bytes(path.read_bytes() + b"\x00\x06\x05extra")  # a custom section: new content, same program
     assert blocker.args[0].stdout == "again\n"
+
+
+def test_spill_files_live_while_shown_and_go_with_the_next_run(qtbot, window, wat) -> None:
+    from test_gui_window_modules import flood
+
+    doc = open_and_wait(qtbot, window, wat(flood(6), "flood.wasm"))
+    first = run_and_wait(qtbot, window, doc)
+    assert first.stdout_file and Path(first.stdout_file).exists()
+    assert doc.stdout.save_button.isEnabled()
+    second = run_and_wait(qtbot, window, doc)
+    assert not Path(first.stdout_file).exists() and Path(second.stdout_file).exists()
+    window.close_tab(window.tabs.indexOf(doc))
+    assert not Path(second.stdout_file).exists()
+
+
+def test_settings_write_failure_is_a_message(qtbot, window) -> None:
+    from wasi_playground.core.settings import flush_background_writes
+
+    window.store._prefs_file.path = Path("/proc/no-such-place/preferences.json")
+    window.rerun_action.setChecked(True)
+    flush_background_writes()
+    qtbot.waitUntil(lambda: "could not save preferences.json" in window.messages.current_text(), timeout=5000)
