@@ -208,3 +208,45 @@ def test_component_with_imports_this_host_lacks_still_opens(tmp_path) -> None:
         assert [f.name for f in s.functions()] == ["twice"]
         outcome = s.call("twice", ["2"])
         assert outcome.trap is not None and outcome.results == []
+
+
+STDIN_READER = r'''
+(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "read_stdin") (result i32)
+    (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 32))
+    (drop (call $fd_read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (i32.load (i32.const 8))))
+'''
+
+
+def test_text_stdin_scratch_folder_is_removed_on_close_and_on_garbage_collection(wat, tmp_path, monkeypatch) -> None:
+    import gc
+    import tempfile
+
+    from wasi_playground.core.config import Stdin
+
+    scratch_root = tmp_path / "tmp"
+    scratch_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
+    config = RunConfig(stdin=Stdin(kind="text", text="hello"))
+    path = wat(STDIN_READER)
+    s = CallSession(path, config)
+    assert list(scratch_root.iterdir()) == []  # made only when an instance needs it
+    assert s.call("read_stdin", []).results == [5]
+    assert s.read_memory(64, 5) == b"hello"
+    assert len(list(scratch_root.iterdir())) == 1
+    s.close()
+    assert list(scratch_root.iterdir()) == []
+
+    dropped = CallSession(path, config)
+    dropped.call("read_stdin", [])
+    assert len(list(scratch_root.iterdir())) == 1
+    del dropped
+    gc.collect()
+    assert list(scratch_root.iterdir()) == []
+
+    with CallSession(path) as no_stdin:
+        assert no_stdin.call("read_stdin", []).results == [0]
+        assert list(scratch_root.iterdir()) == []

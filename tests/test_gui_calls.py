@@ -203,3 +203,28 @@ def test_session_opens_only_when_the_tab_is_shown(qtbot, wat) -> None:
     qtbot.waitUntil(lambda: panel.session is not None, timeout=10000)
     assert [f.name for f in panel.function_list] == ["add", "mul32"]
     panel.close_session()
+
+
+def test_deleting_the_panel_closes_its_session(qtbot, wat) -> None:
+    panel = CallPanel(DocumentContext(wat(COUNTER)))
+    panel.load()
+    qtbot.waitUntil(lambda: panel.session is not None, timeout=10000)
+    session, owner = panel.session, panel.owner
+    select(panel, "add")
+    assert "result: 0" in call_and_read(qtbot, panel)
+    assert session.instance is not None
+    panel.deleteLater()
+    qtbot.waitUntil(lambda: owner.closed, timeout=5000)
+    assert owner.session is None and session.instance is None
+
+
+def test_a_session_arriving_after_close_is_closed_on_arrival(qtbot, wat) -> None:
+    from wasi_playground.core.calls import CallSession
+
+    panel = CallPanel(DocumentContext(wat(COUNTER)))
+    qtbot.addWidget(panel)
+    panel.close_session()
+    late = CallSession(panel.context.path)
+    late.call("add", ["1"])
+    panel._adopt(late)
+    assert panel.session is None and late.instance is None

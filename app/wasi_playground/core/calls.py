@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,28 @@ class OutputBuffer:
         return data.decode("utf-8", errors="replace")
 
 
+class ScratchDir:
+    """A session's temporary folder, only made when the configuration needs one (text stdin is written
+    there as a file), and removed by `remove()` or, for a session nobody closed (a result dropped as
+    stale, an application that quit mid-call), when the session is garbage-collected or Python exits."""
+
+    def __init__(self) -> None:
+        self._path: str | None = None
+        self._finalizer: weakref.finalize | None = None
+
+    def for_config(self, config: RunConfig) -> str:
+        if config.stdin.kind != "text":
+            return tempfile.gettempdir()  # make_wasi_config writes nothing there for other stdin kinds
+        if self._path is None:
+            self._path = tempfile.mkdtemp(prefix="wasi-playground-call-")
+            self._finalizer = weakref.finalize(self, shutil.rmtree, self._path, True)
+        return self._path
+
+    def remove(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+
+
 def first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -126,7 +149,7 @@ class CallSession:
         except WasmFormatError as e:
             raise ConfigError(f"{self.module_name}: {e}") from None
         self._signatures = function_signatures(self.info)
-        self._scratch = tempfile.mkdtemp(prefix="wasi-playground-call-")
+        self._scratch = ScratchDir()
         self._stdout = OutputBuffer()
         self._stderr = OutputBuffer()
         self._interrupter: Interrupter | None = None
@@ -154,7 +177,8 @@ class CallSession:
         self._drop_instance()
         store = new_store(self.engine, self.config.limits)
         store.set_fuel(UNLIMITED_FUEL)
-        store.set_wasi(make_wasi_config(self.config, self._stdout.write, self._stderr.write, self._scratch,
+        store.set_wasi(make_wasi_config(self.config, self._stdout.write, self._stderr.write,
+                                        self._scratch.for_config(self.config),
                                         self.module_name))
         linker = wasmtime.Linker(self.engine)
         linker.define_wasi()
@@ -297,7 +321,7 @@ class CallSession:
         panic) and remove the scratch folder."""
         self._drop_instance()
         gc.collect()
-        shutil.rmtree(self._scratch, ignore_errors=True)
+        self._scratch.remove()
 
     def __enter__(self) -> CallSession:
         return self

@@ -88,12 +88,58 @@ class CoreArgEdit(QLineEdit):
         return self.text()
 
 
+class SessionOwner:
+    """Owns the panel's session so that it is closed exactly once: when replaced, when the panel is
+    destroyed (its tab closed), when the application quits, or — if a call is running at that moment —
+    when the call ends. A session delivered after the owner closed is closed on arrival. It is a plain
+    Python object so Qt's destroyed/aboutToQuit signals can reach it after the widget is gone."""
+
+    def __init__(self) -> None:
+        self.session: Any = None
+        self.busy = False
+        self.closed = False
+        self._orphans: list[Any] = []
+
+    def adopt(self, session: Any) -> bool:
+        if self.closed:
+            session.close()
+            return False
+        self.release()
+        self.session = session
+        return True
+
+    def release(self) -> None:
+        if self.session is not None:
+            if self.busy:
+                self._orphans.append(self.session)
+            else:
+                self.session.close()
+        self.session = None
+
+    def end_call(self) -> None:
+        self.busy = False
+        while self._orphans:
+            self._orphans.pop().close()
+
+    def close(self, *_args: object) -> None:
+        self.closed = True
+        self.release()
+
+    def guard(self, fn: Any, ends_call: bool = False) -> Any:
+        """A callback for run_task that does nothing (but the bookkeeping) once the owner is closed."""
+        def deliver(value: Any) -> None:
+            if ends_call:
+                self.end_call()
+            if not self.closed:
+                fn(value)
+        return deliver
+
+
 class CallPanel(QWidget):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.session: Any = None
-        self.busy = False
+        self.owner = SessionOwner()
         self.editors: list[Any] = []
         self._task_key = f"call-panel-{id(self)}"
 
@@ -162,9 +208,18 @@ class CallPanel(QWidget):
         self._stale = True
         context.reportChanged.connect(lambda _report: self._invalidate())
         context.configChanged.connect(self._invalidate)
+        self.destroyed.connect(self.owner.close)
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.close_session)
+            app.aboutToQuit.connect(self.owner.close)
+
+    @property
+    def session(self) -> Any:
+        return self.owner.session
+
+    @property
+    def busy(self) -> bool:
+        return self.owner.busy
 
     # --- session ---------------------------------------------------------------------------------------
 
@@ -186,11 +241,15 @@ class CallPanel(QWidget):
         self._stale = False
         path, config = self.context.path, self.context.config
         self.status.setText(f"Loading {path.name}...")
-        run_task(lambda: open_session(path, config), self._on_session, self._on_load_error, key=self._task_key)
+        owner = self.owner
+        run_task(lambda: open_session(path, config), self._adopt, owner.guard(self._on_load_error),
+                 key=self._task_key)
+
+    def _adopt(self, session: Any) -> None:
+        if self.owner.adopt(session):
+            self._on_session(session)
 
     def _on_session(self, session: Any) -> None:
-        self.close_session()
-        self.session = session
         self.functions.clear()
         self.function_list = session.functions()
         for f in self.function_list:
@@ -215,9 +274,7 @@ class CallPanel(QWidget):
         self.status.setText(f"Cannot call into this file: {message}")
 
     def close_session(self) -> None:
-        if self.session is not None and not self.busy:
-            self.session.close()
-        self.session = None
+        self.owner.close()
 
     def _read_memory(self, address: int, length: int) -> bytes:
         if self.session is None or self.busy:
@@ -267,19 +324,20 @@ class CallPanel(QWidget):
             return
         name, args, fresh, session = self.function_list[row].name, self.arguments(), self.fresh.isChecked(), \
             self.session
-        self.busy = True
+        self.owner.busy = True
         self._set_enabled(False)
         self.results.setPlainText(f"calling {name}...")
-        run_task(lambda: session.call(name, args, fresh), self._on_outcome, self._on_call_error,
-                 key=self._task_key + "-call")
+        run_task(lambda: session.call(name, args, fresh), self.owner.guard(self._on_outcome, ends_call=True),
+                 self.owner.guard(self._on_call_error, ends_call=True))
 
     def reset(self) -> None:
         if self.session is None or self.busy:
             return
         session = self.session
-        self.busy = True
+        self.owner.busy = True
         self._set_enabled(False)
-        run_task(session.reset, lambda _r: self._on_reset(), self._on_call_error, key=self._task_key + "-call")
+        run_task(session.reset, self.owner.guard(lambda _r: self._on_reset(), ends_call=True),
+                 self.owner.guard(self._on_call_error, ends_call=True))
 
     def _on_reset(self) -> None:
         self._finish()
@@ -297,7 +355,6 @@ class CallPanel(QWidget):
         self.results.setPlainText(f"not called: {message}")
 
     def _finish(self) -> None:
-        self.busy = False
         self._set_enabled(self.session is not None)
 
     def refresh_inside(self) -> None:

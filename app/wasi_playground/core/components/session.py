@@ -10,8 +10,6 @@ Imports this host cannot provide are listed in `missing` and linked as traps, so
 from __future__ import annotations
 
 import gc
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,14 @@ from typing import Any
 import wasmtime
 from wasmtime import component as wc
 
-from wasi_playground.core.calls import CallOutcome, ExportedFunction, OutputBuffer, first_line, trap_message
+from wasi_playground.core.calls import (
+    CallOutcome,
+    ExportedFunction,
+    OutputBuffer,
+    ScratchDir,
+    first_line,
+    trap_message,
+)
 from wasi_playground.core.components.host_support import missing_imports
 from wasi_playground.core.components.invoke import (
     call_func,
@@ -53,7 +58,7 @@ class ComponentSession:
             raise ConfigError(f"{self.module_name} does not compile: {first_line(e)}") from None
         self.world = describe_world(self.engine, self.component)
         self.missing = missing_imports(self.engine, self.component)
-        self._scratch = tempfile.mkdtemp(prefix="wasi-playground-call-")
+        self._scratch = ScratchDir()
         self._stdout = OutputBuffer()
         self._stderr = OutputBuffer()
         self._interrupter: Interrupter | None = None
@@ -88,7 +93,8 @@ class ComponentSession:
         self.resources.clear()
         store = new_store(self.engine, self.config.limits)
         store.set_fuel(UNLIMITED_FUEL)
-        store.set_wasi(make_wasi_config(self.config, self._stdout.write, self._stderr.write, self._scratch,
+        store.set_wasi(make_wasi_config(self.config, self._stdout.write, self._stderr.write,
+                                        self._scratch.for_config(self.config),
                                         self.module_name))
         linker = wc.Linker(self.engine)
         linker.add_wasip2()
@@ -180,7 +186,7 @@ class ComponentSession:
         self.store = None
         self.resources.clear()
         gc.collect()
-        shutil.rmtree(self._scratch, ignore_errors=True)
+        self._scratch.remove()
 
     def __enter__(self) -> ComponentSession:
         return self
