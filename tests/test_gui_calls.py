@@ -228,3 +228,18 @@ def test_a_session_arriving_after_close_is_closed_on_arrival(qtbot, wat) -> None
     late.call("add", ["1"])
     panel._adopt(late)
     assert panel.session is None and late.instance is None
+
+
+def test_component_arguments_as_wave_text(qtbot, make_panel) -> None:
+    panel = make_panel(TYPED)
+    select(panel, "add-points")
+    first = dict(panel.editors[0].fields)
+    first["x"].edit.setText("5")
+    panel.text_mode.setChecked(True)
+    assert [e.text() for e in panel.editors] == ["{x: 5, y: 0}", "{x: 0, y: 0}"]
+    panel.editors[1].setText("{y: 7, x: 1}")
+    assert "result: {x: 6, y: 7}" in call_and_read(qtbot, panel)
+    panel.editors[1].setText("{y: 7}")
+    assert "needs field 'x'" in call_and_read(qtbot, panel)
+    panel.text_mode.setChecked(False)
+    assert isinstance(panel.editors[0], FieldsEditor)

@@ -135,6 +135,17 @@ class SessionOwner:
         return deliver
 
 
+class WaveTextEdit(QLineEdit):
+    """A component argument typed as WAVE text."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setPlaceholderText("WAVE text")
+
+    def text_value(self) -> str:
+        return self.text()
+
+
 class CallPanel(QWidget):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +171,9 @@ class CallPanel(QWidget):
         self.fresh = QCheckBox("Fresh instance", self)
         self.fresh.setObjectName("freshInstance")
         self.fresh.setToolTip("Call on a new instance instead of the one kept from earlier calls")
+        self.text_mode = QCheckBox("Edit as text", self)
+        self.text_mode.setObjectName("waveTextMode")
+        self.text_mode.setToolTip("Type component arguments as WAVE text, e.g. [1, 2] or {x: 1, y: 2}")
         self.call_button = QPushButton("Call", self)
         self.call_button.setObjectName("callButton")
         self.reset_button = QPushButton("Reset instance", self)
@@ -179,6 +193,7 @@ class CallPanel(QWidget):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.fresh)
+        buttons.addWidget(self.text_mode)
         buttons.addStretch(1)
         buttons.addWidget(self.reset_button)
         buttons.addWidget(self.call_button)
@@ -202,6 +217,7 @@ class CallPanel(QWidget):
         layout.addWidget(whole, 1)
 
         self.functions.currentRowChanged.connect(self.select_function)
+        self.text_mode.toggled.connect(self._switch_text_mode)
         self.call_button.clicked.connect(self.call)
         self.reset_button.clicked.connect(self.reset)
         self._set_enabled(False)
@@ -303,7 +319,8 @@ class CallPanel(QWidget):
             info = self.session.function_info(function.name)
             names = self.session.names_for(info)
             for param, ty in info.params:
-                editor = make_editor(ty, names, self.form_host)
+                editor = WaveTextEdit(make_editor(ty, names).text(), self.form_host) \
+                    if self.text_mode.isChecked() else make_editor(ty, names, self.form_host)
                 self.editors.append(editor)
                 self.form.addRow(f"{param}:", editor)
         else:
@@ -312,6 +329,16 @@ class CallPanel(QWidget):
                 self.editors.append(edit)
                 self.form.addRow(f"{i + 1} ({valtype}):", edit)
         self._set_enabled(True)
+
+    def _switch_text_mode(self, on: bool) -> None:
+        """Rebuild the component form as text fields (prefilled from the editors) or as editors."""
+        if self.session is None or self.session.kind != "component":
+            return
+        current = self.arguments()
+        self.select_function(self.functions.currentRow())
+        if on:
+            for edit, text in zip(self.editors, current, strict=False):
+                edit.setText(text)
 
     def arguments(self) -> list[str]:
         return [e.text() if isinstance(e, ValueEditor) else e.text_value() for e in self.editors]
