@@ -8,7 +8,10 @@ its instructions), names are decoded once, and demangling and WAT printing happe
 from __future__ import annotations
 
 import bisect
+import os
+import threading
 from array import array
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -231,3 +234,30 @@ class FunctionTable:
                 return FunctionText(index, text, [], [-1])
             raise IndexError(f"no function {index}: the module has {len(self)}")
         return function_wat(self.data, index, body[0], body[1], self.wat_context)
+
+
+_CACHE: OrderedDict[tuple[str, int, int], FunctionTable] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 2
+
+
+def load_cached(path: str | Path) -> FunctionTable:
+    """One table per file version, shared by the panels of a document (each would otherwise hold its own
+    copy of a 100 MB module). Keyed by path, size and modification time, so a rebuilt file is re-read."""
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except OSError as e:
+        raise WasmFormatError(f"{p}: cannot read: {e.strerror or e}", 0) from None
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    with _CACHE_LOCK:
+        table = _CACHE.get(key)
+        if table is not None:
+            _CACHE.move_to_end(key)
+            return table
+    table = FunctionTable.from_path(p)
+    with _CACHE_LOCK:
+        _CACHE[key] = table
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return table

@@ -14,4 +14,9 @@ PANELS: list[tuple[str, str]] = [
     ("WIT", "wasi_playground.gui.wit_view:WitPanel"),
     ("Trace", "wasi_playground.gui.trace_view:TracePanel"),
     ("Capabilities", "wasi_playground.gui.capabilities_panel:CapabilitiesPanel"),
+    ("Functions", "wasi_playground.gui.functions_view:FunctionsPanel"),
+    ("Data", "wasi_playground.gui.data_view:DataPanel"),
+    ("Size", "wasi_playground.gui.size_view:SizePanel"),
+    ("Debug info", "wasi_playground.gui.debug_view:DebugPanel"),
+    ("Validation", "wasi_playground.gui.validation_view:ValidationPanel"),
 ]

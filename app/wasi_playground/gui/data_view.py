@@ -1,0 +1,189 @@
+"""The Data tab: data segments, a hex view of the selected one, and the strings found in them (searchable).
+
+Segments and strings are found on a worker (`core.datascan`); the strings list is a model over the found
+list, filtered in Python, so a module with 200,000 strings stays responsive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wasi_playground.core.datascan import DataSegment, FoundString, data_segments, hex_dump, scan_strings
+from wasi_playground.core.functions import read_module_bytes
+from wasi_playground.gui.context import DocumentContext
+from wasi_playground.gui.tasks import run_task
+
+HEX_LIMIT = 64 * 1024
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a Python list: one function turns a row object into the column texts."""
+
+    def __init__(self, headers: Sequence[str], cells: Callable[[Any], Sequence[Any]],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.cells = cells
+        self.items: list[Any] = []
+
+    def set_items(self, items: list[Any]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt signature)
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt signature)
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        value = self.cells(self.items[index.row()])[index.column()]
+        return "" if value is None else value
+
+
+def table_view(model: QAbstractTableModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 4)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setWordWrap(False)
+    return view
+
+
+@dataclass
+class DataScan:
+    data: bytes
+    segments: list[DataSegment]
+    strings: list[FoundString]
+
+
+def scan_path(path: object) -> DataScan:
+    data = read_module_bytes(path)  # type: ignore[arg-type]
+    segments = data_segments(data)
+    return DataScan(data, segments, scan_strings(data, segments))
+
+
+def _address(value: int | None) -> str:
+    return f"0x{value:x}" if value is not None else ""
+
+
+class DataPanel(QWidget):
+    def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.scan: DataScan | None = None
+        self._pending = True
+        self.segments_model = RowsModel(
+            ("#", "Mode", "Memory", "Offset", "Address", "Size"),
+            lambda s: (s.index, s.mode, s.memory, s.offset_expr, _address(s.address), s.size), self)
+        self.strings_model = RowsModel(
+            ("Address", "Segment", "Encoding", "Text"),
+            lambda s: (_address(s.address) or f"+{s.offset}", s.segment, s.encoding, s.text), self)
+        self.segments_view = table_view(self.segments_model, "dataSegmentsView")
+        self.hex_view = QPlainTextEdit(readOnly=True)
+        self.hex_view.setObjectName("dataHexView")
+        self.hex_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.hex_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.search = QLineEdit(placeholderText="Search strings…")
+        self.search.setObjectName("dataStringSearch")
+        self.search.setClearButtonEnabled(True)
+        self.strings_view = table_view(self.strings_model, "dataStringsView")
+        self.status = QLabel()
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.segments_view)
+        top.addWidget(self.hex_view)
+        bottom = QWidget()
+        bv = QVBoxLayout(bottom)
+        bv.setContentsMargins(0, 0, 0, 0)
+        bv.addWidget(self.search)
+        bv.addWidget(self.strings_view, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.status)
+
+        self.segments_view.selectionModel().currentRowChanged.connect(self._on_segment)
+        self.search.textChanged.connect(self._apply_search)
+        context.reportChanged.connect(self._on_report)
+
+    def _on_report(self, _report: object) -> None:
+        self._pending = True
+        if self.isVisible():
+            self.load()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._pending:
+            self.load()
+
+    def load(self) -> None:
+        self._pending = False
+        report = self.context.report
+        if report is not None and getattr(report, "kind", "module") == "component":
+            self.status.setText("A component: its data lives in its core modules.")
+            return
+        self.status.setText("Scanning data…")
+        path = self.context.path
+        run_task(lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")
+
+    def _on_scan(self, scan: DataScan) -> None:
+        self.scan = scan
+        self.segments_model.set_items(scan.segments)
+        self._apply_search(self.search.text())
+        total = sum(s.size for s in scan.segments)
+        self.status.setText(f"{len(scan.segments)} segments, {total} bytes, {len(scan.strings)} strings")
+        if scan.segments:
+            self.segments_view.selectRow(0)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.status.setText(f"Cannot read data: {exc}")
+
+    def _on_segment(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self.scan is None or not current.isValid():
+            return
+        seg = self.scan.segments[current.row()]
+        shown = min(seg.size, HEX_LIMIT)
+        text = hex_dump(self.scan.data, seg.data_start, shown, seg.address or 0)
+        if shown < seg.size:
+            text += f"\n… {seg.size - shown} more bytes"
+        self.hex_view.setPlainText(text)
+
+    def _apply_search(self, text: str) -> None:
+        if self.scan is None:
+            return
+        from wasi_playground.core.datascan import search_strings
+
+        items = search_strings(self.scan.strings, text) if text else self.scan.strings
+        self.strings_model.set_items(items)

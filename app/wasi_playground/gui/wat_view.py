@@ -1,0 +1,121 @@
+"""The WAT text of one function (`watView`), with calls and branch targets that work as links.
+
+A click on a call asks for the callee (`functionActivated`); a click on a branch label moves to the line
+that opens the block. The panel around it keeps a back/forward history of visited functions.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QMouseEvent, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from wasi_playground.core.disasm import FunctionText, Link
+from wasi_playground.gui.wat_highlight import Span, WatHighlighter, tokenize_wat
+
+
+@dataclass
+class RenderedFunction:
+    """What the worker thread prepares for the view: text, links and highlighting spans."""
+
+    function: FunctionText
+    spans: list[list[Span]] | None
+    title: str
+
+
+def render_function(table: object, index: int) -> RenderedFunction:
+    """Worker-thread half of showing a function: disassemble and tokenize."""
+    ft = table.wat(index)  # type: ignore[attr-defined]
+    title = f"{index}: {table.display_name(index)}"  # type: ignore[attr-defined]
+    return RenderedFunction(ft, tokenize_wat(ft.text), title)
+
+
+class WatView(QPlainTextEdit):
+    functionActivated = Signal(int)
+    """A call (or ref.func) link was clicked: the target function index."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("watView")
+        self.setReadOnly(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)
+        self.highlighter = WatHighlighter(self.document())
+        self.function: FunctionText | None = None
+        self._link_starts: list[int] = []
+        self._links: list[Link] = []
+
+    def show_rendered(self, rendered: RenderedFunction) -> None:
+        ft = rendered.function
+        self.function = ft
+        self._links = sorted(ft.links, key=lambda link: link.start)
+        self._link_starts = [link.start for link in self._links]
+        line_starts = _line_starts(ft.text)
+        by_line: dict[int, list[tuple[int, int]]] = {}
+        for link in self._links:
+            line = bisect.bisect_right(line_starts, link.start) - 1
+            by_line.setdefault(line, []).append((link.start - line_starts[line], link.end - link.start))
+        self.highlighter.set_spans(rendered.spans, by_line)
+        self.setPlainText(ft.text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def show_message(self, text: str) -> None:
+        self.function = None
+        self._links, self._link_starts = [], []
+        self.highlighter.set_spans(None, {})
+        self.setPlainText(text)
+
+    def link_at(self, position: int) -> Link | None:
+        i = bisect.bisect_right(self._link_starts, position) - 1
+        if i >= 0 and self._links[i].start <= position < self._links[i].end:
+            return self._links[i]
+        return None
+
+    def activate_link(self, link: Link) -> None:
+        if link.kind == "func":
+            self.functionActivated.emit(link.target)
+        else:
+            self.go_to_line(link.target)
+
+    def go_to_line(self, line: int) -> None:
+        block = self.document().findBlockByNumber(line)
+        if block.isValid():
+            cursor = QTextCursor(block)
+            self.setTextCursor(cursor)
+            self.centerCursor()
+
+    def link_position(self, kind: str, target: int) -> int | None:
+        """Text position of the first link of this kind and target (used by tests and keyboard users)."""
+        for link in self._links:
+            if link.kind == kind and link.target == target:
+                return link.start
+        return None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseMoveEvent(event)
+        link = self.link_at(self.cursorForPosition(event.position().toPoint()).position())
+        shape = Qt.CursorShape.PointingHandCursor if link else Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        link = self.link_at(self.cursorForPosition(event.position().toPoint()).position())
+        if link is not None:
+            self.activate_link(link)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    at = find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    return starts
