@@ -349,3 +349,17 @@ def test_settings_write_failure_is_a_message(qtbot, window) -> None:
     window.rerun_action.setChecked(True)
     flush_background_writes()
     qtbot.waitUntil(lambda: "could not save preferences.json" in window.messages.current_text(), timeout=5000)
+
+
+def test_a_rebuild_that_replaces_the_file_is_noticed_twice(qtbot, window, wat, tmp_path) -> None:
+    """Build tools write a new file and rename it over the old one: the watcher must keep watching."""
+    import os
+
+    path = wat(ECHO, "echo.wasm")
+    doc = open_and_wait(qtbot, window, path)
+    for round_ in range(2):
+        before = doc.sha256
+        fresh = tmp_path / f"fresh{round_}.wasm"
+        fresh.write_bytes(path.read_bytes() + bytes([0, 6, 5]) + f"rnd{round_}x".encode())
+        os.replace(fresh, path)
+        qtbot.waitUntil(lambda before=before: doc.sha256 not in (None, before), timeout=10000)

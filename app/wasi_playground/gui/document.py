@@ -331,7 +331,7 @@ class ModuleDocument(QWidget):
         c = self.controller
         if not c.running:
             return ""
-        return f"{self.path.name}: {c.phase} — {c._clock.elapsed() / 1000:.1f} s"
+        return f"{self.path.name}: {c.phase} — {c.elapsed_s():.1f} s"
 
     def _on_output(self, stream: str, text: str) -> None:
         self._view(stream).append(text)

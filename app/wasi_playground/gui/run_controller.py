@@ -129,6 +129,10 @@ class RunController(QObject):
     def running(self) -> bool:
         return self.handle is not None
 
+    def elapsed_s(self) -> float:
+        """Seconds since the current (or last) run started."""
+        return self._clock.elapsed() / 1000 if self._clock.isValid() else 0.0
+
     def start(self, module: str | Path, config: RunConfig) -> bool:
         """Start a run; False when one is already running. Failures to start arrive as a finished result."""
         if self.running:
