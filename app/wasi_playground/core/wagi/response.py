@@ -15,6 +15,7 @@ from typing import Any
 
 _SEPARATOR = re.compile(rb"\r?\n\r?\n")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _MAX_QUOTED = 60
 
 
@@ -113,8 +114,28 @@ def parse_cgi_output(stdout: bytes) -> HttpResponse:
                 500, f"line {number} of the handler's output {what}; a WAGI handler must print "
                 "headers, a blank line, then the body"
             )
-        headers.append((name, value.strip()))
+        value = value.strip()
+        problem = _unsendable(value)
+        if problem:
+            return gateway_error(500, f"the handler's {name} header (line {number}) {problem}")
+        headers.append((name, value))
     return _apply_cgi_headers(headers, body)
+
+
+def _unsendable(value: str) -> str | None:
+    """Why a header value cannot go on the wire as the handler meant it, or None.
+
+    A control character (a lone carriage return above all) would let a handler end the line early and
+    forge headers of its own; HTTP header values are Latin-1 at most, so other text cannot be sent."""
+    control = _CONTROL.search(value)
+    if control:
+        return f"contains a control character ({control.group()!r}), which HTTP header values cannot hold"
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError as e:
+        return (f"contains {value[e.start]!r}, which an HTTP header cannot carry (Latin-1 only); "
+                "percent-encode it or move it to the body")
+    return None
 
 
 def _apply_cgi_headers(headers: list[tuple[str, str]], body: bytes) -> HttpResponse:
@@ -130,7 +151,7 @@ def _apply_cgi_headers(headers: list[tuple[str, str]], body: bytes) -> HttpRespo
     for name, value in headers:
         if name.lower() == "status":
             code = value.split(" ", 1)[0]
-            if not (code.isdigit() and len(code) == 3 and 100 <= int(code) <= 599):
+            if not (code.isascii() and code.isdigit() and len(code) == 3 and 100 <= int(code) <= 599):
                 return gateway_error(
                     500, f"the handler's Status header {_quote(value)} does not start with a "
                     "three-digit HTTP status code (e.g. Status: 404 Not Found)"
