@@ -192,3 +192,29 @@ def test_validation_panel_reports_function(qtbot, wat) -> None:
     good = _open(qtbot, ValidationPanel, wat(MODULE))
     qtbot.waitUntil(lambda: good.result is not None, timeout=20000)
     assert good.verdict.text().startswith("✔ Valid")
+
+
+def test_wat_is_highlighted_short_at_once_long_afterwards(qtbot, wat) -> None:
+    long_body = "i32.const 1\ndrop\n" * 2000
+    panel = _open(qtbot, FunctionsPanel, wat(f"(module (func $short i32.const 7 drop) (func $long {long_body}))"))
+    _wait_function(qtbot, panel, 0)
+    view = panel.wat_view
+    assert view.highlighter.has_spans()
+    assert view.document().findBlockByNumber(1).layout().formats()
+    panel.show_function(1)
+    _wait_function(qtbot, panel, 1)
+    qtbot.waitUntil(view.highlighter.has_spans, timeout=10000)
+    assert view.document().findBlockByNumber(3000).layout().formats()
+
+
+def test_export_wat_from_the_panel(qtbot, wat, tmp_path: Path) -> None:
+    context = DocumentContext(wat(MODULE))
+    panel = FunctionsPanel(context)
+    qtbot.addWidget(panel)
+    messages: list[str] = []
+    context.message.connect(messages.append)
+    target = tmp_path / "exported.wat"
+    panel.export_wat(target)
+    qtbot.waitUntil(lambda: bool(messages), timeout=20000)
+    assert "WAT written" in messages[0]
+    assert "(func $middle" in target.read_text()

@@ -7,6 +7,7 @@ rows. The table and each function's WAT are loaded on worker threads through `ru
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.functions import FunctionTable, load_cached
 from wasi_playground.gui.context import DocumentContext
 from wasi_playground.gui.tasks import run_task
+from wasi_playground.gui.wat_highlight import MAX_HIGHLIGHT_CHARS, tokenize_wat
 from wasi_playground.gui.wat_view import RenderedFunction, WatView, render_function
 
 COLUMNS = ("Index", "Name", "Signature", "Body size", "Exported")
@@ -317,6 +319,10 @@ class FunctionsPanel(QWidget):
     def _on_rendered(self, rendered: RenderedFunction) -> None:
         self.title.setText(rendered.title)
         self.wat_view.show_rendered(rendered)
+        ft = rendered.function
+        if self.wat_view.needs_highlighting() and len(ft.text) <= MAX_HIGHLIGHT_CHARS:
+            run_task(lambda: tokenize_wat(ft.text), lambda spans: self.wat_view.apply_spans(ft, spans),
+                     key=f"highlight-{id(self)}")
 
     def _on_render_error(self, exc: BaseException) -> None:
         self.wat_view.show_message(f";; cannot disassemble this function: {exc}")
@@ -359,6 +365,8 @@ class FunctionsPanel(QWidget):
         dialog.canceled.connect(cancel.set)
         relay = _ExportRelay(dialog, self)
         source = Path(self.context.path)
+        report = self.context.report
+        compiled = getattr(report, "wasm", None) if getattr(report, "format", "binary") == "wat" else None
         self.export_dialog = dialog
 
         def done(result: Any) -> None:
@@ -371,4 +379,12 @@ class FunctionsPanel(QWidget):
             relay.deleteLater()
             self.context.message.emit(f"WAT export: {exc}")
 
-        run_task(lambda: export_wat(source, target, relay.progress.emit, cancel), done, failed)
+        def work() -> Any:
+            if compiled is None:
+                return export_wat(source, target, relay.progress.emit, cancel)
+            with tempfile.TemporaryDirectory() as tmp:  # WAT text on disk: print the module it compiles to
+                binary = Path(tmp) / (source.stem + ".wasm")
+                binary.write_bytes(compiled)
+                return export_wat(binary, target, relay.progress.emit, cancel)
+
+        run_task(work, done, failed)

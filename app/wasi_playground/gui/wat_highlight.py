@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-MAX_HIGHLIGHT_CHARS = 3_000_000
+MAX_HIGHLIGHT_CHARS = 600_000
+"""Beyond this (~20,000 lines) text stays uncoloured: lexing would take seconds and painting would stall."""
+INLINE_HIGHLIGHT_CHARS = 20_000
+"""Up to this, tokens come with the text; longer text is shown first and coloured when lexing finishes."""
 
 Span = tuple[int, int, str]
 
@@ -87,6 +90,9 @@ class WatHighlighter(QSyntaxHighlighter):
         """Call before setting the document's text; `links` maps line -> [(column, length)]."""
         self._lines = lines or []
         self._links = links
+
+    def has_spans(self) -> bool:
+        return bool(self._lines)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         n = self.currentBlock().blockNumber()

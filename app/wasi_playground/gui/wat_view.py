@@ -14,7 +14,7 @@ from PySide6.QtGui import QFontDatabase, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from wasi_playground.core.disasm import FunctionText, Link
-from wasi_playground.gui.wat_highlight import Span, WatHighlighter, tokenize_wat
+from wasi_playground.gui.wat_highlight import INLINE_HIGHLIGHT_CHARS, Span, WatHighlighter, tokenize_wat
 
 
 @dataclass
@@ -27,10 +27,12 @@ class RenderedFunction:
 
 
 def render_function(table: object, index: int) -> RenderedFunction:
-    """Worker-thread half of showing a function: disassemble and tokenize."""
+    """Worker-thread half of showing a function: disassemble, and tokenize when the text is short (a long
+    text is shown at once and coloured by a second task, see `WatView.needs_highlighting`)."""
     ft = table.wat(index)  # type: ignore[attr-defined]
     title = f"{index}: {table.display_name(index)}"  # type: ignore[attr-defined]
-    return RenderedFunction(ft, tokenize_wat(ft.text), title)
+    spans = tokenize_wat(ft.text) if len(ft.text) <= INLINE_HIGHLIGHT_CHARS else None
+    return RenderedFunction(ft, spans, title)
 
 
 class WatView(QPlainTextEdit):
@@ -49,20 +51,27 @@ class WatView(QPlainTextEdit):
         self.function: FunctionText | None = None
         self._link_starts: list[int] = []
         self._links: list[Link] = []
+        self._links_by_line: dict[int, list[tuple[int, int]]] = {}
 
     def show_rendered(self, rendered: RenderedFunction) -> None:
         ft = rendered.function
         self.function = ft
         self._links = sorted(ft.links, key=lambda link: link.start)
         self._link_starts = [link.start for link in self._links]
-        line_starts = _line_starts(ft.text)
-        by_line: dict[int, list[tuple[int, int]]] = {}
-        for link in self._links:
-            line = bisect.bisect_right(line_starts, link.start) - 1
-            by_line.setdefault(line, []).append((link.start - line_starts[line], link.end - link.start))
-        self.highlighter.set_spans(rendered.spans, by_line)
+        self._links_by_line = _links_by_line(ft.text, self._links)
+        self.highlighter.set_spans(rendered.spans, self._links_by_line)
         self.setPlainText(ft.text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def needs_highlighting(self) -> bool:
+        return self.function is not None and not self.highlighter.has_spans()
+
+    def apply_spans(self, function: FunctionText, spans: list[list[Span]] | None) -> None:
+        """Colour text that was shown before its tokens were ready (ignored if the view moved on)."""
+        if spans is None or function is not self.function:
+            return
+        self.highlighter.set_spans(spans, self._links_by_line)
+        self.highlighter.rehighlight()
 
     def show_message(self, text: str) -> None:
         self.function = None
@@ -109,6 +118,15 @@ class WatView(QPlainTextEdit):
         link = self.link_at(self.cursorForPosition(event.position().toPoint()).position())
         if link is not None:
             self.activate_link(link)
+
+
+def _links_by_line(text: str, links: list[Link]) -> dict[int, list[tuple[int, int]]]:
+    line_starts = _line_starts(text)
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for link in links:
+        line = bisect.bisect_right(line_starts, link.start) - 1
+        by_line.setdefault(line, []).append((link.start - line_starts[line], link.end - link.start))
+    return by_line
 
 
 def _line_starts(text: str) -> list[int]:
