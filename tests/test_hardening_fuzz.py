@@ -307,3 +307,50 @@ def test_wat_that_compiles_runs_like_its_binary(tmp_path: Path) -> None:
     assert report.format == "wat" and report.wasm == wasmtime.wat2wasm(WAT_SEED)
     result = run(report.wasm, RunConfig())
     assert result.exit_code == 0 and result.stdout == "hi\n"
+
+
+# ---- the command line on the same inputs ---------------------------------------------------------------
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from wasi_playground.cli import main
+
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@settings(FUZZ, max_examples=60)
+@given(mutated(CORE_SEEDS + COMPONENT_SEEDS), st.booleans())
+def test_inspect_command_on_mutated_files_is_a_report_or_one_line(tmp_path_factory, capsys, data: bytes,
+                                                                  as_json: bool) -> None:
+    import json
+
+    path = tmp_path_factory.mktemp("cli") / "mutated.wasm"
+    path.write_bytes(data)
+    code, out, err = cli(capsys, "inspect", *(["--json"] if as_json else []), str(path))
+    if code == 0:
+        assert out.strip() and err == ""
+        if as_json:
+            assert json.loads(out)["sha256"]
+    else:
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and "Traceback" not in err and str(path) in err
+
+
+@settings(FUZZ, max_examples=20)
+@given(mutated(CORE_SEEDS))
+def test_run_command_on_mutated_files_is_json_or_one_line(tmp_path_factory, capsys, data: bytes) -> None:
+    import json
+
+    path = tmp_path_factory.mktemp("cli") / "mutated.wasm"
+    path.write_bytes(data)
+    code, out, err = cli(capsys, "run", "--json", "--timeout", "0.5", "--fuel", "2000000",
+                         "--max-memory", str(32 << 20), str(path))
+    assert "Traceback" not in err and "panicked" not in err
+    if out:
+        result = json.loads(out)
+        assert set(result) >= {"exit_code", "trap", "timings_ms", "stdout", "stderr"}
+    else:
+        assert code == 2 and err.count("\n") == 1
