@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from wasi_playground.core.functions import read_module_bytes
 from wasi_playground.core.sizes import CATEGORIES, SizeReport, size_report
@@ -82,7 +82,10 @@ class SizePanel(QWidget):
         self.functions_model = RowsModel(("Function", "Name", "Body size"), lambda r: r, self)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(table_view(self.sections_model, "sizeSectionsView"))
-        split.addWidget(table_view(self.functions_model, "sizeFunctionsView"))
+        functions_view = table_view(self.functions_model, "sizeFunctionsView")
+        functions_view.horizontalHeader().setStretchLastSection(False)
+        functions_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        split.addWidget(functions_view)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.bars)
