@@ -157,3 +157,62 @@ def test_body_without_final_end_is_a_format_error(table: FunctionTable) -> None:
     with pytest.raises(WasmFormatError, match="unknown opcode 0xff") as err:
         damaged.wat(1)
     assert err.value.offset == start + 1
+
+
+EH_HEADER = """
+  (type (func (param i32)))
+  (type (func (result i32)))
+  (tag $e (type 0))
+"""
+EH_FUNCS = """
+  (func $thrower (type 0) (param i32) local.get 0 throw $e)
+  (func $legacy (type 1) (result i32)
+    try (result i32)
+      i32.const 1
+      call $thrower
+      i32.const 2
+    catch $e
+    catch_all
+      i32.const 3
+    end)
+  (func $delegating (type 0) (param i32)
+    block $outer
+      try $t
+        try
+          local.get 0
+          call $thrower
+        delegate $outer
+      catch_all
+        rethrow $t
+      end
+    end)
+  (func $modern (type 1) (result i32)
+    block $h (result i32)
+      try_table (catch $e $h)
+        i32.const 7
+        call $thrower
+      end
+      i32.const 0
+    end)
+  (func $with_ref (type 1) (result i32)
+    block $b (result exnref)
+      try_table (catch_all_ref $b)
+        i32.const 1
+        call $thrower
+      end
+      unreachable
+    end
+    throw_ref)
+"""
+
+
+def test_exception_handling_legacy_and_try_table() -> None:
+    original = wasmtime.wat2wasm(f"(module {EH_HEADER} {EH_FUNCS})")
+    table = FunctionTable.from_bytes(bytes(original))
+    delegating = table.wat(2).text
+    assert "delegate $label0" in delegating and "rethrow $label1" in delegating
+    assert "try_table $label1 (catch $e $label0)" in table.wat(3).text
+    assert "(catch_all_ref $label0)" in table.wat(4).text
+    assert "catch $e\n  catch_all\n" in table.wat(1).text
+    rebuilt = wasmtime.wat2wasm(f"(module {EH_HEADER} {''.join(table.wat(i).text for i in range(len(table)))})")
+    assert _code_section(rebuilt) == _code_section(original)

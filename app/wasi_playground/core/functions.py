@@ -180,6 +180,7 @@ class FunctionTable:
             func_names=self.raw_names,
             local_names=self._local_names,
             global_names=names.names_of("global") if names is not None else {},
+            tag_names=names.names_of("tag") if names is not None else {},
         )
 
     @cached_property

@@ -73,6 +73,7 @@ class WatContext:
     func_names: Mapping[int, str] = field(default_factory=dict)
     local_names: Callable[[int], Mapping[int, str]] = lambda _i: _NO_NAMES
     global_names: Mapping[int, str] = field(default_factory=dict)
+    tag_names: Mapping[int, str] = field(default_factory=dict)
 
 
 def _header(index: int, ctx: WatContext, local_names: Mapping[int, str]) -> tuple[str, int]:
@@ -153,7 +154,8 @@ class _Printer:
                 catches.append((ck, tag, lname, lline))
             text += " " + self.open_label() + (" " + imm[0] if imm[0] else "")
             for ck, tag, lname, lline in catches:
-                text += f" ({_CATCH_KEYWORDS[ck]} {tag} " if ck < 2 else f" ({_CATCH_KEYWORDS[ck]} "
+                tag_text = name_ref(tag, self.ctx.tag_names)
+                text += f" ({_CATCH_KEYWORDS[ck]} {tag_text} " if ck < 2 else f" ({_CATCH_KEYWORDS[ck]} "
                 spans.append((len(text), lname, "label", lline))
                 text += lname + ")"
         elif kind == "brt":
@@ -176,7 +178,9 @@ class _Printer:
             text += memarg_text(imm[0], imm[1], imm[2], align)
         elif kind == "memlane":
             text += memarg_text(imm[0], imm[1], imm[2], align) + f" {imm[3]}"
-        elif kind in ("i32", "i64", "lane", "tbl", "tag", "ty", "data", "elem", "loc", "glb"):
+        elif kind == "tag":
+            text += " " + name_ref(imm[0], self.ctx.tag_names)
+        elif kind in ("i32", "i64", "lane", "tbl", "ty", "data", "elem", "loc", "glb"):
             text += " " + str(imm[0])
         elif kind in ("f32", "f64"):
             text += " " + float_text(imm[0], imm[1])
