@@ -216,3 +216,80 @@ def test_exception_handling_legacy_and_try_table() -> None:
     assert "catch $e\n  catch_all\n" in table.wat(1).text
     rebuilt = wasmtime.wat2wasm(f"(module {EH_HEADER} {''.join(table.wat(i).text for i in range(len(table)))})")
     assert _code_section(rebuilt) == _code_section(original)
+
+
+PROPOSALS_HEADER = """
+  (type $pt (struct (field (mut i32)) (field i64)))
+  (type $arr (array (mut i8)))
+  (type $f (func (param i32) (result i32)))
+  (memory $m0 1)
+  (memory $m1 1)
+  (table $t0 2 funcref)
+  (table $t1 2 funcref)
+  (data $d "abc")
+  (elem $e func $id)
+  (global $g (mut i32) (i32.const 0))
+"""
+PROPOSALS_FUNCS = """
+  (func $id (type $f) (param i32) (result i32) local.get 0)
+  (func $many (type $f) (param i32) (result i32)
+    (local v128 (ref null $pt) anyref)
+    i32.const 0
+    v128.load offset=16 align=8
+    v128.const i32x4 1 2 3 4
+    i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+    i32x4.extract_lane 2
+    drop
+    i32.const 0
+    i32.const 0
+    v128.load64_splat
+    v128.store32_lane 1 offset=4 3
+    i32.const 0 i32.const 0 i32.const 3 memory.init $m1 $d
+    i32.const 0 i32.const 0 i32.const 3 memory.copy $m1 $m0
+    i32.const 0 i32.const 0 i32.const 1 table.copy $t1 $t0
+    i32.const 0 i32.const 0 i32.const 1 table.init $t1 $e
+    data.drop $d
+    i32.const 1 i32.load8_u $m1 offset=2
+    drop
+    i32.const 0 i32.const 1 i32.atomic.rmw.add offset=4
+    drop
+    atomic.fence
+    i32.const 5 i64.const 6 struct.new $pt
+    local.set 2
+    local.get 2 struct.get $pt 0
+    drop
+    i32.const 1 i32.const 4 array.new $arr
+    array.len
+    drop
+    local.get 3
+    ref.test (ref null $pt)
+    drop
+    block $l (result anyref)
+      local.get 3
+      br_on_cast $l anyref (ref $pt)
+      drop
+      ref.null any
+    end
+    drop
+    f32.const 0x1p-149 drop
+    f64.const -nan:0x8 drop
+    f32.const inf drop
+    f64.const -0.0 drop
+    f32.const 0.1 drop
+    local.get 0
+    i32.const 0
+    call_indirect $t1 (type $f)
+    return_call $id)
+"""
+
+
+def test_simd_bulk_memory_threads_gc_multi_memory_round_trip() -> None:
+    original = wasmtime.wat2wasm(f"(module {PROPOSALS_HEADER} {PROPOSALS_FUNCS})")
+    table = FunctionTable.from_bytes(bytes(original))
+    text = table.wat(1).text
+    for expected in ("v128.store32_lane 1 offset=4 3", "memory.init 1 0", "i32.load8_u 1 offset=2",
+                     "br_on_cast $label0 (ref null any) (ref 0)", "call_indirect 1 (type 2)", "array.len\n",
+                     "f64.const -nan:0x8", "f32.const 0.1\n", "return_call $id"):
+        assert expected in text
+    rebuilt = wasmtime.wat2wasm(f"(module {PROPOSALS_HEADER} {''.join(table.wat(i).text for i in range(2))})")
+    assert _code_section(rebuilt) == _code_section(original)

@@ -207,7 +207,7 @@ class _Printer:
             text += " "
             spans.append((len(text), lname, "label", lline))
             text += f"{lname} {ref_type(bool(imm[0] & 1), imm[2])} {ref_type(bool(imm[0] & 2), imm[3])}"
-        elif kind != "zero":
+        elif kind and kind != "zero":
             text += " " + " ".join(str(v) for v in imm)
         for column, piece, link_kind, target in spans:
             self.link(column, piece, link_kind, target)
