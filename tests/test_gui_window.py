@@ -363,3 +363,18 @@ def test_a_rebuild_that_replaces_the_file_is_noticed_twice(qtbot, window, wat, t
         fresh.write_bytes(path.read_bytes() + bytes([0, 6, 5]) + f"rnd{round_}x".encode())
         os.replace(fresh, path)
         qtbot.waitUntil(lambda before=before: doc.sha256 not in (None, before), timeout=10000)
+
+
+def test_argv_preview_names_the_module_file(qtbot, window, wat) -> None:
+    doc = open_and_wait(qtbot, window, wat(ECHO, "echo.wasm"))
+    window.findChild(QLineEdit, "argsEdit").setText('one "two words"')
+    assert doc.editor.argv_label.text() == "argv: [0] 'echo.wasm'  [1] 'one'  [2] 'two words'"
+
+
+def test_a_sample_opened_by_path_gets_its_lesson_configuration(qtbot, window) -> None:
+    from wasi_playground.core.samples import get_sample
+
+    cat = get_sample("cat")
+    doc = open_and_wait(qtbot, window, cat.wasm_path)
+    assert [p.guest for p in doc.context.config.preopens] == ["/data"]
+    assert doc.context.config.args == ["/data/poem.txt"]

@@ -441,3 +441,15 @@ def test_wagi_sample_answers_a_real_request_through_the_http_command(tmp_path):
     assert body.splitlines()[:3] == ["method: PATCH", "path: /things/1", "query: full=yes"]
     assert "header: X_TRACE=42" in body.splitlines()
     assert body.endswith("body: new name\nbody length: 8\n")
+
+
+def test_a_sample_opened_by_path_is_recognised_and_nothing_else_is(tmp_path) -> None:
+    from wasi_playground.core.samples import get_sample, sample_at
+
+    cat = get_sample("cat")
+    found = sample_at(cat.wasm_path)
+    assert found is not None and found.name == "cat" and found.config.preopens
+    copy = tmp_path / "cat" / "cat.wasm"
+    copy.parent.mkdir()
+    copy.write_bytes(cat.wasm_path.read_bytes())
+    assert sample_at(copy) is None

@@ -84,6 +84,18 @@ def list_samples(root: Path | None = None) -> list[Sample]:
     return found
 
 
+def sample_at(path: Path, root: Path | None = None) -> Sample | None:
+    """The bundled sample whose module is `path`, so opening it by path still teaches its lesson."""
+    path = path.resolve()
+    folder = path.parent
+    if folder.parent != (root or samples_root()).resolve() or path.name != f"{folder.name}.wasm":
+        return None
+    try:
+        return get_sample(folder.name, root)
+    except SampleError:
+        return None
+
+
 def get_sample(name: str, root: Path | None = None) -> Sample:
     folder = (root or samples_root()) / name
     meta_path = folder / "sample.json"

@@ -161,11 +161,20 @@ class ConfigEditor(QScrollArea):
         self.stdin_text.setVisible(self.stdin_buttons["text"].isChecked())
         self.stdin_file_row.setVisible(self.stdin_buttons["file"].isChecked())
 
-    def _args_changed(self) -> None:
+    def set_module_name(self, name: str) -> None:
+        """argv[0] shown in the preview when the configuration sets none (the runner uses the file name)."""
+        self.module_name = name
+        self._show_argv()
+
+    def _show_argv(self) -> None:
         argv, problem = split_args(self.args_edit.text())
-        shown = [self.module_name, *argv]
+        argv0 = getattr(self, "_extra", RunConfig()).argv0
+        shown = [argv0 or self.module_name, *argv]
         preview = "argv: " + "  ".join(f"[{i}] {a!r}" for i, a in enumerate(shown))
         self.argv_label.setText(f"<span style='color:#c0392b'>{problem}</span>" if problem else preview)
+
+    def _args_changed(self) -> None:
+        self._show_argv()
         self._emit()
 
     def _emit(self, *_: Any) -> None:

@@ -127,7 +127,7 @@ class ModuleDocument(QWidget):
         self.inspector_tabs.addTab(self.exports, "Exports")
 
         self.editor = ConfigEditor(self)
-        self.editor.module_name = self.path.name
+        self.editor.set_module_name(self.path.name)
         self.presets = PresetBar(self)
         config_side = QWidget(self)
         config_layout = QVBoxLayout(config_side)

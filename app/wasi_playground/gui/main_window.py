@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wasi_playground.core.config import RunConfig
+from wasi_playground.core.samples import sample_at
 from wasi_playground.core.settings import SettingsStore, flush_background_writes, on_write_error
 from wasi_playground.gui import panels
 from wasi_playground.gui.document import ModuleDocument
@@ -186,6 +187,8 @@ class MainWindow(QMainWindow):
             if doc.path == p:
                 self.tabs.setCurrentWidget(doc)
                 return doc
+        if config is None and (sample := sample_at(p)) is not None:
+            return self.open_sample(sample)
         doc = ModuleDocument(p, self.store, self, initial_config=config)
         doc.notify.connect(self.messages.post)
         doc.statusChanged.connect(self.status_label.setText)
