@@ -237,6 +237,7 @@ def _print_body(p: _Printer, data: Buffer, pos: int, end: int) -> tuple[int, int
     lines_append = p.lines.append
     offsets_append = p.line_offsets.append
     links_append = p.links.append
+    local_refs = p.local_refs
     indents = ["  " * (min(d, MAX_INDENT) + 1) for d in range(64)]
     size = p.size
     depth = 0
@@ -274,10 +275,15 @@ def _print_body(p: _Printer, data: Buffer, pos: int, end: int) -> tuple[int, int
                     pos += 1
                 else:
                     v, pos = uleb(data, pos)
-                ref = p.local_refs.get(v) or p.local_ref(v)
+                ref = local_refs.get(v) or p.local_ref(v)
                 text = indent + name + " " + ref
             elif kind == "i32" or kind == "i64":
-                v, pos = sleb(data, pos)
+                b = data[pos]
+                if b < 0x40:
+                    v = b
+                    pos += 1
+                else:
+                    v, pos = sleb(data, pos)
                 text = f"{indent}{name} {v}"
             elif kind == "mem":
                 flags, pos = uleb(data, pos)
