@@ -189,6 +189,9 @@ def test_validation_panel_reports_function(qtbot, wat) -> None:
     qtbot.waitUntil(lambda: panel.result is not None, timeout=20000)
     assert "Invalid" in panel.verdict.text()
     assert "in function 1 — wrong" in panel.details.text()
+    qtbot.waitUntil(panel.wat_view.isVisible, timeout=10000)
+    assert panel.wat_view.objectName() == "validationWatView"
+    assert panel.wat_view.textCursor().selectedText().strip() == "i64.const 1"
     good = _open(qtbot, ValidationPanel, wat(MODULE))
     qtbot.waitUntil(lambda: good.result is not None, timeout=20000)
     assert good.verdict.text().startswith("✔ Valid")

@@ -1,4 +1,5 @@
-"""The Validation tab: is the module valid, and if not, the first error, its offset and its function."""
+"""The Validation tab: is the module valid, and if not, the first error, its offset and its function —
+with that function's WAT shown and the failing instruction's line selected."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from wasi_playground.core.validate import ValidationResult, validate_path
 from wasi_playground.gui.context import DocumentContext
 from wasi_playground.gui.tasks import run_task
+from wasi_playground.gui.wat_view import RenderedFunction, WatView, render_function
 
 
 class ValidationPanel(QWidget):
@@ -29,6 +31,10 @@ class ValidationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.details)
+        self.wat_view = WatView()
+        self.wat_view.setObjectName("validationWatView")
+        self.wat_view.hide()
+        layout.addWidget(self.wat_view, 1)
         layout.addStretch(1)
         self.again.clicked.connect(self.load)
         context.reportChanged.connect(self._on_report)
@@ -47,6 +53,7 @@ class ValidationPanel(QWidget):
         self._pending = False
         self.verdict.setText("Validating…")
         self.details.clear()
+        self.wat_view.hide()
         path = self.context.path
         report = self.context.report
         if report is not None and getattr(report, "format", "binary") == "wat":
@@ -68,6 +75,34 @@ class ValidationPanel(QWidget):
             parts.append(f"in function {result.function_index}"
                          + (f" — {result.function_name}" if result.function_name else ""))
         self.details.setText(", ".join(parts))
+        if result.function_index is not None and result.offset is not None:
+            self._show_function(result.function_index, result.offset)
+
+    def _show_function(self, index: int, offset: int) -> None:
+        from wasi_playground.core.functions import load_cached
+
+        path = self.context.path
+        report = self.context.report
+        if report is not None and getattr(report, "format", "binary") == "wat":
+            from wasi_playground.core.functions import FunctionTable
+
+            wasm = report.wasm
+
+            def work() -> RenderedFunction:
+                return render_function(FunctionTable.from_bytes(wasm), index)
+        else:
+            def work() -> RenderedFunction:
+                return render_function(load_cached(path), index)
+
+        run_task(work, lambda rendered: self._on_rendered(rendered, offset), lambda _e: None,
+                 key=f"validate-wat-{id(self)}")
+
+    def _on_rendered(self, rendered: RenderedFunction, offset: int) -> None:
+        self.wat_view.show_rendered(rendered)
+        self.wat_view.show()
+        line = rendered.function.line_of_offset(offset)
+        if line is not None:
+            self.wat_view.select_line(line)
 
     def _on_error(self, exc: BaseException) -> None:
         self.verdict.setText(f"Cannot validate: {exc}")

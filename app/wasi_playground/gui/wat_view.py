@@ -98,6 +98,15 @@ class WatView(QPlainTextEdit):
             self.setTextCursor(cursor)
             self.centerCursor()
 
+    def select_line(self, line: int) -> None:
+        """Select a whole line (e.g. the instruction a validation error points at) and centre it."""
+        block = self.document().findBlockByNumber(line)
+        if block.isValid():
+            cursor = QTextCursor(block)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
+            self.centerCursor()
+
     def link_position(self, kind: str, target: int) -> int | None:
         """Text position of the first link of this kind and target (used by tests and keyboard users)."""
         for link in self._links:
