@@ -180,10 +180,6 @@ def test_corrupt_settings_file_is_set_aside_with_a_message(tmp_path: Path, name:
     assert SettingsStore(tmp_path).load_config(HELLO, HELLO_SHA).args == ["after"]
 
 
-@pytest.mark.xfail(strict=True, reason="core/settings.py JsonFile.load reads with read_text inside a try that only "
-                   "catches OSError: a settings file that is not UTF-8 raises UnicodeDecodeError out of "
-                   "SettingsStore(), so the app does not start (fix: catch UnicodeDecodeError/ValueError and set "
-                   "the file aside like invalid JSON)")
 @pytest.mark.parametrize("name", ["preferences.json", "modules.json"])
 def test_settings_file_that_is_not_utf8_is_set_aside_with_a_message(tmp_path: Path, name: str) -> None:
     (tmp_path / name).write_bytes(b"\xff\xfe{\x00\"garbage")
@@ -249,9 +245,6 @@ def test_mistyped_saved_configuration_loads_as_a_configuration_or_not_at_all(con
                 pass
 
 
-@pytest.mark.xfail(strict=True, reason="core/config.py RunConfig.from_dict accepts mistyped fields (limits.fuel "
-                   "\"x\", preopen host 5) without ConfigError; the run then ends in 'internal error while running: "
-                   "TypeError ...' instead of the saved configuration being set aside with a message")
 @pytest.mark.parametrize("config", [{"limits": {"fuel": "x"}}, {"limits": {"timeout_s": "abc"}},
                                     {"preopens": [{"host": 5, "guest": None}]}])
 def test_mistyped_saved_configuration_never_reaches_the_runner(tmp_path: Path, config: dict) -> None:
@@ -263,9 +256,6 @@ def test_mistyped_saved_configuration_never_reaches_the_runner(tmp_path: Path, c
     assert result.exit_code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="core/history.py RunHistory.__init__ iterates 'runs' without checking it is "
-                   "a list, and RunRecord.from_dict does not check field types: {\"runs\": 5} raises TypeError, so "
-                   "ModuleDocument cannot be constructed and the module does not open")
 @pytest.mark.parametrize("content", ['{"runs": 5}', '{"runs": [{"id": "a", "started_at": "x", "module_sha256": 1, '
                                      '"config": []}]}'])
 def test_mistyped_history_file_loads_as_an_empty_history(tmp_path: Path, content: str) -> None:

@@ -89,8 +89,6 @@ def test_everything_corrupt_at_once_still_opens_and_runs(qtbot, state: Path, hel
     assert reopened.load_config(hello, hashlib.sha256(hello.read_bytes()).hexdigest()) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="gui/document.py builds RunHistory but never posts history.file.problems: a "
-                   "corrupt history file is set aside silently, with no message in the window")
 def test_corrupt_history_file_is_reported_in_the_window(qtbot, state: Path, hello: Path) -> None:
     history_file(hello).write_text("not json at all")
     window = MainWindow(SettingsStore(state))
@@ -101,9 +99,6 @@ def test_corrupt_history_file_is_reported_in_the_window(qtbot, state: Path, hell
     window.close()
 
 
-@pytest.mark.xfail(strict=True, reason="core/history.py RunHistory.__init__ raises TypeError on {\"runs\": 5}; "
-                   "gui/document.py ModuleDocument.__init__ does not catch it, so open_path raises and the module "
-                   "never opens")
 def test_mistyped_history_file_does_not_stop_the_module_opening(qtbot, state: Path, hello: Path) -> None:
     history_file(hello).write_text('{"runs": 5}')
     window = MainWindow(SettingsStore(state))
@@ -113,9 +108,6 @@ def test_mistyped_history_file_does_not_stop_the_module_opening(qtbot, state: Pa
     window.close()
 
 
-@pytest.mark.xfail(strict=True, reason="core/config.py RunConfig.from_dict keeps limits.timeout_s \"abc\"; "
-                   "gui/config_editor.py set_config then calls QDoubleSpinBox.setValue('abc') and raises TypeError "
-                   "in the inspection callback, leaving the document half set up")
 def test_mistyped_saved_limits_do_not_break_opening_the_module(qtbot, state: Path, hello: Path) -> None:
     sha = hashlib.sha256(hello.read_bytes()).hexdigest()
     entry = {"path": str(hello.resolve()), "sha256": sha, "config": {"limits": {"timeout_s": "abc"}}}
@@ -127,9 +119,6 @@ def test_mistyped_saved_limits_do_not_break_opening_the_module(qtbot, state: Pat
     window.close()
 
 
-@pytest.mark.xfail(strict=True, reason="gui/document.py save_config (called by run() and the debounce timer) lets "
-                   "the OSError of SettingsStore.save_config escape a Qt slot when the config dir cannot be written "
-                   "(disk full, read-only home): a traceback instead of a message, and the run does not start")
 def test_unwritable_settings_folder_is_a_message_and_the_run_goes_on(qtbot, state: Path, hello: Path,
                                                                      tmp_path: Path) -> None:
     store = SettingsStore(state)

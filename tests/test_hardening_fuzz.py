@@ -282,8 +282,6 @@ def _blocks_on(target, fifo: Path) -> bool:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-@pytest.mark.xfail(strict=True, reason="core/inspect_input.py open_binary opens a named pipe with open() and "
-                   "blocks until a writer appears: inspect (and the CLI) hang on a FIFO")
 def test_named_pipe_is_refused_by_the_inspector_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.wasm"
     os.mkfifo(fifo)

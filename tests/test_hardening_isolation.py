@@ -146,9 +146,6 @@ def test_closing_during_an_infinite_loop_stops_it_within_a_second(qtbot, setting
     assert ours(temp_dir) == []
 
 
-@pytest.mark.xfail(strict=True, reason="gui/run_controller.py stop_and_wait drops the cancelled run's result without "
-                   "deleting its spill file (core/output.py mkstemp wasi-playground-stdout-*.out): closing the window "
-                   "during a flood leaves the file in the temp dir")
 def test_closing_during_an_output_flood_leaves_no_temp_files(qtbot, settings_dir, wat, temp_dir) -> None:
     """A flood spills the full output to a temporary file; closing the window must not orphan it."""
     window = new_window(qtbot, settings_dir)
@@ -161,9 +158,6 @@ def test_closing_during_an_output_flood_leaves_no_temp_files(qtbot, settings_dir
     assert ours(temp_dir) == []
 
 
-@pytest.mark.xfail(strict=True, reason="gui/document.py close_document never deletes the run's spill files "
-                   "(RunResult.stdout_file/stderr_file from core/output.py): after a run that spilled, closing "
-                   "the module or the window leaves wasi-playground-stdout-*.out in the temp dir for good")
 def test_closing_after_a_run_that_spilled_leaves_no_temp_files(qtbot, settings_dir, wat, temp_dir) -> None:
     window = new_window(qtbot, settings_dir)
     doc = open_and_wait(qtbot, window, wat(ENDLESS_OUTPUT, "flood.wasm"))
@@ -174,9 +168,6 @@ def test_closing_after_a_run_that_spilled_leaves_no_temp_files(qtbot, settings_d
     assert ours(temp_dir) == []
 
 
-@pytest.mark.xfail(strict=True, reason="gui/call_panel.py closes its CallSession only on QApplication.aboutToQuit: "
-                   "closing a module's tab deletes the panel but leaves the session's scratch directory "
-                   "(core/calls.py mkdtemp wasi-playground-call-*) and its store until the app quits")
 def test_closing_a_module_tab_leaves_no_temp_files(qtbot, settings_dir, wat, temp_dir) -> None:
     window = new_window(qtbot, settings_dir)
     doc = open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
@@ -215,10 +206,6 @@ def test_quitting_with_runs_in_flight_keeps_the_edited_configuration(qtbot, sett
     assert [name for name in ours(temp_dir) if "-call-" not in name] == []
 
 
-@pytest.mark.xfail(strict=True, reason="gui/call_panel.py reopens its CallSession through run_task after a "
-                   "configuration change; a session delivered after aboutToQuit (or after the panel is gone) is never "
-                   "closed and core/calls.py CallSession has no finalizer, so its wasi-playground-call-* scratch "
-                   "directory outlives the application")
 def test_quitting_right_after_an_edit_leaves_no_call_scratch_directories(qtbot, settings_dir, wat, temp_dir) -> None:
     window = new_window(qtbot, settings_dir)
     open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
