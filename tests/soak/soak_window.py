@@ -14,6 +14,7 @@ own bookkeeping then inflates RSS and slows every cycle: use those figures for w
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import os
 import statistics
@@ -35,6 +36,8 @@ sys.path.insert(0, str(REPO / "app"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SETTLE_TIMEOUT_S = 120.0
+STUCK_S = 60.0
+"""A cycle longer than this dumps every thread's stack to stderr (and again every STUCK_S), to show where."""
 
 
 def big_module() -> Path:
@@ -131,6 +134,7 @@ def main() -> int:
     failures: list[str] = []
     started = time.perf_counter()
     def one_cycle(cycle: int) -> None:
+        faulthandler.dump_traceback_later(STUCK_S, repeat=True)
         t = time.perf_counter()
         doc = window.open_path(module)
         if doc is None:
@@ -152,6 +156,7 @@ def main() -> int:
             if result is None or result.exit_code != 0:
                 failures.append(f"cycle {cycle}: run went wrong: {result and (result.error or result.trap)}")
         window.close_tab(window.tabs.indexOf(doc))
+        faulthandler.cancel_dump_traceback_later()
 
     if trace_python:
         tracemalloc.start(8)
