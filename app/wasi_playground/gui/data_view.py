@@ -6,20 +6,16 @@ list, filtered in Python, so a module with 200,000 strings stays responsive.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,56 +23,10 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.datascan import DataSegment, FoundString, data_segments, hex_dump, scan_strings
 from wasi_playground.core.functions import read_module_bytes
 from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.tasks import run_task
+from wasi_playground.gui.lookinside_common import RowsModel, run_for, table_view
 
 HEX_LIMIT = 64 * 1024
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table over a Python list: one function turns a row object into the column texts."""
-
-    def __init__(self, headers: Sequence[str], cells: Callable[[Any], Sequence[Any]],
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.cells = cells
-        self.items: list[Any] = []
-
-    def set_items(self, items: list[Any]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt signature)
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt signature)
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
-            return None
-        value = self.cells(self.items[index.row()])[index.column()]
-        return "" if value is None else value
-
-
-def table_view(model: QAbstractTableModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 4)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.setWordWrap(False)
-    return view
 
 
 @dataclass
@@ -156,7 +106,7 @@ class DataPanel(QWidget):
             return
         self.status.setText("Scanning data…")
         path = self.context.path
-        run_task(lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")
+        run_for(self, lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")
 
     def _on_scan(self, scan: DataScan) -> None:
         self.scan = scan

@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
 from wasi_playground.core.dwarf import CompileUnit, read_debug_info
 from wasi_playground.core.functions import load_cached
 from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.data_view import RowsModel, table_view
-from wasi_playground.gui.tasks import run_task
+from wasi_playground.gui.lookinside_common import RowsModel, run_for, table_view
 
 
 @dataclass
@@ -85,7 +84,7 @@ class DebugPanel(QWidget):
             return
         self.status.setText("Reading debug information…")
         path = self.context.path
-        run_task(lambda: summarize(path), self._show, self._on_error, key=f"debug-{id(self)}")
+        run_for(self, lambda: summarize(path), self._show, self._on_error, key=f"debug-{id(self)}")
 
     def _show(self, summary: DebugSummary | None) -> None:
         self.summary = summary

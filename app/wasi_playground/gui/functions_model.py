@@ -93,7 +93,6 @@ class FunctionsModel(QAbstractTableModel):
         t = self.table
         if t is None:
             return
-        self.layoutAboutToBeChanged.emit()
         rows = _matching(t, self._filter)
         column, order = self._sort
         key = _sort_key(t, column)
@@ -101,8 +100,11 @@ class FunctionsModel(QAbstractTableModel):
             rows.sort(key=key)
         if order == Qt.SortOrder.DescendingOrder:
             rows.reverse()
+        # A reset, not a layout change: the row count changes with the filter, and persistent indexes
+        # (the selection) pointing past the new end would leave the view with dangling rows.
+        self.beginResetModel()
         self.rows = rows
-        self.layoutChanged.emit()
+        self.endResetModel()
 
 
 def _matching(t: FunctionTable, text: str) -> list[int]:

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.functions import FunctionTable, load_cached
 from wasi_playground.gui.context import DocumentContext
 from wasi_playground.gui.functions_model import FunctionsModel
-from wasi_playground.gui.tasks import run_task
+from wasi_playground.gui.lookinside_common import drop_pending, run_for
 from wasi_playground.gui.wat_highlight import MAX_HIGHLIGHT_CHARS, tokenize_wat
 from wasi_playground.gui.wat_view import RenderedFunction, WatView, render_function
 
@@ -134,6 +134,7 @@ class FunctionsPanel(QWidget):
         self._filter_timer.timeout.connect(self._apply_filter)
         self.filter_edit.textChanged.connect(self._on_filter_text)
         self.view.selectionModel().currentRowChanged.connect(self._on_row)
+        self.model.modelReset.connect(self._reselect)
         self.wat_view.functionActivated.connect(self.show_function)
         self.back_button.clicked.connect(self.back)
         self.forward_button.clicked.connect(self.forward)
@@ -168,13 +169,14 @@ class FunctionsPanel(QWidget):
         self._pending = False
         report = self.context.report
         if report is not None and getattr(report, "kind", "module") == "component":
+            drop_pending(f"functions-{id(self)}")
             self.model.set_table(None)
             self.count_label.setText("A component: its functions live in its core modules.")
             self.wat_view.show_message(";; Components have no function list; see the WIT tab.")
             return
         path = self.context.path
         self.count_label.setText("Loading functions…")
-        run_task(lambda: load_cached(path), self._on_table, self._on_error, key=f"functions-{id(self)}")
+        run_for(self, lambda: load_cached(path), self._on_table, self._on_error, key=f"functions-{id(self)}")
 
     def _on_table(self, table: FunctionTable) -> None:
         self.table = table
@@ -220,7 +222,7 @@ class FunctionsPanel(QWidget):
                 self.view.scrollTo(self.model.index(row, 0))
         table = self.table
         self.title.setText(f"{index}: {table.display_name(index)}")
-        run_task(lambda: render_function(table, index), self._on_rendered, self._on_render_error,
+        run_for(self, lambda: render_function(table, index), self._on_rendered, self._on_render_error,
                  key=f"wat-{id(self)}")
 
     def _on_rendered(self, rendered: RenderedFunction) -> None:
@@ -228,7 +230,7 @@ class FunctionsPanel(QWidget):
         self.wat_view.show_rendered(rendered)
         ft = rendered.function
         if self.wat_view.needs_highlighting() and len(ft.text) <= MAX_HIGHLIGHT_CHARS:
-            run_task(lambda: tokenize_wat(ft.text), lambda spans: self.wat_view.apply_spans(ft, spans),
+            run_for(self, lambda: tokenize_wat(ft.text), lambda spans: self.wat_view.apply_spans(ft, spans),
                      key=f"highlight-{id(self)}")
 
     def _on_render_error(self, exc: BaseException) -> None:
@@ -238,6 +240,17 @@ class FunctionsPanel(QWidget):
         index = self.model.function_at(current.row())
         if index is not None:
             self.show_function(index)
+
+    def _reselect(self) -> None:
+        """After a sort or filter, select the shown function again if it is still listed."""
+        if not 0 <= self.history_pos < len(self.history):
+            return
+        row = self.model.row_of(self.history[self.history_pos])
+        if row is not None:
+            selection = self.view.selectionModel()
+            selection.blockSignals(True)
+            self.view.selectRow(row)
+            selection.blockSignals(False)
 
     def back(self) -> None:
         if self.history_pos > 0:
@@ -294,4 +307,4 @@ class FunctionsPanel(QWidget):
                 binary.write_bytes(compiled)
                 return export_wat(binary, target, relay.progress.emit, cancel)
 
-        run_task(work, done, failed)
+        run_for(self, work, done, failed)

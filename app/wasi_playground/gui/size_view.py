@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidg
 from wasi_playground.core.functions import read_module_bytes
 from wasi_playground.core.sizes import CATEGORIES, SizeReport, size_report
 from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.data_view import RowsModel, table_view
-from wasi_playground.gui.tasks import run_task
+from wasi_playground.gui.lookinside_common import RowsModel, run_for, table_view
 
 CATEGORY_COLOURS = {
     "code": "#4e79a7", "data": "#f28e2b", "debug info": "#e15759", "names": "#76b7b2",
@@ -110,7 +109,7 @@ class SizePanel(QWidget):
         self._pending = False
         path = self.context.path
         self.summary.setText("Measuring…")
-        run_task(lambda: size_report(read_module_bytes(path)), self._on_size, self._on_error,
+        run_for(self, lambda: size_report(read_module_bytes(path)), self._on_size, self._on_error,
                  key=f"size-{id(self)}")
 
     def _on_size(self, report: SizeReport) -> None:

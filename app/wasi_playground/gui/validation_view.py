@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from wasi_playground.core.validate import ValidationResult, validate_path
 from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.tasks import run_task
+from wasi_playground.gui.lookinside_common import run_for
 from wasi_playground.gui.wat_view import RenderedFunction, WatView, render_function
 
 
@@ -58,9 +58,9 @@ class ValidationPanel(QWidget):
         report = self.context.report
         if report is not None and getattr(report, "format", "binary") == "wat":
             wasm = report.wasm
-            run_task(lambda: _validate_bytes(wasm), self._show, self._on_error, key=f"validate-{id(self)}")
+            run_for(self, lambda: _validate_bytes(wasm), self._show, self._on_error, key=f"validate-{id(self)}")
             return
-        run_task(lambda: validate_path(path), self._show, self._on_error, key=f"validate-{id(self)}")
+        run_for(self, lambda: validate_path(path), self._show, self._on_error, key=f"validate-{id(self)}")
 
     def _show(self, result: ValidationResult) -> None:
         self.result = result
@@ -94,7 +94,7 @@ class ValidationPanel(QWidget):
             def work() -> RenderedFunction:
                 return render_function(load_cached(path), index)
 
-        run_task(work, lambda rendered: self._on_rendered(rendered, offset), lambda _e: None,
+        run_for(self, work, lambda rendered: self._on_rendered(rendered, offset), lambda _e: None,
                  key=f"validate-wat-{id(self)}")
 
     def _on_rendered(self, rendered: RenderedFunction, offset: int) -> None:
