@@ -236,13 +236,16 @@ def test_mistyped_saved_configuration_loads_as_a_configuration_or_not_at_all(con
         Path(folder, "modules.json").write_text(json.dumps({"modules": [entry]}))
         store = SettingsStore(Path(folder))
         assert store.problems == []
-        load_or_default(store)
-        names = list_presets(store, HELLO, HELLO_SHA)
-        for name in names:
+        loaded = [load_or_default(store)]
+        for name in list_presets(store, HELLO, HELLO_SHA):
             try:
-                load_preset(store, HELLO, HELLO_SHA, name)
+                loaded.append(load_preset(store, HELLO, HELLO_SHA, name))
             except ConfigError:
                 pass
+        for config in filter(None, loaded):
+            config.limits.timeout_s = 2.0 if config.limits.timeout_s is None else config.limits.timeout_s
+            result = run(HELLO, config)
+            assert not (result.error or "").startswith("internal error"), (config, result.error)
 
 
 @pytest.mark.parametrize("config", [{"limits": {"fuel": "x"}}, {"limits": {"timeout_s": "abc"}},
