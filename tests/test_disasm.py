@@ -8,6 +8,7 @@ import pytest
 import wasmtime
 
 from wasi_playground.core.binary import WasmFormatError, read_sections
+from wasi_playground.core.disasm.printer import MAX_INDENT
 from wasi_playground.core.functions import FunctionTable
 
 TYPES = """
@@ -137,7 +138,7 @@ def test_deep_nesting_indent_is_capped(wat) -> None:
     t = FunctionTable.from_path(wat(f"(module (func {body}))"))
     text = t.wat(0).text
     assert text.count("block $label") == depth
-    assert max(len(line) - len(line.lstrip()) for line in text.splitlines()) <= 2 * 41
+    assert max(len(line) - len(line.lstrip()) for line in text.splitlines()) == 2 * (MAX_INDENT + 1)
 
 
 def test_import_shows_its_declaration(table: FunctionTable) -> None:

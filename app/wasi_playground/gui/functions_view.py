@@ -45,6 +45,7 @@ from wasi_playground.gui.wat_view import RenderedFunction, WatView, render_funct
 
 FILTER_DELAY_MS = 200
 DEBOUNCE_ROWS = 20_000
+NARROW_WIDTH = 800
 class _ExportRelay(QObject):
     """Carries progress from the export's worker thread to the dialog (a queued connection to its slot)."""
 
@@ -123,6 +124,7 @@ class FunctionsPanel(QWidget):
         rv.addWidget(self.wat_view, 1)
 
         splitter = QSplitter()
+        self.splitter = splitter
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
@@ -142,6 +144,15 @@ class FunctionsPanel(QWidget):
         QShortcut(QKeySequence("Alt+Left"), self, self.back)
         QShortcut(QKeySequence("Alt+Right"), self, self.forward)
         self._update_nav()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        """Side by side when there is room; stacked (list above its WAT) in a narrow inspector column."""
+        super().resizeEvent(event)
+        wanted = Qt.Orientation.Horizontal if self.width() >= NARROW_WIDTH else Qt.Orientation.Vertical
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+            total = self.width() if wanted == Qt.Orientation.Horizontal else self.height()
+            self.splitter.setSizes([total // 3, total - total // 3])
 
     def _on_filter_text(self, _text: str) -> None:
         """Filter at once on small modules; on big ones wait for a pause in typing (each pass is ~0.1 s)."""

@@ -60,23 +60,26 @@ class WatView(QPlainTextEdit):
         self._link_starts = [link.start for link in self._links]
         self._links_by_line = _links_by_line(ft.text, self._links)
         self.highlighter.set_spans(rendered.spans, self._links_by_line)
+        # Without tokens the highlighter stays detached: it would be called for each of 60,000 lines.
+        self.highlighter.setDocument(self.document() if rendered.spans is not None else None)
         self.setPlainText(ft.text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def needs_highlighting(self) -> bool:
-        return self.function is not None and not self.highlighter.has_spans()
+        return self.function is not None and self.highlighter.document() is None
 
     def apply_spans(self, function: FunctionText, spans: list[list[Span]] | None) -> None:
         """Colour text that was shown before its tokens were ready (ignored if the view moved on)."""
         if spans is None or function is not self.function:
             return
         self.highlighter.set_spans(spans, self._links_by_line)
-        self.highlighter.rehighlight()
+        self.highlighter.setDocument(self.document())
 
     def show_message(self, text: str) -> None:
         self.function = None
         self._links, self._link_starts = [], []
         self.highlighter.set_spans(None, {})
+        self.highlighter.setDocument(None)
         self.setPlainText(text)
 
     def link_at(self, position: int) -> Link | None:

@@ -29,7 +29,7 @@ from wasi_playground.core.disasm.syntax import (
 )
 
 _NO_NAMES: Mapping[int, str] = {}
-MAX_INDENT = 40
+MAX_INDENT = 24
 """Nesting deeper than this is not indented further: generated code nests blocks hundreds deep."""
 _LABEL_USERS = frozenset(("br", "br_if", "br_on_null", "br_on_non_null", "rethrow", "delegate"))
 _CATCH_KEYWORDS = ("catch", "catch_ref", "catch_all", "catch_all_ref")
