@@ -81,3 +81,16 @@ def test_component_exports(tmp_path: Path) -> None:
         pytest.skip("hello-component sample not built")
     result = export_wat(component, tmp_path / "c.wat")
     assert result.output.read_text().startswith("(component")
+
+
+def test_command_prints_one_function(wat, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    module = wat("(module (func $a) (func $_Z3addii (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))")
+    assert wat_cmd.main([str(module), "--func", "add(int, int)"]) == 0
+    out = capfd.readouterr().out
+    assert out.startswith("(func $_Z3addii (;1;)") and "i32.add" in out
+    assert wat_cmd.main([str(module), "--func", "0", "-o", str(tmp_path / "a.wat")]) == 0
+    assert (tmp_path / "a.wat").read_text().startswith("(func $a (;0;)")
+    assert wat_cmd.main([str(module), "--func", "7"]) == 2
+    assert "no function 7" in capfd.readouterr().err
+    assert wat_cmd.main([str(module), "--func", "missing"]) == 2
+    assert capfd.readouterr().err.count("\n") == 1

@@ -1,7 +1,8 @@
 """`wasi-playground wat FILE [-o OUT]`: the whole module (or component) as WAT text, streamed.
 
 With `-o` the text goes to a file and a progress line is shown on stderr when it is a terminal; without it
-the text streams to stdout. Exit status 2 with one line on stderr for bad input.
+the text streams to stdout. `--func INDEX_OR_NAME` prints just that function, as the window's WAT view
+shows it. Exit status 2 with one line on stderr for bad input.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ def build_parser() -> CommandParser:
     parser.add_argument("file", help="a .wasm module or component")
     parser.add_argument("-o", "--output", help="write the text to this file (default: stdout)")
     parser.add_argument("--progress", action="store_true", help="show progress on stderr even when not a terminal")
+    parser.add_argument("--func", metavar="INDEX_OR_NAME",
+                        help="print only this function (its index, or its name as raw or demangled)")
     return parser
 
 
@@ -35,6 +38,8 @@ def main(argv: list[str]) -> int:
     )
 
     try:
+        if args.func is not None:
+            return _one_function(args.file, args.func, args.output)
         if args.output is None:
             sys.stdout.flush()
             return export_wat_to_stdout(args.file)
@@ -58,3 +63,25 @@ def main(argv: list[str]) -> int:
         return fail(f"wasi-playground wat: {e}")
     except OSError as e:
         return fail(f"wasi-playground wat: {e.strerror or e}")
+
+
+def _one_function(path: str, wanted: str, output: str | None) -> int:
+    from wasi_playground.core.functions import FunctionTable
+
+    table = FunctionTable.from_path(path)
+    if wanted.isdigit():
+        index = int(wanted)
+        if index >= len(table):
+            return fail(f"wasi-playground wat: no function {index}: the module has {len(table)}")
+    else:
+        found = [i for i in range(len(table)) if wanted in (table.name(i), table.display_name(i))]
+        if not found:
+            return fail(f"wasi-playground wat: no function named {wanted!r}")
+        index = found[0]
+    text = table.wat(index).text
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
