@@ -216,3 +216,41 @@ def test_quitting_right_after_an_edit_leaves_no_call_scratch_directories(qtbot, 
     assert tasks().wait_idle(5000)
     qtbot.wait(100)
     assert ours(temp_dir) == []
+
+
+def test_broken_files_opened_in_the_window_are_messages_and_it_keeps_working(qtbot, settings_dir, wat,
+                                                                            tmp_path) -> None:
+    """Mutated real modules and broken WAT, opened one after another: each is a report or a message that says
+    where it broke (WAT: line and column), running the broken ones never raises, and a good module still runs."""
+    import random
+
+    rng = random.Random(11)
+    seed = (Path(__file__).resolve().parent.parent / "samples" / "hello" / "hello.wasm").read_bytes()
+    paths = []
+    for i in range(10):
+        data = bytearray(seed)
+        for _ in range(3):
+            data[rng.randrange(8, len(data))] = rng.randrange(256)
+        paths.append(tmp_path / f"mutant{i}.wasm")
+        paths[-1].write_bytes(bytes(data))
+    broken_wat = tmp_path / "broken.wat"
+    broken_wat.write_text("(module\n  (func $f\n    (call $nowhere)))\n")
+    paths.append(broken_wat)
+    window = new_window(qtbot, settings_dir)
+    rejected = 0
+    for path in paths:
+        doc = open_and_wait(qtbot, window, path)
+        rejected += doc.inspect_error is not None
+        if doc.inspect_error:
+            assert path.name in window.messages.current_text()
+            assert "offset" in doc.inspect_error or "line" in doc.inspect_error
+        result = run_and_wait(qtbot, doc)
+        assert result.error or result.trap is not None or result.exit_code is not None
+        assert window.run_action.isEnabled()
+    assert "line 3, column 11" in window.documents()[-1].inspect_error
+    assert 2 <= rejected < len(paths)  # both kinds were exercised
+    hello = open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
+    assert run_and_wait(qtbot, hello).exit_code == 0
+    assert window.tabs.count() == len(paths) + 1
+    quit_like_the_app(window)
+    assert not run_threads()
