@@ -125,6 +125,21 @@ def test_not_wasm_exits_2(tmp_path: Path) -> None:
     assert done.returncode == 2 and b"not a WebAssembly module" in done.stderr
 
 
+def test_ctrl_c_ends_a_run_without_timeout_at_once(probe: Path) -> None:
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "wasi_playground", "run", str(probe), "--", "spin"],
+                            stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    try:
+        assert proc.wait(10) == 130
+    finally:
+        proc.kill()
+    assert proc.stderr.read() == b"wasi-playground run: interrupted\n"
+
+
 def test_no_rust_panic_text_at_exit(probe: Path) -> None:
     for _ in range(3):
         done = cli(str(probe), "--", "args", "x")

@@ -181,7 +181,15 @@ def main(argv: list[str]) -> int:
     except OSError as e:
         return fail(f"wasi-playground run: cannot write trace to {opts.trace}: {e.strerror or e}")
     sink = _CliSink(stream_output=not opts.json, trace_writer=writer)
-    result = run(path, config, sink, spill=opts.json)
+    # Without --timeout nothing needs to stop running code but Ctrl-C, which ends the process: so the
+    # module runs without epoch checks, as fast as under a bare wasmtime script.
+    try:
+        result = run(path, config, sink, spill=opts.json, stoppable=opts.timeout is not None)
+    except KeyboardInterrupt:
+        sys.stdout.flush()
+        print("wasi-playground run: interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(130)
     if trace_file is not None:
         trace_file.close()
     if not opts.json:

@@ -52,7 +52,8 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
         store.set_wasi(wasi)
         linker = wcomponent.Linker(engine)
         linker.add_wasip2()
-        job.interrupter.attach(engine, store)
+        if job.interruptible:
+            job.interrupter.attach(engine, store)
         instance = None
         try:
             job.phase("instantiate")

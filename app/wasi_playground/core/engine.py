@@ -6,8 +6,8 @@ wasmtime version and the engine settings. An entry carries a header with a check
 truncated or corrupt file is detected and rebuilt rather than handed to wasmtime, and a stale one (another
 wasmtime) is keyed differently or rejected by wasmtime and rebuilt.
 
-Engines are shared per settings (epoch interruption is always on; fuel metering only when asked, because it
-changes the generated code). Sharing is safe for stopping runs independently: the runner gives each store
+Engines are shared per settings (epoch interruption unless a caller opts out; fuel metering only when
+asked; both change the generated code). Sharing is safe for stopping runs independently: the runner gives each store
 its own epoch-deadline callback (see `core/interrupts.py`), so advancing the engine's epoch only makes each
 store ask its own run whether to go on.
 
@@ -38,9 +38,10 @@ class EngineSettings:
     """What changes the machine code wasmtime generates, and so belongs in the cache key."""
 
     fuel: bool = False
+    interruptible: bool = True
 
     def key(self) -> str:
-        return f"epoch=1;fuel={int(self.fuel)};wasmtime={wasmtime_version()}"
+        return f"epoch={int(self.interruptible)};fuel={int(self.fuel)};wasmtime={wasmtime_version()}"
 
 
 def wasmtime_version() -> str:
@@ -56,14 +57,20 @@ _engines: dict[EngineSettings, wasmtime.Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def get_engine(fuel: bool = False) -> wasmtime.Engine:
-    """The shared engine for these settings (created on first use). Epoch interruption is always on."""
-    settings = EngineSettings(fuel=fuel)
+def get_engine(fuel: bool = False, interruptible: bool = True) -> wasmtime.Engine:
+    """The shared engine for these settings (created on first use).
+
+    `interruptible` engines check an epoch at every loop back-edge and function entry, which is what
+    lets Stop end a tight loop; it costs up to ~15% on tight compute loops. Only a caller that never
+    needs to stop running code (the CLI without --timeout, where Ctrl-C ends the process) asks for
+    `interruptible=False`.
+    """
+    settings = EngineSettings(fuel=fuel, interruptible=interruptible)
     with _engines_lock:
         engine = _engines.get(settings)
         if engine is None:
             config = wasmtime.Config()
-            config.epoch_interruption = True
+            config.epoch_interruption = interruptible
             config.consume_fuel = fuel
             config.wasm_component_model = True
             engine = wasmtime.Engine(config)

@@ -72,22 +72,27 @@ class RunHandle:
 
 
 def start_run(module: str | Path | bytes, config: RunConfig, sink: RunSink | None = None, *,
-              spill: bool = True) -> RunHandle:
+              spill: bool = True, stoppable: bool = True) -> RunHandle:
     """Run `module` (a path or the bytes of a core module or component) on its own thread.
 
     With `spill=False` output beyond the in-memory tail is not written to a temporary file: for callers
-    that already stream it somewhere (the CLI writing to a terminal or pipe)."""
-    return RunHandle(_RunJob(module, config, sink, spill))
+    that already stream it somewhere (the CLI writing to a terminal or pipe). With `stoppable=False` and
+    no timeout, the code runs without epoch checks (faster on tight loops) and `cancel()` only takes
+    effect between phases: for a caller that ends its whole process to stop a run."""
+    return RunHandle(_RunJob(module, config, sink, spill, stoppable))
 
 
 def run(module: str | Path | bytes, config: RunConfig, sink: RunSink | None = None, *,
-        spill: bool = True) -> RunResult:
-    """Run and wait. Ctrl-C while waiting stops the module and still returns its result."""
-    handle = start_run(module, config, sink, spill=spill)
+        spill: bool = True, stoppable: bool = True) -> RunResult:
+    """Run and wait. Ctrl-C while waiting stops the module and still returns its result (when
+    `stoppable`; otherwise KeyboardInterrupt propagates)."""
+    handle = start_run(module, config, sink, spill=spill, stoppable=stoppable)
     try:
         return handle.wait()
     except KeyboardInterrupt:
         handle.cancel()
+        if not stoppable:
+            raise
         return handle.wait()
 
 
@@ -97,7 +102,8 @@ def _sink_method(sink: object, name: str):
 
 class _RunJob:
     def __init__(self, module: str | Path | bytes, config: RunConfig, sink: RunSink | None,
-                 spill: bool = True) -> None:
+                 spill: bool = True, stoppable: bool = True) -> None:
+        self.interruptible = stoppable or config.limits.timeout_s is not None
         self.module = module
         self.config = config
         self.sink = sink
@@ -184,7 +190,7 @@ class _RunJob:
         except WasmFormatError as e:
             raise ConfigError(f"{name} is not a WebAssembly module: {e}") from None
         validate_config(self.config)
-        engine = get_engine(fuel=self.config.limits.fuel is not None)
+        engine = get_engine(fuel=self.config.limits.fuel is not None, interruptible=self.interruptible)
         if kind == "component":
             from wasi_playground.core.component_run import run_component
 
@@ -217,7 +223,8 @@ class _RunJob:
             linker.define_wasi()
             if session is not None:
                 session.link(engine, store, linker)
-            self.interrupter.attach(engine, store)
+            if self.interruptible:
+                self.interrupter.attach(engine, store)
             instance = None
             try:
                 self.phase("instantiate")
