@@ -3,6 +3,11 @@
 `run_task(fn, on_done, key=...)` runs `fn` on a worker thread and calls `on_done(result)` (or `on_error(exc)`)
 on the GUI thread. A newer task with the same key makes the older one stale: its result is dropped, so a
 disassembly or an inspection that finishes after the user moved on never overwrites the newer one.
+
+Every reference a task holds — its callbacks, `fn` and its result — is released on the GUI thread: callbacks
+never leave it, and the worker parks `fn` and the result in an outbox before it signals. Otherwise a worker
+could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the process.
+Call `run_task` from the GUI thread.
 """
 
 from __future__ import annotations
@@ -16,22 +21,26 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class _Relay(QObject):
-    finished = Signal(object, object, object)  # callback, result, exception
+    finished = Signal(int)
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], deliver: Callable[[Any, BaseException | None], None]) -> None:
+    def __init__(self, task_id: int, fn: Callable[[], Any], runner: TaskRunner) -> None:
         super().__init__()
-        self.fn = fn
-        self.deliver = deliver
+        self.task_id = task_id
+        self.fn: Callable[[], Any] | None = fn
+        self.runner = runner
 
     def run(self) -> None:
+        fn, self.fn = self.fn, None
+        assert fn is not None
         try:
-            result = self.fn()
+            outcome: tuple[Any, BaseException | None] = (fn(), None)
         except BaseException as exc:  # delivered to on_error; a worker must never die silently
-            self.deliver(None, exc)
-        else:
-            self.deliver(result, None)
+            outcome = (None, exc)
+        self.runner._park(self.task_id, fn, outcome)
+        del fn, outcome
+        self.runner._relay.finished.emit(self.task_id)
 
 
 class TaskRunner(QObject):
@@ -43,9 +52,12 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
         self._relay = _Relay()
         self._relay.finished.connect(self._deliver)
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None] | None,
+                                         str | None]] = {}
         self._latest: dict[str, int] = {}
+        self._outbox: dict[int, tuple[Any, tuple[Any, BaseException | None]]] = {}
+        self._outbox_lock = threading.Lock()
         self._ids = itertools.count()
-        self._lock = threading.Lock()
 
     def run_task(
         self,
@@ -56,30 +68,32 @@ class TaskRunner(QObject):
     ) -> int:
         task_id = next(self._ids)
         if key is not None:
-            with self._lock:
-                self._latest[key] = task_id
-
-        def deliver(result: Any, exc: BaseException | None) -> None:
-            if key is not None:
-                with self._lock:
-                    if self._latest.get(key) != task_id:
-                        return
-            callback: Any = (on_done, result) if exc is None else (on_error, exc)
-            self._relay.finished.emit(callback, result, exc)
-
-        self.pool.start(_Job(fn, deliver))
+            self._latest[key] = task_id
+        self._callbacks[task_id] = (on_done, on_error, key)
+        self.pool.start(_Job(task_id, fn, self))
         return task_id
 
     def cancel_key(self, key: str) -> None:
         """Make any running task with this key stale."""
-        with self._lock:
-            self._latest[key] = next(self._ids)
+        self._latest[key] = next(self._ids)
 
-    @Slot(object, object, object)
-    def _deliver(self, callback: Any, result: Any, exc: Any) -> None:
-        fn, value = callback
-        if fn is not None:
-            fn(value)
+    def _park(self, task_id: int, fn: Any, outcome: tuple[Any, BaseException | None]) -> None:
+        with self._outbox_lock:
+            self._outbox[task_id] = (fn, outcome)
+
+    @Slot(int)
+    def _deliver(self, task_id: int) -> None:
+        with self._outbox_lock:
+            _fn, (result, exc) = self._outbox.pop(task_id)
+        on_done, on_error, key = self._callbacks.pop(task_id)
+        if key is not None:
+            if self._latest.get(key) != task_id:
+                return
+            del self._latest[key]
+        if exc is None:
+            on_done(result)
+        elif on_error is not None:
+            on_error(exc)
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         return self.pool.waitForDone(msecs)
