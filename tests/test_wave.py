@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import struct
 import subprocess
 from pathlib import Path
 
@@ -189,3 +190,11 @@ def test_garbage_gives_wave_errors_only(types, text, name) -> None:
         parse_value(text, types[name])
     except WaveError:
         pass
+
+
+def test_f32_near_its_maximum_prints_and_reads_back(types) -> None:
+    from wasi_playground.core.components.wave_print import format_float
+
+    value = 3.4025001647762064e38
+    text = format_float(value, single=True)
+    assert struct.pack("<f", float(text)) == struct.pack("<f", value)

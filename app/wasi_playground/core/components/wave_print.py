@@ -94,7 +94,11 @@ def format_float(value: float, single: bool) -> str:
         text = repr(value)
         for digits in range(1, 10):
             candidate = f"{value:.{digits}g}"
-            if struct.pack("<f", float(candidate)) == target:
+            try:
+                same = struct.pack("<f", float(candidate)) == target
+            except OverflowError:  # rounding near the f32 maximum can step past it
+                continue
+            if same:
                 text = candidate
                 break
     if "e" in text:
