@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import sys
 import time
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from wasi_playground.core.settings import SettingsStore
@@ -63,6 +65,9 @@ def run_app(argv: list[str]) -> int:
         window.open_path(argv[0])
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
+    quit_after = os.environ.get("WASI_PLAYGROUND_QUIT_AFTER_MS", "")
+    if quit_after.isdigit():  # smoke tests of a frozen build: start, show, close by itself
+        QTimer.singleShot(int(quit_after), window.close)
     with loop:
         loop.run_until_complete(closed.wait())
     del window
