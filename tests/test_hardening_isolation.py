@@ -254,3 +254,67 @@ def test_broken_files_opened_in_the_window_are_messages_and_it_keeps_working(qtb
     assert window.tabs.count() == len(paths) + 1
     quit_like_the_app(window)
     assert not run_threads()
+
+
+
+SAMPLE_HELLO = Path(__file__).resolve().parent.parent / "samples" / "hello" / "hello.wasm"
+LEAK_PROBE = r"""
+import gc, os, sys, time, weakref
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
+from wasi_playground.core.settings import SettingsStore
+from wasi_playground.gui import MainWindow, panels
+from wasi_playground.gui.app import guard_refcount_underflow
+from wasi_playground.gui.tasks import tasks
+
+guard_refcount_underflow()
+panels.PANELS[:] = [p for p in panels.PANELS if p[0] not in sys.argv[3:]]
+app = QApplication([])
+window = MainWindow(SettingsStore(Path(sys.argv[2])))
+window.show()
+
+def pump(condition):
+    deadline = time.time() + 30
+    while time.time() < deadline and not condition():
+        app.processEvents()
+        time.sleep(0.005)
+
+contexts = []
+for _ in range(8):
+    doc = window.open_path(sys.argv[1])
+    pump(lambda: doc.sha256 is not None or doc.inspect_error is not None)
+    for _ in range(3):
+        pump(lambda: tasks().pool.activeThreadCount() == 0)
+        for _ in range(5):
+            app.processEvents()
+    contexts.append(weakref.ref(doc.context))
+    window.close_tab(window.tabs.indexOf(doc))
+    del doc
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+gc.collect()
+print("alive", sum(ref() is not None for ref in contexts), flush=True)
+"""
+
+
+def closed_contexts_alive(tmp_path: Path, module: Path, *left_out: str) -> int:
+    """In a fresh process (like a real session): open and close `module` 8 times in one window, then count
+    the closed documents whose DocumentContext Python still holds."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "leak_probe.py"
+    script.write_text(LEAK_PROBE)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, str(script), str(module), str(tmp_path / "probe-settings"), *left_out],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return int(out.stdout.split("alive")[-1])
+
+
+def test_closed_modules_are_freed(tmp_path) -> None:
+    """Every panel lets go of a closed document: no DocumentContext (with its Report and ModuleInfo) survives.
+    Before the task bridge released callbacks on the GUI thread, about one closed module in three stayed."""
+    assert closed_contexts_alive(tmp_path, SAMPLE_HELLO) == 0
