@@ -16,7 +16,6 @@ from wasmtime import component as wcomponent
 from wasi_playground.core.config import ConfigError
 from wasi_playground.core.engine import load_component
 from wasi_playground.core.limits import new_store
-from wasi_playground.core.wasi_setup import make_wasi_config
 
 if TYPE_CHECKING:
     from wasi_playground.core.runner import _RunJob
@@ -48,7 +47,7 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
         raise ConfigError(f"the component exports no wasi:cli/run (it exports {exports}); use --invoke NAME")
     with tempfile.TemporaryDirectory(prefix="wasi-playground-run-") as scratch:
         store = new_store(engine, config.limits)
-        wasi = make_wasi_config(config, job.stdout.write, job.stderr.write, scratch, name)
+        wasi = job.make_wasi(scratch, name)
         store.set_wasi(wasi)
         linker = wcomponent.Linker(engine)
         linker.add_wasip2()
@@ -63,6 +62,7 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
             try:
                 instance = linker.instantiate(store, component)
             except wasmtime.ExitTrap as e:
+                e.__traceback__ = None  # see _record_error
                 result.exit_code = e.code
                 return
             except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
@@ -80,6 +80,7 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
                 outcome = func(store)
                 result.exit_code = 1 if _is_err(outcome) else 0
             except wasmtime.ExitTrap as e:
+                e.__traceback__ = None  # see _record_error
                 result.exit_code = e.code
             except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
                 job._record_error(e, (0, 0))
@@ -116,6 +117,7 @@ def _invoke(job: _RunJob, engine, store, linker, component) -> None:
     except ValueError as e:
         raise ConfigError(str(e)) from None
     except wasmtime.ExitTrap as e:
+        e.__traceback__ = None  # see _record_error
         job.result.exit_code = e.code
     except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
         job._record_error(e, (0, 0))

@@ -85,3 +85,70 @@ class OutputCapture:
     def text(self) -> str:
         """The kept output decoded as UTF-8, invalid bytes replaced (a cut multi-byte character too)."""
         return self.tail_bytes().decode("utf-8", errors="replace")
+
+
+class FifoTap:
+    """Feeds a capture from a named pipe that wasmtime writes as an ordinary output file.
+
+    wasmtime-py's custom output callbacks arrive in 4 KiB chunks, each a round trip into Python, which
+    caps a flood at well under 100 MiB/s. Given a FIFO as `stdout_file`, wasmtime writes natively and one
+    reader thread takes up to 1 MiB per read: the same streaming, an order of magnitude faster. POSIX only
+    (`FifoTap.supported()`); elsewhere the runner keeps the callbacks. Usage: create, hand `path` to
+    wasmtime, `start()`, and after the store is dropped (which closes the writer) `finish()`.
+    """
+
+    READ_SIZE = 1 << 20
+
+    def __init__(self, directory: str, capture: OutputCapture) -> None:
+        self.path = os.path.join(directory, f"{capture.name}.fifo")
+        os.mkfifo(self.path, 0o600)
+        self._fd: int | None = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        self._capture = capture
+        self._thread: threading.Thread | None = None
+
+    @staticmethod
+    def supported() -> bool:
+        return hasattr(os, "mkfifo")
+
+    def start(self) -> None:
+        """Begin reading; call once the writer (wasmtime) has opened `path`."""
+        import fcntl
+
+        assert self._fd is not None
+        flags = fcntl.fcntl(self._fd, fcntl.F_GETFL)
+        fcntl.fcntl(self._fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+        set_pipe_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+        if set_pipe_size is not None:
+            try:
+                fcntl.fcntl(self._fd, set_pipe_size, self.READ_SIZE)
+            except OSError:
+                pass  # a smaller pipe only means more reads
+        self._thread = threading.Thread(target=self._pump, name=f"{self._capture.name}-tap", daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        fd = self._fd
+        assert fd is not None
+        while True:
+            try:
+                chunk = os.read(fd, self.READ_SIZE)
+            except InterruptedError:
+                continue
+            except OSError:
+                return
+            if not chunk:
+                return
+            self._capture.write(chunk)
+
+    def finish(self, timeout: float = 5.0) -> None:
+        """Wait for end-of-file (the writer closed) and release the pipe."""
+        if self._thread is not None:
+            self._thread.join(0.5)
+            if self._thread.is_alive():
+                import gc
+
+                gc.collect()  # the store holding the writer may sit in a reference cycle
+                self._thread.join(timeout)
+        if self._fd is not None and (self._thread is None or not self._thread.is_alive()):
+            os.close(self._fd)
+            self._fd = None

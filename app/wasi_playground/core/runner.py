@@ -28,7 +28,7 @@ from wasi_playground.core.limits import (
     probe_sizes,
     uses_table_grow,
 )
-from wasi_playground.core.output import OutputCapture
+from wasi_playground.core.output import FifoTap, OutputCapture
 from wasi_playground.core.result import RunResult, TrapInfo
 from wasi_playground.core.traps import trap_info
 from wasi_playground.core.wasi_setup import make_wasi_config, validate_config
@@ -112,6 +112,7 @@ class _RunJob:
         self.result = RunResult()
         self.stdout = OutputCapture("stdout", _sink_method(sink, "on_stdout"), spill=spill)
         self.stderr = OutputCapture("stderr", _sink_method(sink, "on_stderr"), spill=spill)
+        self._taps: list[FifoTap] = []
         self._phase_started = 0.0
         self._current_phase: str | None = None
 
@@ -149,7 +150,24 @@ class _RunJob:
             self.result.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 3)
             self.finished.set()
 
+    def make_wasi(self, scratch: str, name: str) -> wasmtime.WasiConfig:
+        """The run's WasiConfig, its output going through FIFOs where the platform has them (fast), else
+        through wasmtime's per-chunk callbacks."""
+        if FifoTap.supported():
+            try:
+                self._taps = [FifoTap(scratch, self.stdout), FifoTap(scratch, self.stderr)]
+            except OSError:
+                self._taps = []
+        paths = [tap.path for tap in self._taps] or [None, None]
+        wasi = make_wasi_config(self.config, self.stdout.write, self.stderr.write, scratch, name,
+                                stdout_file=paths[0], stderr_file=paths[1])
+        for tap in self._taps:
+            tap.start()
+        return wasi
+
     def _finish_outputs(self) -> None:
+        for tap in self._taps:
+            tap.finish()
         for capture, prefix in ((self.stdout, "stdout"), (self.stderr, "stderr")):
             capture.close()
             setattr(self.result, prefix, capture.text())
@@ -217,7 +235,7 @@ class _RunJob:
                                 "\"memory\" so WASI calls work (wasmtime run would refuse it)")
         with tempfile.TemporaryDirectory(prefix="wasi-playground-run-") as scratch:
             store = new_store(engine, config.limits)
-            wasi = make_wasi_config(config, self.stdout.write, self.stderr.write, scratch, name)
+            wasi = self.make_wasi(scratch, name)
             store.set_wasi(wasi)
             linker = wasmtime.Linker(engine)
             linker.define_wasi()
@@ -231,6 +249,7 @@ class _RunJob:
                 try:
                     instance = linker.instantiate(store, module)
                 except wasmtime.ExitTrap as e:
+                    e.__traceback__ = None  # see _record_error
                     result.exit_code = e.code
                     return
                 except wasmtime.Trap as e:
@@ -254,6 +273,7 @@ class _RunJob:
                         func(store)
                     result.exit_code = 0
                 except wasmtime.ExitTrap as e:
+                    e.__traceback__ = None  # see _record_error
                     result.exit_code = e.code
                 except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
                     self._record_error(e, shift)
@@ -264,6 +284,10 @@ class _RunJob:
                 del instance, linker, wasi, store
 
     def _record_error(self, error: BaseException, shift: tuple[int, int]) -> None:
+        # wasmtime-py keeps the exception in a local of the frame that raised it: a reference cycle
+        # (exception -> traceback -> frame -> exception) that would keep the store, and so the output
+        # pipes, alive until the next garbage collection. Cut it.
+        error.__traceback__ = None
         if self.interrupter.stop_reason:
             self._mark_stopped(error, shift)
             return

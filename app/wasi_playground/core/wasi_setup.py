@@ -80,11 +80,14 @@ def argv_for(config: RunConfig, module_name: str) -> list[str]:
 
 def make_wasi_config(config: RunConfig, stdout_sink: Callable[[bytes], None] | None,
                      stderr_sink: Callable[[bytes], None] | None, scratch_dir: str | Path,
-                     module_name: str = "module.wasm") -> wasmtime.WasiConfig:
+                     module_name: str = "module.wasm", *, stdout_file: str | None = None,
+                     stderr_file: str | None = None) -> wasmtime.WasiConfig:
     """A WasiConfig granting exactly what `config` says. Output goes to the sinks (None: discarded).
 
     `scratch_dir` is a directory this run owns: text stdin is written there as a file (wasmtime-py has no
-    in-memory stdin). Stdin kind "inherit" passes this process's stdin through.
+    in-memory stdin). Stdin kind "inherit" passes this process's stdin through. `stdout_file` /
+    `stderr_file`, when given, replace the sink with a file wasmtime writes itself (the runner passes a
+    FIFO it reads: see `core.output.FifoTap`).
     """
     validate_config(config)
     wasi = wasmtime.WasiConfig()
@@ -100,8 +103,14 @@ def make_wasi_config(config: RunConfig, stdout_sink: Callable[[bytes], None] | N
         wasi.stdin_file = config.stdin.path
     elif config.stdin.kind == "inherit":
         wasi.inherit_stdin()
-    wasi.stdout_custom = stdout_sink if stdout_sink is not None else _discard
-    wasi.stderr_custom = stderr_sink if stderr_sink is not None else _discard
+    if stdout_file is not None:
+        wasi.stdout_file = stdout_file
+    else:
+        wasi.stdout_custom = stdout_sink if stdout_sink is not None else _discard
+    if stderr_file is not None:
+        wasi.stderr_file = stderr_file
+    else:
+        wasi.stderr_custom = stderr_sink if stderr_sink is not None else _discard
     return wasi
 
 
