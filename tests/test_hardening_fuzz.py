@@ -250,7 +250,7 @@ def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
         locked.chmod(stat.S_IRUSR | stat.S_IWUSR)
 
 
-def test_file_that_cannot_be_read_past_its_size_is_a_clear_error() -> None:
+def test_proc_file_that_reports_size_zero_is_a_clear_error() -> None:
     """/proc files report size 0 but are not empty; whatever the inspector says, it says it in words."""
     try:
         inspect_path("/proc/self/status")
