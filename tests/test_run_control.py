@@ -52,6 +52,27 @@ def test_stop_ends_an_infinite_loop_within_100_ms(wat) -> None:
     assert latency < 1.0  # the benchmark measures the real figure; this only guards against a hang
 
 
+def test_output_arrives_while_the_module_is_still_running(wat) -> None:
+    module = wat(r"""(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1) (data (i32.const 16) "before the loop\n")
+      (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 16))
+        (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (loop br 0)))""")
+    arrived = threading.Event()
+
+    class Sink:
+        def on_stdout(self, data: bytes) -> None:
+            arrived.set()
+
+    handle = start_run(module, RunConfig(), Sink())
+    try:
+        assert arrived.wait(5), "output did not stream before the run ended"
+        assert not handle.done
+    finally:
+        handle.cancel()
+    assert handle.wait(5).stdout == "before the loop\n"
+
+
 def test_timeout_stops_the_run_and_says_so(wat) -> None:
     result = run(wat(SPIN), RunConfig(limits=Limits(timeout_s=0.2)))
     assert result.timed_out and not result.cancelled
