@@ -38,6 +38,10 @@ def main() -> int:
     if done.returncode != 0 or not done.stdout.strip():
         failures.append(f"run: exit {done.returncode}: {done.stderr.strip()}")
 
+    done = check([exe, "wat", str(SAMPLE)])
+    if done.returncode != 0 or not done.stdout.lstrip().startswith("(module"):
+        failures.append(f"wat: exit {done.returncode}: {done.stderr.strip()}")
+
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", WASI_PLAYGROUND_QUIT_AFTER_MS="1500")
     done = check([exe, str(SAMPLE)], env=env)
     if done.returncode != 0:
