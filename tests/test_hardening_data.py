@@ -297,9 +297,6 @@ def test_corrupt_compiled_code_cache_entry_is_rebuilt_and_the_run_works(damage: 
     assert run(HELLO, RunConfig()).cache_hit is True
 
 
-@pytest.mark.xfail(strict=True, reason="core/engine.py _load rebuilds a corrupt cache entry silently: nothing in the "
-                   "RunResult (notes) says the entry was corrupt, and the bad file is overwritten instead of set "
-                   "aside as <entry>.corrupt for inspection")
 def test_corrupt_compiled_code_cache_entry_is_reported() -> None:
     data = HELLO.read_bytes()
     path = cached_entry(data)

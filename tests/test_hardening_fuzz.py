@@ -289,8 +289,6 @@ def test_named_pipe_is_refused_by_the_inspector_without_hanging(tmp_path: Path) 
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-@pytest.mark.xfail(strict=True, reason="core/runner.py _RunJob._read calls path.read_bytes() on a named pipe "
-                   "and blocks until a writer appears: the run never reaches its timeout")
 def test_named_pipe_is_refused_by_the_runner_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.wasm"
     os.mkfifo(fifo)

@@ -38,7 +38,7 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
                             "this component ran untraced with the configured grants")
     job.phase("compile")
     try:
-        component, result.cache_hit = load_component(engine, data)
+        component, result.cache_hit = load_component(engine, data, result.notes)
     except wasmtime.WasmtimeError as e:
         raise ConfigError(f"{name} does not compile: {str(e).strip().splitlines()[0]}") from None
     run_name = find_run_export(engine, component)

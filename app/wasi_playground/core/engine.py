@@ -105,25 +105,39 @@ def cache_path(data: bytes, settings: EngineSettings, kind: str) -> Path:
     return cache_dir() / f"{digest.hexdigest()}.{kind}.cwasm"
 
 
-def _read_entry(path: Path) -> bytes | None:
-    """The payload of a cache entry, or None when it is missing, truncated or corrupt."""
+def _read_entry(path: Path) -> tuple[bytes | None, str | None]:
+    """(payload, None) for a sound entry; (None, why) for a corrupt one; (None, None) when there is none."""
     try:
         with open(path, "rb") as f:
             header = f.read(_HEADER.size)
             if len(header) != _HEADER.size:
-                return None
+                return None, "truncated header"
             magic, checksum, length = _HEADER.unpack(header)
             if magic != _HEADER_MAGIC:
-                return None
+                return None, "not a cache entry of this app"
             payload = f.read(length + 1)
+    except FileNotFoundError:
+        return None, None
+    except OSError as e:
+        return None, f"unreadable ({e.strerror or e})"
+    if len(payload) != length:
+        return None, f"truncated ({len(payload)} of {length} bytes)"
+    if hashlib.sha256(payload).digest() != checksum:
+        return None, "checksum mismatch"
+    return payload, None
+
+
+def _set_aside(path: Path, why: str, notes: list[str] | None) -> None:
+    """Keep a corrupt entry for inspection as `<entry>.corrupt` and say so; the caller rebuilds it."""
+    try:
+        os.replace(path, path.with_name(path.name + ".corrupt"))
     except OSError:
-        return None
-    if len(payload) != length or hashlib.sha256(payload).digest() != checksum:
-        return None
-    return payload
+        pass
+    if notes is not None:
+        notes.append(f"compiled-code cache entry was corrupt ({why}): set aside as {path.name}.corrupt and rebuilt")
 
 
-def _write_entry(path: Path, payload: bytes) -> None:
+def _write_entry(path: Path, payload: bytes | bytearray) -> None:
     """Write atomically: a reader sees the old entry or the whole new one, never half of it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,24 +154,30 @@ def _write_entry(path: Path, payload: bytes) -> None:
         pass  # a read-only or full cache directory only costs speed
 
 
-def _load(engine: wasmtime.Engine, data: bytes, kind: str, compile_fn, deserialize_fn):
+def _load(engine: wasmtime.Engine, data: bytes, kind: str, compile_fn, deserialize_fn, notes: list[str] | None):
     path = cache_path(data, engine_settings(engine), kind)
-    payload = _read_entry(path)
+    payload, corrupt = _read_entry(path)
+    if corrupt is not None:
+        _set_aside(path, corrupt, notes)
     if payload is not None:
         try:
             return deserialize_fn(engine, payload), True
         except wasmtime.WasmtimeError:
             pass  # stale (another wasmtime build) or otherwise unusable: rebuild below
     compiled = compile_fn(engine, data)
-    _write_entry(path, bytes(compiled.serialize()))
+    _write_entry(path, compiled.serialize())
     return compiled, False
 
 
-def load_module(engine: wasmtime.Engine, data: bytes) -> tuple[wasmtime.Module, bool]:
-    """Compile a core module through the cache. Returns (module, cache_hit). Raises WasmtimeError if invalid."""
-    return _load(engine, data, "module", wasmtime.Module, wasmtime.Module.deserialize)
+def load_module(engine: wasmtime.Engine, data: bytes, notes: list[str] | None = None) -> tuple[wasmtime.Module, bool]:
+    """Compile a core module through the cache. Returns (module, cache_hit). Raises WasmtimeError if invalid.
+
+    A corrupt cache entry is set aside and rebuilt; a line saying so goes to `notes` when given."""
+    return _load(engine, data, "module", wasmtime.Module, wasmtime.Module.deserialize, notes)
 
 
-def load_component(engine: wasmtime.Engine, data: bytes) -> tuple[wcomponent.Component, bool]:
+def load_component(
+    engine: wasmtime.Engine, data: bytes, notes: list[str] | None = None
+) -> tuple[wcomponent.Component, bool]:
     """Compile a component through the cache. Returns (component, cache_hit)."""
-    return _load(engine, data, "component", wcomponent.Component, wcomponent.Component.deserialize)
+    return _load(engine, data, "component", wcomponent.Component, wcomponent.Component.deserialize, notes)

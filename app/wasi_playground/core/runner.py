@@ -8,6 +8,7 @@ configuration becomes `result.error`, a trap becomes `result.trap`, `proc_exit` 
 
 from __future__ import annotations
 
+import stat
 import tempfile
 import threading
 import time
@@ -192,6 +193,8 @@ class _RunJob:
             return bytes(self.module), "module.wasm"
         path = Path(self.module)
         try:
+            if not stat.S_ISREG(path.stat().st_mode) and not path.is_dir():
+                raise ConfigError(f"{path} is not a regular file (a pipe or a device): refusing to read it")
             return path.read_bytes(), path.name
         except FileNotFoundError:
             raise ConfigError(f"module not found: {path}") from None
@@ -226,7 +229,7 @@ class _RunJob:
         probed = add_probe_exports(data)
         shift = (probed.offset_shift, probed.shift_after)
         try:
-            module, result.cache_hit = load_module(engine, probed.data)
+            module, result.cache_hit = load_module(engine, probed.data, result.notes)
         except wasmtime.WasmtimeError as e:
             raise ConfigError(f"{name} does not compile: {_first_line(e)}") from None
         entry, call_args, call_types = self._entry(module, probed.data)
