@@ -378,3 +378,18 @@ def test_a_sample_opened_by_path_gets_its_lesson_configuration(qtbot, window) ->
     doc = open_and_wait(qtbot, window, cat.wasm_path)
     assert [p.guest for p in doc.context.config.preopens] == ["/data"]
     assert doc.context.config.args == ["/data/poem.txt"]
+
+
+def test_the_window_records_wasi_calls_of_a_new_module_without_being_asked(qtbot, window) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from wasi_playground.core.samples import get_sample
+
+    doc = open_and_wait(qtbot, window, get_sample("cat").wasm_path)
+    assert doc.context.config.trace
+    result = run_and_wait(qtbot, window, doc)
+    assert result.exit_code == 0 and result.trace_calls
+    trace = window.findChild(QWidget, "traceView")
+    qtbot.waitUntil(lambda: trace.model.rowCount() == result.trace_calls, timeout=5000)
+    functions = {trace.model.index(r, 1).data() for r in range(trace.model.rowCount())}
+    assert {"path_open", "fd_read", "fd_write"} <= functions

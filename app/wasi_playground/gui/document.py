@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -230,9 +231,10 @@ class ModuleDocument(QWidget):
             for problem in self.history.file.problems:
                 self.notify.emit(f"Run history of {self.path.name}: {problem}", "warning")
             restored = self.store.load_config(self.path, self.sha256) if self.sha256 else None
-            if restored is None and self._initial_config is not None:
-                self._apply_config(self._initial_config)
-            elif restored is not None:
+            if restored is None:
+                # The window shows every WASI call unless the user switches recording off in the Trace tab.
+                self._apply_config(replace(self._initial_config or RunConfig(), trace=True))
+            else:
                 self._apply_config(restored, save=False)
         elif self.sha256:
             self.save_config()
