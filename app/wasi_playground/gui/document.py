@@ -164,7 +164,7 @@ class ModuleDocument(QWidget):
         self.splitter.addWidget(output_side)
         self.splitter.setChildrenCollapsible(False)
         sizes = self.store.window.splitters.get("document")
-        self.splitter.setSizes(sizes if sizes and len(sizes) == 3 else [470, 390, 580])
+        self.splitter.setSizes(sizes if sizes and len(sizes) == 3 else [420, 360, 720])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)

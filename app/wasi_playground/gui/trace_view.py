@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -62,13 +62,19 @@ class TracePanel(QWidget):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
         filters.addWidget(self.deniedBox)
-        filters.addWidget(self.searchEdit, 1)
+        filters.addStretch(1)
 
         self.table = QTableView(objectName="traceTable")
         self.table.setModel(self.proxy)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        # Set widths, never fitted to contents: measuring a million rows would freeze the window. The decoded
+        # arguments get the room; the table scrolls sideways when the pane is narrow.
+        for column, width in ((0, 44), (1, 128), (2, 340), (3, 96), (4, 52), (5, 52), (6, 72)):
+            header.resizeSection(column, width)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.summary = QPlainTextEdit(objectName="traceSummary", readOnly=True)
         self.explanations = QPlainTextEdit(objectName="traceExplanations", readOnly=True)
@@ -77,7 +83,8 @@ class TracePanel(QWidget):
         side.addTab(self.explanations, "Explanations")
         side.addTab(self.summary, "Summary")
         side.addTab(self.fsChanges, "Files changed")
-        split = QSplitter(self)
+        # The decoded arguments need the width; explanations and the summary read fine below the calls.
+        split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.table)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
@@ -85,7 +92,8 @@ class TracePanel(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.recordBox)
-        top.addWidget(self.status, 1)
+        top.addWidget(self.status)
+        top.addWidget(self.searchEdit, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
