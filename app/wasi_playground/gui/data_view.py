@@ -7,7 +7,6 @@ list, filtered in Python, so a module with 200,000 strings stays responsive.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.datascan import DataSegment, FoundString, data_segments, hex_dump, scan_strings
 from wasi_playground.core.functions import read_module_bytes
 from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.lookinside_common import RowsModel, run_for, table_view
+from wasi_playground.gui.lookinside_common import LazyPanel, RowsModel, run_for, table_view
 
 HEX_LIMIT = 64 * 1024
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -46,12 +45,10 @@ def _address(value: int | None) -> str:
     return f"0x{value:x}" if value is not None else ""
 
 
-class DataPanel(QWidget):
+class DataPanel(LazyPanel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.scan: DataScan | None = None
-        self._pending = True
         self.segments_model = RowsModel(
             ("#", "Mode", "Memory", "Offset", "Address", "Size"),
             lambda s: (s.index, s.mode, s.memory, s.offset_expr, _address(s.address), s.size), self)
@@ -86,24 +83,11 @@ class DataPanel(QWidget):
 
         self.segments_view.selectionModel().currentRowChanged.connect(self._on_segment)
         self.search.textChanged.connect(self._apply_search)
-        context.reportChanged.connect(self._on_report)
 
-    def _on_report(self, _report: object) -> None:
-        self._pending = True
-        if self.isVisible():
-            self.load()
+    def show_component(self) -> None:
+        self.status.setText("A component: its data lives in its core modules.")
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._pending:
-            self.load()
-
-    def load(self) -> None:
-        self._pending = False
-        report = self.context.report
-        if report is not None and getattr(report, "kind", "module") == "component":
-            self.status.setText("A component: its data lives in its core modules.")
-            return
+    def start_load(self) -> None:
         self.status.setText("Scanning data…")
         path = self.context.path
         run_for(self, lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")

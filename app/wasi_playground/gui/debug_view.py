@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
@@ -11,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
 from wasi_playground.core.dwarf import CompileUnit, read_debug_info
 from wasi_playground.core.functions import load_cached
 from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.lookinside_common import RowsModel, run_for, table_view
+from wasi_playground.gui.lookinside_common import LazyPanel, RowsModel, run_for, table_view
 
 
 @dataclass
@@ -35,11 +34,9 @@ def summarize(path: object) -> DebugSummary | None:
     return DebugSummary(info.units, info.source_files, functions)
 
 
-class DebugPanel(QWidget):
+class DebugPanel(LazyPanel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self._pending = True
+        super().__init__(context, parent)
         self.summary: DebugSummary | None = None
         self.status = QLabel()
         self.units_model = RowsModel(("Compilation unit", "Producer", "Files"),
@@ -64,24 +61,11 @@ class DebugPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
         self.filter.textChanged.connect(self._apply_filter)
-        context.reportChanged.connect(self._on_report)
 
-    def _on_report(self, _report: object) -> None:
-        self._pending = True
-        if self.isVisible():
-            self.load()
+    def show_component(self) -> None:
+        self._show(None)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._pending:
-            self.load()
-
-    def load(self) -> None:
-        self._pending = False
-        report = self.context.report
-        if report is not None and getattr(report, "kind", "module") == "component":
-            self._show(None)
-            return
+    def start_load(self) -> None:
         self.status.setText("Reading debug information…")
         path = self.context.path
         run_for(self, lambda: summarize(path), self._show, self._on_error, key=f"debug-{id(self)}")

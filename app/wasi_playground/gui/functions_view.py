@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.functions import FunctionTable, load_cached
 from wasi_playground.gui.context import DocumentContext
 from wasi_playground.gui.functions_model import FunctionsModel
-from wasi_playground.gui.lookinside_common import drop_pending, run_for
+from wasi_playground.gui.lookinside_common import LazyPanel, drop_pending, run_for
 from wasi_playground.gui.wat_highlight import MAX_HIGHLIGHT_CHARS, tokenize_wat
 from wasi_playground.gui.wat_view import RenderedFunction, WatView, render_function
 
@@ -64,18 +64,15 @@ class _ExportRelay(QObject):
         self.dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB")
 
 
-class FunctionsPanel(QWidget):
+class FunctionsPanel(LazyPanel):
     """Function list on the left, the selected function's WAT (with history) on the right."""
 
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.table: FunctionTable | None = None
         self.history: list[int] = []
         self.history_pos = -1
-        self._pending = True
         self._build()
-        context.reportChanged.connect(self._on_report)
 
     def _build(self) -> None:
         self.filter_edit = QLineEdit(placeholderText="Filter by name (or #index)…")
@@ -166,25 +163,13 @@ class FunctionsPanel(QWidget):
         self._update_count()
 
     # loading ---------------------------------------------------------------------------------------
-    def _on_report(self, _report: object) -> None:
-        self._pending = True
-        if self.isVisible():
-            self.load()
+    def show_component(self) -> None:
+        drop_pending(f"functions-{id(self)}")
+        self.model.set_table(None)
+        self.count_label.setText("A component: its functions live in its core modules.")
+        self.wat_view.show_message(";; Components have no function list; see the WIT tab.")
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._pending:
-            self.load()
-
-    def load(self) -> None:
-        self._pending = False
-        report = self.context.report
-        if report is not None and getattr(report, "kind", "module") == "component":
-            drop_pending(f"functions-{id(self)}")
-            self.model.set_table(None)
-            self.count_label.setText("A component: its functions live in its core modules.")
-            self.wat_view.show_message(";; Components have no function list; see the WIT tab.")
-            return
+    def start_load(self) -> None:
         path = self.context.path
         self.count_label.setText("Loading functions…")
         run_for(self, lambda: load_cached(path), self._on_table, self._on_error, key=f"functions-{id(self)}")

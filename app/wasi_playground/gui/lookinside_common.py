@@ -1,4 +1,5 @@
-"""Small pieces the look-inside panels share: a list-backed table model, a table view, and `run_for`.
+"""Small pieces the look-inside panels share: a list-backed table model, a table view, `run_for`, and
+`LazyPanel`, the base that reads the module only when the panel is seen.
 
 `run_for` is `run_task` for a widget: a result that arrives after the widget was deleted (the document was
 closed while a 100 MB module was still being read) is dropped instead of touching a dead C++ object.
@@ -13,8 +14,9 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from wasi_playground.gui.context import DocumentContext
 from wasi_playground.gui.tasks import run_task, tasks
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -111,3 +113,43 @@ def table_view(model: QAbstractTableModel, name: str) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setWordWrap(False)
     return view
+
+
+class LazyPanel(QWidget):
+    """A look-inside panel that reads the module only when seen.
+
+    Reading a big module takes seconds, and most panels sit behind a tab nobody opened: a new report only
+    marks the panel pending; it loads at once if visible, else on its next `showEvent`. Subclasses set up
+    their widgets after `super().__init__` and implement `start_load`.
+    """
+
+    def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._pending = True
+        context.reportChanged.connect(self._on_report)
+
+    def _on_report(self, _report: object) -> None:
+        self._pending = True
+        if self.isVisible():
+            self.load()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._pending:
+            self.load()
+
+    def load(self) -> None:
+        self._pending = False
+        report = self.context.report
+        if report is not None and getattr(report, "kind", "module") == "component":
+            self.show_component()
+        else:
+            self.start_load()
+
+    def show_component(self) -> None:
+        """What a component shows; panels whose part lives in the core modules override this with a note."""
+        self.start_load()
+
+    def start_load(self) -> None:
+        raise NotImplementedError

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidg
 from wasi_playground.core.functions import read_module_bytes
 from wasi_playground.core.sizes import CATEGORIES, SizeReport, size_report
 from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.lookinside_common import RowsModel, run_for, table_view
+from wasi_playground.gui.lookinside_common import LazyPanel, RowsModel, run_for, table_view
 
 CATEGORY_COLOURS = {
     "code": "#4e79a7", "data": "#f28e2b", "debug info": "#e15759", "names": "#76b7b2",
@@ -69,11 +69,9 @@ class SizeBars(QWidget):
         painter.end()
 
 
-class SizePanel(QWidget):
+class SizePanel(LazyPanel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self._pending = True
+        super().__init__(context, parent)
         self.report: SizeReport | None = None
         self.summary = QLabel()
         self.bars = SizeBars()
@@ -89,24 +87,12 @@ class SizePanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.bars)
         layout.addWidget(split, 1)
-        context.reportChanged.connect(self._on_report)
 
     def _section_cells(self, s: Any) -> tuple[Any, ...]:
         total = self.report.total if self.report else 1
         return (s.name, s.category, s.offset, s.size, f"{s.size / total * 100:.1f}%")
 
-    def _on_report(self, _report: object) -> None:
-        self._pending = True
-        if self.isVisible():
-            self.load()
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._pending:
-            self.load()
-
-    def load(self) -> None:
-        self._pending = False
+    def start_load(self) -> None:
         path = self.context.path
         self.summary.setText("Measuring…")
         run_for(self, lambda: size_report(read_module_bytes(path)), self._on_size, self._on_error,

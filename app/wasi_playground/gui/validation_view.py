@@ -3,21 +3,17 @@ with that function's WAT shown and the failing instruction's line selected."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wasi_playground.core.validate import ValidationResult, validate_path
 from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.lookinside_common import run_for
+from wasi_playground.gui.lookinside_common import LazyPanel, run_for
 from wasi_playground.gui.wat_view import RenderedFunction, WatView, render_function
 
 
-class ValidationPanel(QWidget):
+class ValidationPanel(LazyPanel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
-        self._pending = True
+        super().__init__(context, parent)
         self.result: ValidationResult | None = None
         self.verdict = QLabel()
         self.verdict.setObjectName("validationVerdict")
@@ -37,20 +33,8 @@ class ValidationPanel(QWidget):
         layout.addWidget(self.wat_view, 1)
         layout.addStretch(1)
         self.again.clicked.connect(self.load)
-        context.reportChanged.connect(self._on_report)
 
-    def _on_report(self, _report: object) -> None:
-        self._pending = True
-        if self.isVisible():
-            self.load()
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._pending:
-            self.load()
-
-    def load(self) -> None:
-        self._pending = False
+    def start_load(self) -> None:
         self.verdict.setText("Validating…")
         self.details.clear()
         self.wat_view.hide()
