@@ -17,9 +17,8 @@ from wasi_playground.core.wagi.environment import ServerInfo
 from wasi_playground.core.wagi.handler import (
     CaptureSink,
     WagiExchange,
+    exchange_for_run,
     prepare_request_run,
-    response_for_run,
-    with_stderr_hint,
 )
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import gateway_error
@@ -42,13 +41,7 @@ class RunnerExecutor:
                 return WagiExchange(request=request, route=match.route.route,
                                     response=gateway_error(500, f"the request could not be prepared: {e}"))
             result = run(match.route.module, config, capture)
-        stderr = bytes(capture.stderr).decode("utf-8", errors="replace")
-        response = with_stderr_hint(response_for_run(result, bytes(capture.stdout), capture.overflowed), stderr)
-        return WagiExchange(
-            request=request, response=response, result=result, route=match.route.route,
-            argv=[config.argv0 or "", *config.args], env=list(config.env), stderr=stderr,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
-        )
+        return exchange_for_run(match, request, config, result, capture, started)
 
     def close(self) -> None:
         pass

@@ -7,6 +7,7 @@ this file only decides what the run is given and what its outcome means in HTTP 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,19 @@ def with_stderr_hint(response: HttpResponse, stderr: str) -> HttpResponse:
     if response.problem and last:
         return gateway_error(response.status, f"{response.problem} (its stderr ends: {last.strip()[:200]})")
     return response
+
+
+def exchange_for_run(match: RouteMatch, request: HttpRequest, config: RunConfig, result: RunResult | None,
+                     capture: CaptureSink, started: float) -> WagiExchange:
+    """What a finished handler run gave, as an exchange: the response, with the stderr hint when it is an
+    error, and the argv, environment and stderr it ran with. `started` is the request's `perf_counter`."""
+    stderr = bytes(capture.stderr).decode("utf-8", errors="replace")
+    response = with_stderr_hint(response_for_run(result, bytes(capture.stdout), capture.overflowed), stderr)
+    return WagiExchange(
+        request=request, response=response, result=result, route=match.route.route,
+        argv=[config.argv0 or "", *config.args], env=list(config.env), stderr=stderr,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+    )
 
 
 def prepare_request_run(
