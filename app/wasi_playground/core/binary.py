@@ -1,4 +1,5 @@
-"""Reading the WebAssembly binary format: LEB128 numbers, names, and the section layout.
+"""Reading the WebAssembly binary format: LEB128 numbers, names, and the section layout (and `uleb128`,
+for the few places that write a module back).
 
 Everything that reads bytes of a module goes through `Reader`, so every malformed input becomes one
 `WasmFormatError` carrying the byte offset where reading failed, never an IndexError or a traceback.
@@ -157,6 +158,37 @@ class Reader:
             raise self.fail(f"vector of {n} items cannot fit in the {self.remaining} bytes left", start)
         return n
 
+    def skip_limits(self) -> None:
+        """Skip a table or memory type's limits: flags, minimum, maximum if flagged, page size if flagged."""
+        flags = self.u8()
+        self.u64()
+        if flags & 0x01:
+            self.u64()
+        if flags & 0x08:
+            self.u32()
+
+    def skip_reftype(self) -> None:
+        if self.u8() in (0x63, 0x64):
+            self.s33()
+
+    def skip_import_desc(self, kind: int) -> None:
+        """Skip what an import of this kind describes (0 function, 1 table, 2 memory, 3 global, 4 tag)."""
+        if kind == 0:
+            self.u32()
+        elif kind == 1:
+            self.skip_reftype()
+            self.skip_limits()
+        elif kind == 2:
+            self.skip_limits()
+        elif kind == 3:
+            self.skip_reftype()
+            self.u8()
+        elif kind == 4:
+            self.u8()
+            self.u32()
+        else:
+            raise self.fail(f"unknown import kind {kind}")
+
     def vec(self, item: Callable[[Reader], T], min_item_size: int = 1) -> list[T]:
         return [item(self) for _ in range(self.count(min_item_size))]
 
@@ -167,6 +199,17 @@ class Reader:
         r = Reader(self.data, self.pos, self.pos + size)
         self.pos += size
         return r
+
+
+def uleb128(n: int) -> bytes:
+    """`n` (>= 0) as unsigned LEB128."""
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | 0x80 if n else byte)
+        if not n:
+            return bytes(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import wasmtime
 
-from wasi_playground.core.binary import Reader, WasmFormatError, read_sections
+from wasi_playground.core.binary import Reader, WasmFormatError, read_sections, uleb128
 from wasi_playground.core.config import Limits
 
 MEMORY_PROBE = "wasi-playground:memory0"
@@ -33,55 +33,17 @@ class ProbedModule:
     """The module did not export its memory; it is now exported as "memory" so WASI calls can work."""
 
 
-def _leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _skip_limits(r: Reader) -> None:
-    flags = r.u8()
-    r.u64()
-    if flags & 0x01:
-        r.u64()
-    if flags & 0x08:
-        r.u32()
-
-
-def _skip_reftype(r: Reader) -> None:
-    if r.u8() in (0x63, 0x64):
-        r.s33()
-
-
 def _count_imports(r: Reader) -> tuple[int, int]:
     tables = memories = 0
     for _ in range(r.count(3)):
         r.name()
         r.name()
         kind = r.u8()
-        if kind == 0:
-            r.u32()
-        elif kind == 1:
-            _skip_reftype(r)
-            _skip_limits(r)
+        r.skip_import_desc(kind)
+        if kind == 1:
             tables += 1
         elif kind == 2:
-            _skip_limits(r)
             memories += 1
-        elif kind == 3:
-            _skip_reftype(r)
-            r.u8()
-        elif kind == 4:
-            r.u8()
-            r.u32()
-        else:
-            raise r.fail(f"unknown import kind {kind}")
     return tables, memories
 
 
@@ -118,22 +80,22 @@ def add_probe_exports(data: bytes) -> ProbedModule:
         entries = []
         if memories:
             name = memory_name.encode()
-            entries.append(_leb(len(name)) + name + b"\x02\x00")
+            entries.append(uleb128(len(name)) + name + b"\x02\x00")
         if tables:
             name = TABLE_PROBE.encode()
-            entries.append(_leb(len(name)) + name + b"\x01\x00")
+            entries.append(uleb128(len(name)) + name + b"\x01\x00")
         if not entries:
             return ProbedModule(data)
         if export is not None:
             r = export.reader(data)
             count = r.u32()
-            payload = _leb(count + len(entries)) + bytes(data[r.pos:export.end]) + b"".join(entries)
+            payload = uleb128(count + len(entries)) + bytes(data[r.pos:export.end]) + b"".join(entries)
             start, end = export.offset, export.end
         else:
-            payload = _leb(len(entries)) + b"".join(entries)
+            payload = uleb128(len(entries)) + b"".join(entries)
             before = [s.end for s in sections if s.id in _BEFORE_EXPORTS]
             start = end = max(before) if before else 8
-        section = b"\x07" + _leb(len(payload)) + payload
+        section = b"\x07" + uleb128(len(payload)) + payload
         new = bytes(data[:start]) + section + bytes(data[end:])
         return ProbedModule(new, offset_shift=len(new) - len(data), shift_after=start + len(section),
                             has_memory=bool(memories), has_table=bool(tables),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wasi_playground.core.binary import Reader, WasmFormatError, read_sections
+from wasi_playground.core.binary import Reader, WasmFormatError, read_sections, uleb128
 from wasi_playground.core.config import ConfigError
 
 MEMORY_MODULE = ""
@@ -35,19 +35,9 @@ class RewrittenModule:
     """Names imported from wasi_snapshot_preview1, in import order."""
 
 
-def _leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        out.append(byte | 0x80 if n else byte)
-        if not n:
-            return bytes(out)
-
-
 def _padded_leb(n: int, width: int) -> bytes:
     """LEB128 stretched to `width` bytes with continuation bits (valid for u32 up to 5 bytes)."""
-    out = bytearray(_leb(n))
+    out = bytearray(uleb128(n))
     if len(out) < width:
         out[-1] |= 0x80
         out += b"\x80" * (width - len(out) - 1) + b"\x00"
@@ -58,29 +48,29 @@ def _same_length(entries: list[bytes], old_bytes: int) -> bytes:
     """The import section, padded so that it takes exactly the bytes the old import and memory sections
     took when that is possible: then the code section does not move and trap offsets stay true."""
     payload_entries = b"".join(entries)
-    count_leb, size = _leb(len(entries)), len(_leb(len(entries))) + len(payload_entries)
+    count_leb, size = uleb128(len(entries)), len(uleb128(len(entries))) + len(payload_entries)
     section = _section(_IMPORT_SECTION, count_leb + payload_entries)
     missing = old_bytes - len(section)
     if missing <= 0:
         return section
-    count_width = len(count_leb) + max(0, missing - (5 - len(_leb(size))))
+    count_width = len(count_leb) + max(0, missing - (5 - len(uleb128(size))))
     if count_width > 5:
         return section
     count_leb = _padded_leb(len(entries), count_width)
     size = len(count_leb) + len(payload_entries)
     size_width = old_bytes - 1 - size
-    if not len(_leb(size)) <= size_width <= 5:
+    if not len(uleb128(size)) <= size_width <= 5:
         return section
     return bytes([_IMPORT_SECTION]) + _padded_leb(size, size_width) + count_leb + payload_entries
 
 
 def _name(text: str) -> bytes:
     raw = text.encode()
-    return _leb(len(raw)) + raw
+    return uleb128(len(raw)) + raw
 
 
 def _section(section_id: int, payload: bytes) -> bytes:
-    return bytes([section_id]) + _leb(len(payload)) + payload
+    return bytes([section_id]) + uleb128(len(payload)) + payload
 
 
 def _scan_imports(data: bytes, payload_offset: int, size: int) -> tuple[list[bytes], list[str], int]:
@@ -92,37 +82,13 @@ def _scan_imports(data: bytes, payload_offset: int, size: int) -> tuple[list[byt
     for _ in range(r.count(3)):
         start = r.pos
         module, name, kind = r.name(), r.name(), r.u8()
-        if kind == 0:
-            r.u32()
-            if module == "wasi_snapshot_preview1":
-                wasi.append(name)
-        elif kind == 1:
-            if r.u8() in (0x63, 0x64):
-                r.s33()
-            _skip_limits(r)
+        r.skip_import_desc(kind)
+        if kind == 0 and module == "wasi_snapshot_preview1":
+            wasi.append(name)
         elif kind == 2:
-            _skip_limits(r)
             memories += 1
-        elif kind == 3:
-            if r.u8() in (0x63, 0x64):
-                r.s33()
-            r.u8()
-        elif kind == 4:
-            r.u8()
-            r.u32()
-        else:
-            raise r.fail(f"unknown import kind {kind}")
         entries.append(data[start:r.pos])
     return entries, wasi, memories
-
-
-def _skip_limits(r: Reader) -> None:
-    flags = r.u8()
-    r.u64()
-    if flags & 0x01:
-        r.u64()
-    if flags & 0x08:
-        r.u32()
 
 
 def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
@@ -156,8 +122,8 @@ def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
         raise ConfigError("cannot trace a module that imports its memory (it must define it)")
     if limits is None:
         return RewrittenModule(data, None, tuple(wasi))
-    memtype = (b"\x01" + _leb(limits.minimum) + _leb(limits.maximum) if limits.maximum is not None
-               else b"\x00" + _leb(limits.minimum))
+    memtype = (b"\x01" + uleb128(limits.minimum) + uleb128(limits.maximum) if limits.maximum is not None
+               else b"\x00" + uleb128(limits.minimum))
     entries.append(_name(MEMORY_MODULE) + _name(MEMORY_NAME) + b"\x02" + memtype)
     old_bytes = (memory_sec.end - memory_sec.offset if memory_sec is not None else 0) + (
         imports_sec.end - imports_sec.offset if imports_sec is not None else 0)
