@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wasi_playground.core import engine
+from wasi_playground.core import code_cache, engine
 from wasi_playground.core.config import ConfigError, Limits, RunConfig
 from wasi_playground.core.history import RunHistory, RunRecord
 from wasi_playground.core.limits import add_probe_exports
@@ -286,8 +286,8 @@ def test_corrupt_compiled_code_cache_entry_is_rebuilt_and_the_run_works(damage: 
         path.write_bytes(entry[:-100] + bytes([entry[-100] ^ 0xFF]) + entry[-99:])
     elif damage == "garbage-with-checksum":
         payload = os.urandom(4096)
-        path.write_bytes(engine._HEADER.pack(engine._HEADER_MAGIC, hashlib.sha256(payload).digest(), len(payload))
-                         + payload)
+        path.write_bytes(payload)
+        code_cache.sum_path(path).write_text(f"{hashlib.sha256(payload).hexdigest()} {len(payload)}\n")
     else:
         path.write_bytes(b"")
     result = run(HELLO, RunConfig())

@@ -2,9 +2,9 @@
 
 Compiling a large module takes seconds; deserializing it takes a fraction of that. So every compile goes
 through `load_module` / `load_component`, which look in the cache first, keyed by the content hash, the
-wasmtime version and the engine settings. An entry carries a header with a checksum of its payload, so a
-truncated or corrupt file is detected and rebuilt rather than handed to wasmtime, and a stale one (another
-wasmtime) is keyed differently or rejected by wasmtime and rebuilt.
+wasmtime version and the engine settings; `core/code_cache.py` keeps the entries (wasmtime's own files with
+a checksum beside them, loaded without a copy). A damaged entry is set aside and rebuilt rather than handed
+to wasmtime, and a stale one (another wasmtime) is keyed differently or rejected by wasmtime and rebuilt.
 
 Engines are shared per settings (epoch interruption unless a caller opts out; fuel metering only when
 asked; both change the generated code). Sharing is safe for stopping runs independently: the runner gives each store
@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import struct
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +26,9 @@ from pathlib import Path
 import wasmtime
 from wasmtime import component as wcomponent
 
+from wasi_playground.core import code_cache
+
 CACHE_ENV = "WASI_PLAYGROUND_CACHE_DIR"
-_HEADER_MAGIC = b"WPLC\x01"
-_HEADER = struct.Struct("<5s32sQ")  # magic, sha256 of payload, payload length
 
 
 @dataclass(frozen=True)
@@ -105,67 +103,19 @@ def cache_path(data: bytes, settings: EngineSettings, kind: str) -> Path:
     return cache_dir() / f"{digest.hexdigest()}.{kind}.cwasm"
 
 
-def _read_entry(path: Path) -> tuple[bytes | None, str | None]:
-    """(payload, None) for a sound entry; (None, why) for a corrupt one; (None, None) when there is none."""
-    try:
-        with open(path, "rb") as f:
-            header = f.read(_HEADER.size)
-            if len(header) != _HEADER.size:
-                return None, "truncated header"
-            magic, checksum, length = _HEADER.unpack(header)
-            if magic != _HEADER_MAGIC:
-                return None, "not a cache entry of this app"
-            payload = f.read(length + 1)
-    except FileNotFoundError:
-        return None, None
-    except OSError as e:
-        return None, f"unreadable ({e.strerror or e})"
-    if len(payload) != length:
-        return None, f"truncated ({len(payload)} of {length} bytes)"
-    if hashlib.sha256(payload).digest() != checksum:
-        return None, "checksum mismatch"
-    return payload, None
-
-
-def _set_aside(path: Path, why: str, notes: list[str] | None) -> None:
-    """Keep a corrupt entry for inspection as `<entry>.corrupt` and say so; the caller rebuilds it."""
-    try:
-        os.replace(path, path.with_name(path.name + ".corrupt"))
-    except OSError:
-        pass
-    if notes is not None:
-        notes.append(f"compiled-code cache entry was corrupt ({why}): set aside as {path.name}.corrupt and rebuilt")
-
-
-def _write_entry(path: Path, payload: bytes | bytearray) -> None:
-    """Write atomically: a reader sees the old entry or the whole new one, never half of it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".cwasm")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(_HEADER.pack(_HEADER_MAGIC, hashlib.sha256(payload).digest(), len(payload)))
-                f.write(payload)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a read-only or full cache directory only costs speed
-
-
-def _load(engine: wasmtime.Engine, data: bytes, kind: str, compile_fn, deserialize_fn, notes: list[str] | None):
+def _load(engine: wasmtime.Engine, data: bytes, kind: str, compile_fn, deserialize_file_fn,
+          notes: list[str] | None):
     path = cache_path(data, engine_settings(engine), kind)
-    payload, corrupt = _read_entry(path)
-    if corrupt is not None:
-        _set_aside(path, corrupt, notes)
-    if payload is not None:
+    sound, damage = code_cache.check_entry(path)
+    if damage is not None:
+        code_cache.set_aside(path, damage, notes)
+    if sound:
         try:
-            return deserialize_fn(engine, payload), True
+            return deserialize_file_fn(engine, str(path)), True
         except wasmtime.WasmtimeError:
             pass  # stale (another wasmtime build) or otherwise unusable: rebuild below
     compiled = compile_fn(engine, data)
-    _write_entry(path, compiled.serialize())
+    code_cache.write_entry(path, compiled)
     return compiled, False
 
 
@@ -173,11 +123,11 @@ def load_module(engine: wasmtime.Engine, data: bytes, notes: list[str] | None = 
     """Compile a core module through the cache. Returns (module, cache_hit). Raises WasmtimeError if invalid.
 
     A corrupt cache entry is set aside and rebuilt; a line saying so goes to `notes` when given."""
-    return _load(engine, data, "module", wasmtime.Module, wasmtime.Module.deserialize, notes)
+    return _load(engine, data, "module", wasmtime.Module, wasmtime.Module.deserialize_file, notes)
 
 
 def load_component(
     engine: wasmtime.Engine, data: bytes, notes: list[str] | None = None
 ) -> tuple[wcomponent.Component, bool]:
     """Compile a component through the cache. Returns (component, cache_hit)."""
-    return _load(engine, data, "component", wcomponent.Component, wcomponent.Component.deserialize, notes)
+    return _load(engine, data, "component", wcomponent.Component, wcomponent.Component.deserialize_file, notes)
