@@ -46,3 +46,17 @@ def test_an_entry_without_its_checksum_is_set_aside_with_a_note_and_rebuilt() ->
 def test_a_missing_entry_is_a_plain_miss() -> None:
     path = cache_path(_module("absent"), engine_settings(get_engine()), "module")
     assert code_cache.check_entry(path) == (False, None)
+
+
+def test_entries_of_an_older_format_are_never_read(monkeypatch, tmp_path) -> None:
+    from wasi_playground.core.engine import cache_dir
+
+    monkeypatch.setenv("WASI_PLAYGROUND_CACHE_DIR", str(tmp_path))
+    assert cache_dir() == tmp_path / f"compiled-v{code_cache.FORMAT}"
+    old = tmp_path / "compiled"
+    old.mkdir()
+    data = _module("old-format")
+    (old / cache_path(data, engine_settings(get_engine()), "module").name).write_bytes(b"old header + payload")
+    notes: list[str] = []
+    assert load_module(get_engine(), data, notes)[1] is False
+    assert notes == []

@@ -21,6 +21,8 @@ from pathlib import Path
 import wasmtime
 from wasmtime import component as wcomponent
 
+FORMAT = 2
+"""Entry layout version: 1 was a single file with a checksum header; 2 is wasmtime's file plus `.sum`."""
 SUM_SUFFIX = ".sum"
 _CHUNK = 4 << 20
 

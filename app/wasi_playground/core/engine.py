@@ -85,13 +85,19 @@ def engine_settings(engine: wasmtime.Engine) -> EngineSettings:
 
 
 def cache_dir() -> Path:
-    """`WASI_PLAYGROUND_CACHE_DIR`, else the platform's user cache directory."""
+    """`WASI_PLAYGROUND_CACHE_DIR`, else the platform's user cache directory.
+
+    The folder name carries the entry format, so entries of an older format are never read (and never
+    mistaken for damaged ones)."""
     override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override) / "compiled"
+    base = Path(override) if override else Path(_user_cache_dir())
+    return base / f"compiled-v{code_cache.FORMAT}"
+
+
+def _user_cache_dir() -> str:
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("wasi-playground")) / "compiled"
+    return platformdirs.user_cache_dir("wasi-playground")
 
 
 def cache_path(data: bytes, settings: EngineSettings, kind: str) -> Path:
