@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 
+from wasi_playground.core.binary import uleb128
 from wasi_playground.core.disasm import decode_instructions
 from wasi_playground.core.disasm.opcodes import PREFIXED, SINGLE
 from wasi_playground.core.functions import FunctionTable
@@ -21,16 +22,6 @@ IMMEDIATE_BYTES = {
 }
 
 
-def _uleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
 def _encode(kind: str, align: int) -> bytes:
     if kind == "mem":
         return bytes([align, 0])
@@ -40,7 +31,7 @@ def _encode(kind: str, align: int) -> bytes:
 
 
 def _section(sid: int, payload: bytes) -> bytes:
-    return bytes([sid]) + _uleb(len(payload)) + payload
+    return bytes([sid]) + uleb128(len(payload)) + payload
 
 
 def _module_with_every_instruction() -> tuple[bytes, list[str]]:
@@ -52,11 +43,11 @@ def _module_with_every_instruction() -> tuple[bytes, list[str]]:
             names.append(name)
     for prefix, table in PREFIXED.items():
         for sub, (name, kind, align) in table.items():
-            body += bytes([prefix]) + _uleb(sub) + _encode(kind, align)
+            body += bytes([prefix]) + uleb128(sub) + _encode(kind, align)
             names.append(name)
     body += b"\x0b"
     module = (b"\0asm\x01\0\0\0" + _section(1, b"\x01\x60\x00\x00") + _section(3, b"\x01\x00")
-              + _section(10, b"\x01" + _uleb(len(body)) + bytes(body)))
+              + _section(10, b"\x01" + uleb128(len(body)) + bytes(body)))
     return module, names
 
 

@@ -65,3 +65,17 @@ def test_everything_a_task_holds_is_released_on_the_gui_thread(qtbot) -> None:
     assert runner.wait_idle()
     qtbot.waitUntil(lambda: len(Tracked.freed_on) == 3)
     assert set(Tracked.freed_on) == {threading.main_thread().name}
+
+
+def test_nothing_is_delivered_to_a_deleted_owner(qtbot) -> None:
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    runner = TaskRunner()
+    owner = QWidget()
+    got: list[object] = []
+    runner.run_task(lambda: (time.sleep(0.1), "late")[1], got.append, owner=owner)
+    shiboken6.delete(owner)
+    assert runner.wait_idle()
+    qtbot.wait(100)
+    assert got == []

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import wasmtime
 
+from wasi_playground.core.binary import uleb128
 from wasi_playground.core.inspect import inspect_bytes, inspect_path
 from wasi_playground.core.toolchain import guess_toolchain
 from wasi_playground.core.wasi_knowledge import ImportRef
@@ -17,30 +18,20 @@ HELLO_C = '#include <stdio.h>\nint main(void) { puts("hello from C"); return 0; 
 HELLO_ZIG = 'const std = @import("std");\npub fn main() void { std.debug.print("hello from Zig\\n", .{}); }\n'
 
 
-def leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
 def name_bytes(text: str) -> bytes:
     raw = text.encode()
-    return leb(len(raw)) + raw
+    return uleb128(len(raw)) + raw
 
 
 def custom_section(name: str, payload: bytes) -> bytes:
     body = name_bytes(name) + payload
-    return b"\x00" + leb(len(body)) + body
+    return b"\x00" + uleb128(len(body)) + body
 
 
 def producers_payload(fields: dict[str, list[tuple[str, str]]]) -> bytes:
-    out = leb(len(fields))
+    out = uleb128(len(fields))
     for field, values in fields.items():
-        out += name_bytes(field) + leb(len(values))
+        out += name_bytes(field) + uleb128(len(values))
         for name, version in values:
             out += name_bytes(name) + name_bytes(version)
     return out

@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.functions import FunctionTable, load_cached
 from wasi_playground.gui.context import DocumentContext
 from wasi_playground.gui.functions_model import FunctionsModel
-from wasi_playground.gui.lookinside_common import LazyPanel, drop_pending, run_for
+from wasi_playground.gui.lookinside_common import LazyPanel, run_for
+from wasi_playground.gui.tasks import tasks
 from wasi_playground.gui.wat_highlight import MAX_HIGHLIGHT_CHARS, tokenize_wat
 from wasi_playground.gui.wat_view import RenderedFunction, WatView, render_function
 
@@ -164,7 +165,7 @@ class FunctionsPanel(LazyPanel):
 
     # loading ---------------------------------------------------------------------------------------
     def show_component(self) -> None:
-        drop_pending(f"functions-{id(self)}")
+        tasks().cancel_key(f"functions-{id(self)}")
         self.model.set_table(None)
         self.count_label.setText("A component: its functions live in its core modules.")
         self.wat_view.show_message(";; Components have no function list; see the WIT tab.")

@@ -4,6 +4,9 @@
 on the GUI thread. A newer task with the same key makes the older one stale: its result is dropped, so a
 disassembly or an inspection that finishes after the user moved on never overwrites the newer one.
 
+With `owner`, a result that arrives after that widget was deleted (its document was closed while a 100 MB
+module was still being read) is dropped instead of touching a dead C++ object.
+
 Every reference a task holds — its callbacks, `fn` and its result — is released on the GUI thread: callbacks
 never leave it, and the worker parks `fn` and the result in an outbox before it signals. Otherwise a worker
 could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the process.
@@ -17,6 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
@@ -53,7 +57,7 @@ class TaskRunner(QObject):
         self._relay = _Relay()
         self._relay.finished.connect(self._deliver)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None] | None,
-                                         str | None]] = {}
+                                         str | None, QObject | None]] = {}
         self._latest: dict[str, int] = {}
         self._outbox: dict[int, tuple[Any, tuple[Any, BaseException | None]]] = {}
         self._outbox_lock = threading.Lock()
@@ -65,11 +69,12 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None] | None = None,
         key: str | None = None,
+        owner: QObject | None = None,
     ) -> int:
         task_id = next(self._ids)
         if key is not None:
             self._latest[key] = task_id
-        self._callbacks[task_id] = (on_done, on_error, key)
+        self._callbacks[task_id] = (on_done, on_error, key, owner)
         self.pool.start(_Job(task_id, fn, self))
         return task_id
 
@@ -85,11 +90,13 @@ class TaskRunner(QObject):
     def _deliver(self, task_id: int) -> None:
         with self._outbox_lock:
             _fn, (result, exc) = self._outbox.pop(task_id)
-        on_done, on_error, key = self._callbacks.pop(task_id)
+        on_done, on_error, key, owner = self._callbacks.pop(task_id)
         if key is not None:
             if self._latest.get(key) != task_id:
                 return
             del self._latest[key]
+        if owner is not None and not shiboken6.isValid(owner):
+            return
         if exc is None:
             on_done(result)
         elif on_error is not None:
@@ -114,5 +121,6 @@ def run_task(
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
     key: str | None = None,
+    owner: QObject | None = None,
 ) -> int:
-    return tasks().run_task(fn, on_done, on_error, key)
+    return tasks().run_task(fn, on_done, on_error, key, owner)
