@@ -3,7 +3,7 @@
 import pytest
 import wasmtime
 
-from wasi_playground.core.binary import Reader, WasmFormatError, read_sections
+from wasi_playground.core.binary.reader import Reader, WasmFormatError, read_sections
 
 
 def test_sections_of_a_small_module() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.calls import CallSession, open_session
-from wasi_playground.core.components.session import ComponentSession
-from wasi_playground.core.config import ConfigError, Limits, RunConfig
+from wasi_playground.core.calls.component_session import ComponentSession
+from wasi_playground.core.calls.module_session import CallSession, open_session
+from wasi_playground.core.engine.config import ConfigError, Limits, RunConfig
 
 REPO = Path(__file__).resolve().parent.parent
 TYPED = REPO / "samples" / "typed-component" / "typed-component.wasm"
@@ -225,7 +225,7 @@ def test_text_stdin_scratch_folder_is_removed_on_close_and_on_garbage_collection
     import gc
     import tempfile
 
-    from wasi_playground.core.config import Stdin
+    from wasi_playground.core.engine.config import Stdin
 
     scratch_root = tmp_path / "tmp"
     scratch_root.mkdir()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import wasmtime
 
-from wasi_playground.core import code_cache
-from wasi_playground.core.engine import cache_path, engine_settings, get_engine, load_module
+from wasi_playground.core.engine import code_cache
+from wasi_playground.core.engine.engines import cache_path, engine_settings, get_engine, load_module
 
 
 def _module(tag: str) -> bytes:
@@ -49,7 +49,7 @@ def test_a_missing_entry_is_a_plain_miss() -> None:
 
 
 def test_entries_of_an_older_format_are_never_read(monkeypatch, tmp_path) -> None:
-    from wasi_playground.core.engine import cache_dir
+    from wasi_playground.core.engine.engines import cache_dir
 
     monkeypatch.setenv("WASI_PLAYGROUND_CACHE_DIR", str(tmp_path))
     assert cache_dir() == tmp_path / f"compiled-v{code_cache.FORMAT}"

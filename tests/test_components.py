@@ -17,8 +17,8 @@ from wasi_playground.core.components import (
     explain_missing,
     missing_imports,
 )
-from wasi_playground.core.engine import get_engine, load_component
-from wasi_playground.core.runner import run
+from wasi_playground.core.engine.engines import get_engine, load_component
+from wasi_playground.core.run.runner import run
 from wasi_playground.core.samples import get_sample
 
 REPO = Path(__file__).resolve().parent.parent

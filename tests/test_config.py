@@ -6,8 +6,8 @@ import shlex
 
 import pytest
 
-from wasi_playground.core.config import ConfigError, Limits, Preopen, RunConfig, Stdin
-from wasi_playground.core.wasi_setup import validate_config
+from wasi_playground.core.engine.config import ConfigError, Limits, Preopen, RunConfig, Stdin
+from wasi_playground.core.engine.wasi_config import validate_config
 
 
 def test_empty_config_grants_nothing() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from lookinside_programs import build_program
-from wasi_playground.core.binary import WasmFormatError
-from wasi_playground.core.datascan import data_segments, hex_dump, scan_strings, search_strings
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.lookinside.datascan import data_segments, hex_dump, scan_strings, search_strings
 
 MODULE = r"""
 (module

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wasi_playground.core.demangle import demangle, language_of
+from wasi_playground.core.lookinside.demangle import demangle, language_of
 
 
 @pytest.mark.parametrize(("mangled", "readable"), [

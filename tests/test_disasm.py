@@ -7,9 +7,9 @@ import re
 import pytest
 import wasmtime
 
-from wasi_playground.core.binary import WasmFormatError, read_sections
-from wasi_playground.core.disasm.printer import MAX_INDENT
-from wasi_playground.core.functions import FunctionTable
+from wasi_playground.core.binary.reader import WasmFormatError, read_sections
+from wasi_playground.core.lookinside.disasm.printer import MAX_INDENT
+from wasi_playground.core.lookinside.functions import FunctionTable
 
 TYPES = """
   (type (func (param i32) (result i32)))

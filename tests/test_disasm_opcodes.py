@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import subprocess
 
-from wasi_playground.core.binary import uleb128
-from wasi_playground.core.disasm import decode_instructions
-from wasi_playground.core.disasm.opcodes import PREFIXED, SINGLE
-from wasi_playground.core.functions import FunctionTable
-from wasi_playground.core.tools import wasm_tools
+from wasi_playground.core.binary.reader import uleb128
+from wasi_playground.core.binary.tools import wasm_tools
+from wasi_playground.core.lookinside.disasm import decode_instructions
+from wasi_playground.core.lookinside.disasm.opcodes import PREFIXED, SINGLE
+from wasi_playground.core.lookinside.functions import FunctionTable
 
 STRUCTURAL = {"block", "loop", "if", "else", "try", "catch", "catch_all", "delegate", "try_table", "end"}
 IMMEDIATE_BYTES = {

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from lookinside_programs import PROGRAM_C, build_program
-from wasi_playground.core.binary import WasmFormatError
-from wasi_playground.core.dwarf import read_debug_info
-from wasi_playground.core.functions import FunctionTable
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.lookinside.dwarf import read_debug_info
+from wasi_playground.core.lookinside.functions import FunctionTable
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import wasmtime
 
-from wasi_playground.core.config import RunConfig
-from wasi_playground.core.engine import cache_dir, get_engine, load_module
-from wasi_playground.core.runner import run
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.engine.engines import cache_dir, get_engine, load_module
+from wasi_playground.core.run.runner import run
 
 
 def _entries() -> list[Path]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wasi_playground.core import fsdiff
+from wasi_playground.core.trace import fsdiff
 
 
 def test_created_changed_deleted_and_unchanged(tmp_path: Path) -> None:

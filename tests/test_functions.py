@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from lookinside_programs import build_program
-from wasi_playground.core.binary import WasmFormatError
-from wasi_playground.core.functions import FunctionTable
-from wasi_playground.core.tools import wasm_tools
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.binary.tools import wasm_tools
+from wasi_playground.core.lookinside.functions import FunctionTable
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -6,8 +6,8 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QMenu, QWidget
 
 from wasi_playground import __version__
-from wasi_playground.gui.about import about_text, app_icon
-from wasi_playground.gui.help_menu import HelpWindow, build_help_menu, readme_sections, readme_text
+from wasi_playground.gui.shell.about import about_text, app_icon
+from wasi_playground.gui.shell.help_menu import HelpWindow, build_help_menu, readme_sections, readme_text
 
 
 def test_about_names_app_wasmtime_and_qt_versions(qtbot) -> None:

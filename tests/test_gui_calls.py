@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
-from wasi_playground.gui.call_panel import CallPanel, CoreArgEdit
-from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.tasks import tasks
-from wasi_playground.gui.value_editor import CaseEditor, FieldsEditor, FlagsEditor, ListEditor
-from wasi_playground.gui.wit_view import WitPanel
+from wasi_playground.gui.background import tasks
+from wasi_playground.gui.calls.call_panel import CallPanel, CoreArgEdit
+from wasi_playground.gui.calls.value_editor import CaseEditor, FieldsEditor, FlagsEditor, ListEditor
+from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.inspector.wit_view import WitPanel
 
 REPO = Path(__file__).resolve().parent.parent
 TYPED = REPO / "samples" / "typed-component" / "typed-component.wasm"
@@ -184,10 +184,10 @@ def test_wit_panel_core_module(qtbot, wat) -> None:
 
 
 def test_registered_panels() -> None:
-    from wasi_playground.gui.panels import PANELS
+    from wasi_playground.gui.document.panels import PANELS
 
-    assert ("Call", "wasi_playground.gui.call_panel:CallPanel") in PANELS
-    assert ("WIT", "wasi_playground.gui.wit_view:WitPanel") in PANELS
+    assert ("Call", "wasi_playground.gui.calls.call_panel:CallPanel") in PANELS
+    assert ("WIT", "wasi_playground.gui.inspector.wit_view:WitPanel") in PANELS
     assert QLineEdit  # the value editors are line edits underneath
 
 
@@ -219,7 +219,7 @@ def test_deleting_the_panel_closes_its_session(qtbot, wat) -> None:
 
 
 def test_a_session_arriving_after_close_is_closed_on_arrival(qtbot, wat) -> None:
-    from wasi_playground.core.calls import CallSession
+    from wasi_playground.core.calls.module_session import CallSession
 
     panel = CallPanel(DocumentContext(wat(COUNTER)))
     qtbot.addWidget(panel)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import urllib.request
 
 from test_wagi_handlers import ECHO_WAT, STATUS_WAT
-from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.http_panel import HttpPanel
+from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.http.http_panel import HttpPanel
 
 
 def _panel(qtbot, path) -> HttpPanel:

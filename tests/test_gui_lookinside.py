@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from lookinside_programs import build_program
-from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.data_view import DataPanel
-from wasi_playground.gui.debug_view import DebugPanel
-from wasi_playground.gui.functions_view import FunctionsPanel
-from wasi_playground.gui.size_view import SizePanel
-from wasi_playground.gui.validation_view import ValidationPanel
+from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.lookinside.data_view import DataPanel
+from wasi_playground.gui.lookinside.debug_view import DebugPanel
+from wasi_playground.gui.lookinside.functions_view import FunctionsPanel
+from wasi_playground.gui.lookinside.size_view import SizePanel
+from wasi_playground.gui.lookinside.validation_view import ValidationPanel
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen platform
 
@@ -131,7 +131,7 @@ def test_component_has_no_function_list(qtbot) -> None:
     component = Path(__file__).resolve().parent.parent / "samples" / "hello-component" / "hello-component.wasm"
     if not component.exists():
         pytest.skip("hello-component sample not built")
-    from wasi_playground.core.inspect import inspect_path
+    from wasi_playground.core.inspect.report import inspect_path
 
     context = DocumentContext(component)
     panel = FunctionsPanel(context)

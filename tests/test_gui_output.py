@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor
 
-from wasi_playground.core.config import RunConfig
-from wasi_playground.gui.ansi import AnsiParser, Style, apply_sgr
-from wasi_playground.gui.output_view import OutputView
-from wasi_playground.gui.run_controller import DISPLAY_BYTES_PER_TICK, RunController
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.gui.document.run_controller import DISPLAY_BYTES_PER_TICK, RunController
+from wasi_playground.gui.outcome.ansi import AnsiParser, Style, apply_sgr
+from wasi_playground.gui.outcome.output_view import OutputView
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_gui_window_modules import ECHO, flood  # noqa: E402
@@ -80,7 +80,7 @@ def test_controller_reports_phases_and_start_failure(qtbot, wat, tmp_path) -> No
 
 
 def test_long_lines_are_broken_for_display_only() -> None:
-    from wasi_playground.gui.output_view import break_long_lines
+    from wasi_playground.gui.outcome.output_view import break_long_lines
 
     assert break_long_lines("abc", 0, 10) == ("abc", 3)
     assert break_long_lines("abcdefgh", 6, 10) == ("abcd\nefgh", 4)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from wasi_playground.gui.tasks import TaskRunner
+from wasi_playground.gui.background import TaskRunner
 
 
 class Tracked:

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from wasi_playground.core.config import RunConfig
+from wasi_playground.core.engine.config import RunConfig
 from wasi_playground.core.trace import TraceEvent
-from wasi_playground.gui.capabilities_panel import CapabilitiesPanel
-from wasi_playground.gui.context import DocumentContext
-from wasi_playground.gui.panels import PANELS
-from wasi_playground.gui.run_controller import RunController
-from wasi_playground.gui.trace_view import TracePanel
+from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.panels import PANELS
+from wasi_playground.gui.document.run_controller import RunController
+from wasi_playground.gui.inspector.capabilities import CapabilitiesPanel
+from wasi_playground.gui.outcome.trace_view import TracePanel
 
 PROGRAM = """
 (module
@@ -118,8 +118,8 @@ def test_many_rows_append_in_batches(qtbot, panel) -> None:
 
 
 def test_panels_are_registered() -> None:
-    assert ("Trace", "wasi_playground.gui.trace_view:TracePanel") in PANELS
-    assert ("Capabilities", "wasi_playground.gui.capabilities_panel:CapabilitiesPanel") in PANELS
+    assert ("Trace", "wasi_playground.gui.outcome.trace_view:TracePanel") in PANELS
+    assert ("Capabilities", "wasi_playground.gui.inspector.capabilities:CapabilitiesPanel") in PANELS
 
 
 def test_component_run_says_it_was_not_traced(qtbot, panel) -> None:

@@ -10,15 +10,15 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPlainTextEdit, QTableView, QTableWidget
 
-from wasi_playground.core.config import Preopen
-from wasi_playground.core.settings import SettingsStore
+from wasi_playground.core.engine.config import Preopen
+from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document import ModuleDocument
+from wasi_playground.gui.document.document import ModuleDocument
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_gui_window_modules import ECHO, LOOP, TRAP  # noqa: E402
 
-pytest.importorskip("wasi_playground.core.inspect", reason="needs the inspector (issue 2)")
+pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
 # The offscreen platform says this once per shown top-level window; it is not a problem of ours.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -266,7 +266,7 @@ def test_status_bar_shows_phase_and_closing_mid_run_stops_it(qtbot, settings_dir
 
 
 def test_signature_forms_give_typed_fields() -> None:
-    from wasi_playground.gui.entry_point import parse_params
+    from wasi_playground.gui.configure.entry_point import parse_params
 
     assert parse_params("(func (param i32 i64) (result i32))") == [("arg0", "i32"), ("arg1", "i64")]
     assert parse_params("(func (param $a i32) (param $b f64))") == [("a", "i32"), ("b", "f64")]
@@ -343,7 +343,7 @@ def test_spill_files_live_while_shown_and_go_with_the_next_run(qtbot, window, wa
 
 
 def test_settings_write_failure_is_a_message(qtbot, window) -> None:
-    from wasi_playground.core.settings import flush_background_writes
+    from wasi_playground.core.state.settings import flush_background_writes
 
     window.store._prefs_file.path = Path("/proc/no-such-place/preferences.json")
     window.rerun_action.setChecked(True)

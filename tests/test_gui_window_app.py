@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 
-from wasi_playground.core.settings import SettingsStore
-from wasi_playground.gui import MainWindow, panels
-from wasi_playground.gui.context import DocumentContext
+from wasi_playground.core.state.settings import SettingsStore
+from wasi_playground.gui import MainWindow
+from wasi_playground.gui.document import panels
+from wasi_playground.gui.document.context import DocumentContext
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_gui_window_modules import ECHO  # noqa: E402
@@ -66,7 +67,7 @@ def test_registered_panels_load_and_broken_ones_are_skipped(qtbot, wat, monkeypa
         ("Trace", f"{__name__}:GoodPanel"),
         ("Broken", "wasi_playground.gui.no_such_panel:Nope"),
     ])
-    import wasi_playground.gui.document as document
+    import wasi_playground.gui.document.document as document
 
     monkeypatch.setattr(document, "PANELS", panels.PANELS)
     window = MainWindow(SettingsStore(tmp_path))

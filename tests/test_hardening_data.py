@@ -16,14 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wasi_playground.core import code_cache, engine
-from wasi_playground.core.config import ConfigError, Limits, RunConfig
-from wasi_playground.core.history import RunHistory, RunRecord
-from wasi_playground.core.limits import add_probe_exports
-from wasi_playground.core.presets import list_presets, load_preset, save_preset
-from wasi_playground.core.result import RunResult
-from wasi_playground.core.runner import run
-from wasi_playground.core.settings import SettingsStore
+from wasi_playground.core.engine import code_cache
+from wasi_playground.core.engine import engines as engine
+from wasi_playground.core.engine.config import ConfigError, Limits, RunConfig
+from wasi_playground.core.engine.limits import add_probe_exports
+from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.run.runner import run
+from wasi_playground.core.state.history import RunHistory, RunRecord
+from wasi_playground.core.state.presets import list_presets, load_preset, save_preset
+from wasi_playground.core.state.settings import SettingsStore
 
 REPO = Path(__file__).resolve().parent.parent
 HELLO = REPO / "samples" / "hello" / "hello.wasm"
@@ -113,11 +114,11 @@ WRITER = r"""
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from wasi_playground.core.config import RunConfig
-from wasi_playground.core.history import RunHistory, RunRecord
-from wasi_playground.core.limits import add_probe_exports
-from wasi_playground.core.result import RunResult
-from wasi_playground.core.settings import SettingsStore
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.state.history import RunHistory, RunRecord
+from wasi_playground.core.engine.limits import add_probe_exports
+from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.state.settings import SettingsStore
 
 folder, module, sha = Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 store = SettingsStore(folder)

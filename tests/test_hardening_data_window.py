@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QCheckBox
 
-from wasi_playground.core import engine
-from wasi_playground.core.history import RunHistory
-from wasi_playground.core.limits import add_probe_exports
-from wasi_playground.core.settings import SettingsStore
+from wasi_playground.core.engine import engines as engine
+from wasi_playground.core.engine.limits import add_probe_exports
+from wasi_playground.core.state.history import RunHistory
+from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document import ModuleDocument
+from wasi_playground.gui.document.document import ModuleDocument
 
-pytest.importorskip("wasi_playground.core.inspect", reason="needs the inspector (issue 2)")
+pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 REPO = Path(__file__).resolve().parent.parent

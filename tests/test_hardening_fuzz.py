@@ -20,11 +20,11 @@ import wasmtime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wasi_playground.core.binary import WasmFormatError
-from wasi_playground.core.config import Limits, RunConfig
-from wasi_playground.core.inspect import Report, inspect_bytes, inspect_path
-from wasi_playground.core.result import RunResult
-from wasi_playground.core.runner import run
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.engine.config import Limits, RunConfig
+from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.inspect.report import Report, inspect_bytes, inspect_path
+from wasi_playground.core.run.runner import run
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CORE_SEEDS = ["hello", "calc", "trap", "spin", "random", "env", "args"]

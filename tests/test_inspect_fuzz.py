@@ -9,8 +9,8 @@ import wasmtime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wasi_playground.core.binary import WasmFormatError
-from wasi_playground.core.inspect import inspect_bytes
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.inspect.report import inspect_bytes
 
 RICH_WAT = """(module $m
   (type $t (func (param i32 i64) (result f32)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import wasmtime
 
-from wasi_playground.core.binary import WasmFormatError
-from wasi_playground.core.module_info import parse_module
+from wasi_playground.core.binary.module_info import parse_module
+from wasi_playground.core.binary.reader import WasmFormatError
 
 
 def build(text: str) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 
-from wasi_playground.core.output import OutputCapture
+from wasi_playground.core.engine.output import OutputCapture
 
 
 def test_small_output_stays_in_memory_and_is_forwarded() -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wasi_playground.core.config import Limits, RunConfig
-from wasi_playground.core.diff import compare_runs, config_differences
-from wasi_playground.core.history import RunRecord
-from wasi_playground.core.result import RunResult
+from wasi_playground.core.engine.config import Limits, RunConfig
+from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.state.diff import compare_runs, config_differences
+from wasi_playground.core.state.history import RunRecord
 
 
 def make(config: RunConfig, **kw) -> RunRecord:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.config import Limits, Preopen, RunConfig
-from wasi_playground.core.runner import run, start_run
+from wasi_playground.core.engine.config import Limits, Preopen, RunConfig
+from wasi_playground.core.run.runner import run, start_run
 
 PROGRAMS = Path(__file__).resolve().parent / "run_programs"
 ADAPTER = "package/lib/wasi_snapshot_preview1.command.wasm"

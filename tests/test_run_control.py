@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from wasi_playground.core.config import Limits, RunConfig
-from wasi_playground.core.runner import run, start_run
+from wasi_playground.core.engine.config import Limits, RunConfig
+from wasi_playground.core.run.runner import run, start_run
 
 MiB = 1024 * 1024
 SPIN = '(module (func $spin (export "_start") (loop br 0)))'

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.config import Preopen, RunConfig, Stdin
-from wasi_playground.core.runner import run, start_run
+from wasi_playground.core.engine.config import Preopen, RunConfig, Stdin
+from wasi_playground.core.run.runner import run, start_run
 
 PROGRAMS = Path(__file__).resolve().parent / "run_programs"
 

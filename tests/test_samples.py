@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from wasi_playground.core.binary import header_kind
-from wasi_playground.core.config import RunConfig, Stdin
-from wasi_playground.core.runner import run
+from wasi_playground.core.binary.reader import header_kind
+from wasi_playground.core.engine.config import RunConfig, Stdin
+from wasi_playground.core.run.runner import run
 from wasi_playground.core.samples import SampleError, get_sample, list_samples, samples_root
 
 REQUIRED_SET = {
@@ -223,7 +223,7 @@ def test_trap_without_argument_prints_usage_and_exits_2():
 def test_spin_is_stopped_by_cancel_like_the_stop_button():
     import threading
 
-    from wasi_playground.core.runner import start_run
+    from wasi_playground.core.run.runner import start_run
 
     printed = threading.Event()
 
@@ -390,7 +390,7 @@ def test_clocks_sleep_is_measured():
      ("clocks", "clocks"), ("spin", "stdio")],
 )
 def test_each_sample_asks_for_the_capability_it_teaches(name, capability):
-    from wasi_playground.core.inspect import inspect_path
+    from wasi_playground.core.inspect.report import inspect_path
 
     report = inspect_path(get_sample(name).wasm_path).to_json_dict()
     assert report["runnable"]["ok"], report["runnable"]
@@ -400,7 +400,7 @@ def test_each_sample_asks_for_the_capability_it_teaches(name, capability):
 
 
 def test_calc_imports_nothing_and_the_component_exports_wasi_cli_run():
-    from wasi_playground.core.inspect import inspect_path
+    from wasi_playground.core.inspect.report import inspect_path
 
     calc = inspect_path(get_sample("calc").wasm_path).to_json_dict()
     assert calc["imports"] == [] and calc["runnable"]["ok"]

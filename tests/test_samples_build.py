@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.binary import read_sections
+from wasi_playground.core.binary.reader import read_sections
 from wasi_playground.core.samples import get_sample
 from wasi_playground.samples import build
 

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QPlainTextEdit, QTableWidget
 
 from wasi_playground.core.samples import get_sample
 
-pytest.importorskip("wasi_playground.core.inspect", reason="needs the inspector (issue 2)")
+pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path):
-    from wasi_playground.core.settings import SettingsStore
+    from wasi_playground.core.state.settings import SettingsStore
     from wasi_playground.gui import MainWindow
 
     w = MainWindow(SettingsStore(tmp_path / "settings"))

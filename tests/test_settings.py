@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.config import ConfigError, Preopen, RunConfig
-from wasi_playground.core.presets import delete_preset, list_presets, load_preset, save_preset
-from wasi_playground.core.settings import SettingsStore, config_dir
+from wasi_playground.core.engine.config import ConfigError, Preopen, RunConfig
+from wasi_playground.core.state.presets import delete_preset, list_presets, load_preset, save_preset
+from wasi_playground.core.state.settings import SettingsStore, config_dir
 
 
 def test_defaults_then_round_trip(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_presets_per_module(tmp_path: Path) -> None:
 
 
 def test_background_writes_land_in_order(tmp_path: Path) -> None:
-    from wasi_playground.core.settings import flush_background_writes
+    from wasi_playground.core.state.settings import flush_background_writes
 
     store = SettingsStore(tmp_path)
     for i in range(20):

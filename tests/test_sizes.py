@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lookinside_programs import build_program
-from wasi_playground.core.sizes import size_report
+from wasi_playground.core.lookinside.sizes import size_report
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wasi_playground.core.terminal_safety import TerminalSanitizer, sanitize_for_terminal
+from wasi_playground.core.run.terminal_safety import TerminalSanitizer, sanitize_for_terminal
 
 
 def test_colours_and_plain_text_pass_unchanged() -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from wasi_playground.core.binary import uleb128
-from wasi_playground.core.inspect import inspect_bytes, inspect_path
-from wasi_playground.core.toolchain import guess_toolchain
-from wasi_playground.core.wasi_knowledge import ImportRef
+from wasi_playground.core.binary.reader import uleb128
+from wasi_playground.core.inspect.report import inspect_bytes, inspect_path
+from wasi_playground.core.inspect.toolchain import guess_toolchain
+from wasi_playground.core.wasi.knowledge import ImportRef
 
 HELLO_C = '#include <stdio.h>\nint main(void) { puts("hello from C"); return 0; }\n'
 HELLO_ZIG = 'const std = @import("std");\npub fn main() void { std.debug.print("hello from Zig\\n", .{}); }\n'

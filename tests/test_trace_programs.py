@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.config import Preopen, RunConfig
-from wasi_playground.core.runner import run
+from wasi_playground.core.engine.config import Preopen, RunConfig
+from wasi_playground.core.run.runner import run
 from wasi_playground.core.trace import TraceEvent
 
 SYSCALLS_C = r"""

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import wasmtime
 
-from wasi_playground.core.config import ConfigError, Preopen, RunConfig
-from wasi_playground.core.engine import get_engine
-from wasi_playground.core.runner import run
+from wasi_playground.core.engine.config import ConfigError, Preopen, RunConfig
+from wasi_playground.core.engine.engines import get_engine
+from wasi_playground.core.run.runner import run
 from wasi_playground.core.trace import TraceEvent, TraceSession
 from wasi_playground.core.trace.layout import RING_RECORDS
 from wasi_playground.core.trace.rewrite import rewrite_memory_as_import

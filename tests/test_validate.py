@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.binary import WasmFormatError
-from wasi_playground.core.functions import FunctionTable
-from wasi_playground.core.validate import validate_path
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.lookinside.functions import FunctionTable
+from wasi_playground.core.lookinside.validate import validate_path
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

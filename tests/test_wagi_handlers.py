@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.config import Limits, Preopen, RunConfig
+from wasi_playground.core.engine.config import Limits, Preopen, RunConfig
 from wasi_playground.core.wagi.handler import handle_request
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.routes import RouteTable, load_modules_toml

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wasi_playground.core.config import ConfigError, Limits, Preopen, RunConfig
+from wasi_playground.core.engine.config import ConfigError, Limits, Preopen, RunConfig
 from wasi_playground.core.wagi.environment import ServerInfo, cgi_environment, request_argv, request_config
 from wasi_playground.core.wagi.request import HttpRequest, RequestError, parse_header_line, query_arguments
 from wasi_playground.core.wagi.response import parse_cgi_output

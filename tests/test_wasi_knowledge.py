@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import wasmtime
 
-from wasi_playground.core import wasi_p1
-from wasi_playground.core.config import CAPABILITY_GROUPS
-from wasi_playground.core.inspect import inspect_bytes
-from wasi_playground.core.wasi_knowledge import ImportRef, component_summary, module_summary
+from wasi_playground.core.engine.config import CAPABILITY_GROUPS
+from wasi_playground.core.inspect.report import inspect_bytes
+from wasi_playground.core.wasi import preview1 as wasi_p1
+from wasi_playground.core.wasi.knowledge import ImportRef, component_summary, module_summary
 
 
 def _instantiate_with_wasi(module_name: str, names: list[str]) -> None:

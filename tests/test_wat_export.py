@@ -10,9 +10,9 @@ import wasmtime
 
 from lookinside_programs import build_program
 from wasi_playground.commands import wat_cmd
-from wasi_playground.core.datascan import data_segments
-from wasi_playground.core.functions import FunctionTable
-from wasi_playground.core.wat_export import ExportCancelled, WatExportError, export_wat
+from wasi_playground.core.lookinside.datascan import data_segments
+from wasi_playground.core.lookinside.functions import FunctionTable
+from wasi_playground.core.lookinside.wat_export import ExportCancelled, WatExportError, export_wat
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

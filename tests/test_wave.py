@@ -16,7 +16,7 @@ from wasmtime import component as wc
 from wasi_playground.core.components.types import INT_RANGES, make_case, variant_cases
 from wasi_playground.core.components.wave import WaveError, format_value, parse_value
 from wasi_playground.core.components.world import describe_world
-from wasi_playground.core.engine import get_engine, load_component
+from wasi_playground.core.engine.engines import get_engine, load_component
 
 WIT = """
 package demo:wave@0.1.0;

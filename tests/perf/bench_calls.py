@@ -22,8 +22,8 @@ os.environ["WASI_PLAYGROUND_CACHE_DIR"] = str(Path(_tmp) / "cache")
 import wasmtime  # noqa: E402
 from wasmtime import component as wc  # noqa: E402
 
-from wasi_playground.core.calls import CallSession  # noqa: E402
-from wasi_playground.core.components.session import ComponentSession  # noqa: E402
+from wasi_playground.core.calls.component_session import ComponentSession  # noqa: E402
+from wasi_playground.core.calls.module_session import CallSession  # noqa: E402
 from wasi_playground.core.components.wave import format_value, parse_value  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]

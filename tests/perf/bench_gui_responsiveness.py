@@ -36,10 +36,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from real_modules import wheel_module  # noqa: E402
 
 from test_gui_window_modules import flood  # noqa: E402
-from wasi_playground.core.config import RunConfig  # noqa: E402
-from wasi_playground.core.settings import SettingsStore  # noqa: E402
+from wasi_playground.core.engine.config import RunConfig  # noqa: E402
+from wasi_playground.core.state.settings import SettingsStore  # noqa: E402
 from wasi_playground.gui.app import GUI_SWITCH_INTERVAL_S, guard_refcount_underflow  # noqa: E402
-from wasi_playground.gui.main_window import MainWindow  # noqa: E402
+from wasi_playground.gui.shell.main_window import MainWindow  # noqa: E402
 
 
 class LagProbe:

@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "app"))
 
 from real_modules import wheel_module  # noqa: E402
 
-from wasi_playground.core.inspect import inspect_path  # noqa: E402
+from wasi_playground.core.inspect.report import inspect_path  # noqa: E402
 
 TINY_WAT = '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))'
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO / "app"))
 
 from real_modules import MODULES, wheel_module  # noqa: E402
 
-from wasi_playground.core.functions import FunctionTable  # noqa: E402
+from wasi_playground.core.lookinside.functions import FunctionTable  # noqa: E402
 
 
 def _median(fn, repeat: int = 5) -> tuple[float, object]:
@@ -42,7 +42,7 @@ def _ready(path: Path) -> FunctionTable:
 
 
 def bench(package: str) -> None:
-    from wasi_playground.gui.wat_highlight import tokenize_wat
+    from wasi_playground.gui.lookinside.wat_highlight import tokenize_wat
 
     path = wheel_module(package)
     size = path.stat().st_size

@@ -26,8 +26,8 @@ def main() -> None:
         os.environ["WASI_PLAYGROUND_CACHE_DIR"] = cache
         import wasmtime
 
-        from wasi_playground.core.config import RunConfig
-        from wasi_playground.core.runner import run
+        from wasi_playground.core.engine.config import RunConfig
+        from wasi_playground.core.run.runner import run
 
         data = path.read_bytes()
         print(f"module: {path.name}, {len(data) / 2**20:.1f} MiB")

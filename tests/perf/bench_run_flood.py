@@ -59,8 +59,8 @@ sys.stdout.flush()
 """
 
 IN_PROCESS = """
-from wasi_playground.core.config import RunConfig
-from wasi_playground.core.runner import run
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.run.runner import run
 seen = [0]
 class Sink:
     def on_stdout(self, data):

@@ -19,8 +19,8 @@ sys.path.insert(0, str(REPO / "app"))
 
 import wasmtime  # noqa: E402
 
-from wasi_playground.core.config import RunConfig  # noqa: E402
-from wasi_playground.core.runner import start_run  # noqa: E402
+from wasi_playground.core.engine.config import RunConfig  # noqa: E402
+from wasi_playground.core.run.runner import start_run  # noqa: E402
 
 SPIN = wasmtime.wat2wasm('(module (func (export "_start") (loop br 0)))')
 ROUNDS = 20

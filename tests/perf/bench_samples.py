@@ -2,7 +2,7 @@
 
 Baseline: one Engine, the module compiled once, then per run a Store, a WasiConfig with the sample's
 arguments, environment, preopens and stdin, a Linker and `_start` (what any host must do at least).
-Measured: `wasi_playground.core.runner.run(sample.wasm_path, sample.config)` — reading, the compiled-code
+Measured: `wasi_playground.core.run.runner.run(sample.wasm_path, sample.config)` — reading, the compiled-code
 cache, limits, output capture, result building. Prints the median of N runs for each and their ratio.
 
 Usage: python tests/perf/bench_samples.py [RUNS]
@@ -22,8 +22,8 @@ import wasmtime
 
 os.environ.setdefault("WASI_PLAYGROUND_CACHE_DIR", tempfile.mkdtemp(prefix="bench-samples-cache-"))
 
-from wasi_playground.core.binary import header_kind  # noqa: E402
-from wasi_playground.core.runner import run  # noqa: E402
+from wasi_playground.core.binary.reader import header_kind  # noqa: E402
+from wasi_playground.core.run.runner import run  # noqa: E402
 from wasi_playground.core.samples import Sample, list_samples  # noqa: E402
 
 SKIP = {"spin", "calc"}  # endless, a library: not `_start` modules (components are skipped too)

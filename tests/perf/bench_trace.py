@@ -15,8 +15,8 @@ from pathlib import Path
 
 import wasmtime
 
-from wasi_playground.core.config import RunConfig
-from wasi_playground.core.runner import run
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.run.runner import run
 
 CLOCK_LOOP = """
 (module
@@ -94,7 +94,7 @@ def main() -> None:
         data = tmp / "data"
         data.mkdir()
         (data / "in.txt").write_text("some bytes to read\n")
-        from wasi_playground.core.config import Preopen
+        from wasi_playground.core.engine.config import Preopen
         config = RunConfig(preopens=[Preopen(str(data), "/data")])
         timed(heavy, config)
         base, plain = timed(heavy, config)
@@ -117,8 +117,8 @@ def bench_view(rows: int = 1_000_000, batch: int = 5000) -> None:
 
     from wasi_playground.core.trace import TraceEvent
     from wasi_playground.gui.app import guard_refcount_underflow
-    from wasi_playground.gui.context import DocumentContext
-    from wasi_playground.gui.trace_view import TracePanel
+    from wasi_playground.gui.document.context import DocumentContext
+    from wasi_playground.gui.outcome.trace_view import TracePanel
 
     guard_refcount_underflow()
     app = QApplication.instance() or QApplication([])

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from real_modules import MODULES, wheel_module  # noqa: E402
 
-from wasi_playground.core.tools import wabt  # noqa: E402
-from wasi_playground.core.wat_export import export_wat  # noqa: E402
+from wasi_playground.core.binary.tools import wabt  # noqa: E402
+from wasi_playground.core.lookinside.wat_export import export_wat  # noqa: E402
 
 
 def _wasm2wat(path: Path, out: Path) -> tuple[float, str]:

@@ -21,10 +21,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "app"))
 
-from wasi_playground.core.binary import WasmFormatError  # noqa: E402
-from wasi_playground.core.config import Limits, RunConfig  # noqa: E402
-from wasi_playground.core.inspect import InputError, inspect_bytes  # noqa: E402
-from wasi_playground.core.runner import run  # noqa: E402
+from wasi_playground.core.binary.reader import WasmFormatError  # noqa: E402
+from wasi_playground.core.engine.config import Limits, RunConfig  # noqa: E402
+from wasi_playground.core.inspect.report import InputError, inspect_bytes  # noqa: E402
+from wasi_playground.core.run.runner import run  # noqa: E402
 
 HANG_S = 5.0
 LINE_COLUMN = re.compile(r"line \d+, column \d+")

@@ -22,9 +22,9 @@ import wasmtime
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "app"))
 
-from wasi_playground.core.config import Limits, RunConfig  # noqa: E402
-from wasi_playground.core.result import RunResult  # noqa: E402
-from wasi_playground.core.runner import run, start_run  # noqa: E402
+from wasi_playground.core.engine.config import Limits, RunConfig  # noqa: E402
+from wasi_playground.core.engine.result import RunResult  # noqa: E402
+from wasi_playground.core.run.runner import run, start_run  # noqa: E402
 
 
 class CountingSink:

@@ -57,11 +57,12 @@ def main() -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from wasi_playground.core.config import RunConfig
-    from wasi_playground.core.settings import SettingsStore
-    from wasi_playground.gui import MainWindow, panels
+    from wasi_playground.core.engine.config import RunConfig
+    from wasi_playground.core.state.settings import SettingsStore
+    from wasi_playground.gui import MainWindow
     from wasi_playground.gui.app import guard_refcount_underflow
-    from wasi_playground.gui.tasks import tasks
+    from wasi_playground.gui.background import tasks
+    from wasi_playground.gui.document import panels
 
     def quiet_offscreen(_mode, _context, message: str) -> None:
         if "propagateSizeHints" not in message:  # said once per shown window by the offscreen platform

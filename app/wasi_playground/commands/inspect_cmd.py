@@ -94,7 +94,7 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
     except UsageError as e:
         return fail(str(e))
-    from wasi_playground.core.inspect import WasmFormatError, inspect_path
+    from wasi_playground.core.inspect.report import WasmFormatError, inspect_path
 
     try:
         report = inspect_path(args.file)

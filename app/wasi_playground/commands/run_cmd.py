@@ -16,8 +16,8 @@ import time
 from typing import Any, BinaryIO
 
 from wasi_playground.commands.parsing import CommandParser, UsageError, fail
-from wasi_playground.core.config import Limits, Preopen, RunConfig, Stdin
-from wasi_playground.core.result import RunResult
+from wasi_playground.core.engine.config import Limits, Preopen, RunConfig, Stdin
+from wasi_playground.core.engine.result import RunResult
 
 TRAP_EXIT = 134
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
@@ -120,7 +120,7 @@ class _CliSink:
         tty = stream.isatty()
         if not tty:
             return stream.write
-        from wasi_playground.core.terminal_safety import TerminalSanitizer
+        from wasi_playground.core.run.terminal_safety import TerminalSanitizer
 
         sanitizer = TerminalSanitizer()
 
@@ -166,7 +166,7 @@ def trap_line(result: RunResult) -> str:
 
 
 def main(argv: list[str]) -> int:
-    from wasi_playground.core.runner import run
+    from wasi_playground.core.run.runner import run
 
     try:
         path, config, opts = build_config(argv)

@@ -16,7 +16,7 @@ from types import FrameType
 
 from wasi_playground.commands.http_cmd import load_table, module_config
 from wasi_playground.commands.parsing import CommandParser, UsageError, fail
-from wasi_playground.core.config import ConfigError
+from wasi_playground.core.engine.config import ConfigError
 
 DEFAULT_LISTEN = "127.0.0.1:3000"
 

@@ -28,9 +28,9 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
     except UsageError as e:
         return fail(str(e))
-    from wasi_playground.core.binary import WasmFormatError
-    from wasi_playground.core.tools import ToolMissing
-    from wasi_playground.core.wat_export import (
+    from wasi_playground.core.binary.reader import WasmFormatError
+    from wasi_playground.core.binary.tools import ToolMissing
+    from wasi_playground.core.lookinside.wat_export import (
         ExportCancelled,
         WatExportError,
         export_wat,
@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
 
 
 def _one_function(path: str, wanted: str, output: str | None) -> int:
-    from wasi_playground.core.functions import FunctionTable
+    from wasi_playground.core.lookinside.functions import FunctionTable
 
     table = FunctionTable.from_path(path)
     if wanted.isdigit():

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from wasi_playground.core.config import ConfigError, Preopen, RunConfig
+from wasi_playground.core.engine.config import ConfigError, Preopen, RunConfig
 
 SOURCE_SUFFIXES = (".c", ".h", ".zig", ".wat", ".ts", ".wit", ".rs")
 SCRATCH = "@scratch"

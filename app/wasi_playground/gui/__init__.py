@@ -9,7 +9,7 @@ __all__ = ["MainWindow"]
 
 def __getattr__(name: str) -> Any:
     if name == "MainWindow":
-        from wasi_playground.gui.main_window import MainWindow
+        from wasi_playground.gui.shell.main_window import MainWindow
 
         return MainWindow
     raise AttributeError(name)

@@ -11,7 +11,7 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from wasi_playground.core.settings import SettingsStore
+from wasi_playground.core.state.settings import SettingsStore
 
 GUI_SWITCH_INTERVAL_S = 0.001
 
@@ -38,9 +38,9 @@ def guard_refcount_underflow() -> bool:
 def run_app(argv: list[str]) -> int:
     import qasync
 
-    from wasi_playground.gui.about import app_icon
-    from wasi_playground.gui.main_window import MainWindow
     from wasi_playground.gui.palette import apply_palette, follow_system
+    from wasi_playground.gui.shell.about import app_icon
+    from wasi_playground.gui.shell.main_window import MainWindow
 
     # Output callbacks run Python on worker threads; a short GIL switch interval lets the GUI thread get
     # the interpreter back quickly after each Qt call during a flood (measured in bench_gui_responsiveness).

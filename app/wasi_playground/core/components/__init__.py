@@ -1,11 +1,25 @@
-"""WASI 0.2 components: their world as WIT-like text, WAVE values, calls, and what this host cannot provide."""
+"""WASI 0.2 components: their world as WIT-like text, WAVE values, calls, and what this host cannot provide.
 
-from wasi_playground.core.components.host_support import MissingImport, explain_missing, missing_imports
-from wasi_playground.core.components.invoke import call_component_export, resolve_export
-from wasi_playground.core.components.wave import WaveError, format_value, parse_value
-from wasi_playground.core.components.world import FunctionInfo, InterfaceInfo, WorldInfo, describe_world
+`info` reads a component's binary without wasmtime (inspection stays light); the names below come from
+modules that need wasmtime and are imported when first asked for.
+"""
 
-__all__ = [
-    "FunctionInfo", "InterfaceInfo", "MissingImport", "WaveError", "WorldInfo", "call_component_export",
-    "describe_world", "explain_missing", "format_value", "missing_imports", "parse_value", "resolve_export",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_FACE = {
+    "MissingImport": "host_support", "explain_missing": "host_support", "missing_imports": "host_support",
+    "call_component_export": "invoke", "resolve_export": "invoke",
+    "WaveError": "wave", "format_value": "wave", "parse_value": "wave",
+    "FunctionInfo": "world", "InterfaceInfo": "world", "WorldInfo": "world", "describe_world": "world",
+}
+__all__ = sorted(_FACE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _FACE.get(name)
+    if module is None:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -77,7 +77,7 @@ def component_wit(path: str | Path) -> tuple[str, str]:
     import wasmtime
 
     from wasi_playground.core.components.world import describe_world
-    from wasi_playground.core.engine import get_engine, load_component
+    from wasi_playground.core.engine.engines import get_engine, load_component
 
     engine = get_engine()
     try:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from wasi_playground.core.trace import layout as L
 from wasi_playground.core.trace.event import TraceEvent
-from wasi_playground.core.wasi_p1 import FUNCTIONS
+from wasi_playground.core.wasi.preview1 import FUNCTIONS
 
 _STDIO = {0: "stdin", 1: "stdout", 2: "stderr"}
 _PATH_SLOTS = {n: min(2, sum(t == "string" for _, t in f.params)) for n, f in FUNCTIONS.items()}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wasi_playground.core.trace import flags as F
-from wasi_playground.core.wasi_p1 import FUNCTIONS, errno_name
+from wasi_playground.core.wasi.preview1 import FUNCTIONS, errno_name
 
 
 @dataclass(slots=True)

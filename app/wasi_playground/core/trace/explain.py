@@ -7,7 +7,7 @@ should be able to read "no preopened directory; add one in Directories" and fix 
 from __future__ import annotations
 
 from wasi_playground.core.trace.event import TraceEvent
-from wasi_playground.core.wasi_p1 import errno_meaning
+from wasi_playground.core.wasi.preview1 import errno_meaning
 
 EBADF, ENOENT, EACCES, ENOTCAPABLE, EEXIST, EROFS, EPERM = 8, 44, 2, 76, 20, 69, 63
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wasi_playground.core.binary import Reader, WasmFormatError, read_sections, uleb128
-from wasi_playground.core.config import ConfigError
+from wasi_playground.core.binary.reader import Reader, WasmFormatError, read_sections, uleb128
+from wasi_playground.core.engine.config import ConfigError
 
 MEMORY_MODULE = ""
 MEMORY_NAME = ""

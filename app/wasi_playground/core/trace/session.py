@@ -12,16 +12,16 @@ from collections.abc import Callable
 
 import wasmtime
 
-from wasi_playground.core import fsdiff
-from wasi_playground.core.config import RunConfig
-from wasi_playground.core.result import RunResult
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.engine.wasi_config import normalise_guest_path
+from wasi_playground.core.trace import fsdiff
 from wasi_playground.core.trace import layout as L
 from wasi_playground.core.trace.decoder import RecordDecoder
 from wasi_playground.core.trace.event import TraceEvent
 from wasi_playground.core.trace.explain import Explainer
 from wasi_playground.core.trace.rewrite import MEMORY_MODULE, MEMORY_NAME, rewrite_memory_as_import
 from wasi_playground.core.trace.wrapper import TRACE, WASI, traced_names, wrapper_module
-from wasi_playground.core.wasi_setup import normalise_guest_path
 
 
 class TraceSession:

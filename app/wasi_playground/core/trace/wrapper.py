@@ -18,7 +18,7 @@ from functools import lru_cache
 import wasmtime
 
 from wasi_playground.core.trace import layout as L
-from wasi_playground.core.wasi_p1 import FUNCTIONS, WasiFunction
+from wasi_playground.core.wasi.preview1 import FUNCTIONS, WasiFunction
 
 WASI = "wasi_snapshot_preview1"
 TRACE = "wasi-playground-trace"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from wasi_playground.core.config import RunConfig, Stdin
+from wasi_playground.core.engine.config import RunConfig, Stdin
 from wasi_playground.core.wagi.request import HttpRequest, query_arguments
 from wasi_playground.core.wagi.routes import RouteMatch
 

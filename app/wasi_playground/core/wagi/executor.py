@@ -1,6 +1,6 @@
 """How the server runs a matched request: through the runner, one fresh instance per request.
 
-`RunnerExecutor` hands each request to `core.runner.run`, which compiles through the engine's
+`RunnerExecutor` hands each request to `core.run.runner.run`, which compiles through the engine's
 compiled-code cache and owns limits, timeouts, traps and tracing. `PrecompiledExecutor` (in
 `precompiled.py`) keeps one compiled module per route in memory and instantiates it per request.
 """
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from wasi_playground.core.config import ConfigError
+from wasi_playground.core.engine.config import ConfigError
 from wasi_playground.core.wagi.environment import ServerInfo
 from wasi_playground.core.wagi.handler import (
     CaptureSink,
@@ -30,7 +30,7 @@ class RunnerExecutor:
         self.sink = sink
 
     def execute(self, match: RouteMatch, request: HttpRequest, server: ServerInfo) -> WagiExchange:
-        from wasi_playground.core.runner import run
+        from wasi_playground.core.run.runner import run
 
         started = time.perf_counter()
         capture = CaptureSink(self.sink)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wasi_playground.core.config import RunConfig
-from wasi_playground.core.result import RunResult
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.engine.result import RunResult
 from wasi_playground.core.wagi.environment import ServerInfo, request_config
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import HttpResponse, gateway_error, parse_cgi_output

@@ -1,8 +1,8 @@
 """The server's executor: compile each route's module once, then a fresh instance per request.
 
-Compilation goes through the engine's on-disk cache (`core.engine.load_module`) once per module file; the
+Compilation goes through the engine's on-disk cache (`core.engine.engines.load_module`) once per module file; the
 imports are resolved once into a wasmtime `InstancePre`; a request then costs a store, a `WasiConfig`
-(`core.wasi_setup`), an instantiation and the call. Every request gets its own store, so no state leaks
+(`core.engine.wasi_config`), an instantiation and the call. Every request gets its own store, so no state leaks
 from one request to the next, and its own `Interrupter`, so a timeout stops that request only.
 """
 
@@ -17,12 +17,13 @@ from pathlib import Path
 
 import wasmtime
 
-from wasi_playground.core.config import ConfigError, Limits, RunConfig
-from wasi_playground.core.engine import get_engine, load_module
-from wasi_playground.core.interrupts import Interrupter
-from wasi_playground.core.limits import new_store
-from wasi_playground.core.result import RunResult
-from wasi_playground.core.traps import trap_info
+from wasi_playground.core.engine.config import ConfigError, Limits, RunConfig
+from wasi_playground.core.engine.engines import get_engine, load_module
+from wasi_playground.core.engine.interrupts import Interrupter
+from wasi_playground.core.engine.limits import new_store
+from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.engine.traps import trap_info
+from wasi_playground.core.engine.wasi_config import make_wasi_config
 from wasi_playground.core.wagi.environment import ServerInfo
 from wasi_playground.core.wagi.handler import (
     CaptureSink,
@@ -33,7 +34,6 @@ from wasi_playground.core.wagi.handler import (
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import gateway_error
 from wasi_playground.core.wagi.routes import RouteMatch, RouteTable
-from wasi_playground.core.wasi_setup import make_wasi_config
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wasi_playground.core.config import ConfigError, Preopen, RunConfig
+from wasi_playground.core.engine.config import ConfigError, Preopen, RunConfig
 
 WILDCARD = "/..."
 DEFAULT_ARGV = "${SCRIPT_NAME} ${ARGS}"

@@ -1,0 +1,1 @@
+"""What a module is and what it needs: Overview, Imports/Exports, Capabilities and WIT."""

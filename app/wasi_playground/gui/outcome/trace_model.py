@@ -1,0 +1,209 @@
+"""The trace as a Qt table: appended in batches, stored as columns, filtered without decoding.
+
+A million calls must stay responsive, so each batch is one `beginInsertRows`, the filterable facts
+(function, group, errno, denied) live in compact arrays, and the human-readable arguments are decoded
+only for the rows the view actually paints.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from wasi_playground.core.engine.config import CAPABILITY_GROUPS
+from wasi_playground.core.trace import TraceEvent
+
+COLUMNS = ("#", "Function", "Arguments", "Result", "Bytes", "µs", "Group")
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class TraceModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.clear_rows(reset=False)
+
+    def clear_rows(self, reset: bool = True) -> None:
+        if reset:
+            self.beginResetModel()
+        self.events: list[TraceEvent] = []
+        self.func_ids = array("H")
+        self.group_ids = array("B")
+        self.errnos = array("H")
+        self.denied = array("B")
+        self.func_names: list[str] = []
+        self._func_index: dict[str, int] = {}
+        self.per_function: Counter[str] = Counter()
+        self.per_result: Counter[str] = Counter()
+        self.denied_count = 0
+        if reset:
+            self.endResetModel()
+
+    def func_id(self, name: str) -> int:
+        fid = self._func_index.get(name)
+        if fid is None:
+            fid = self._func_index[name] = len(self.func_names)
+            self.func_names.append(name)
+        return fid
+
+    def append_events(self, batch: list[TraceEvent]) -> None:
+        if not batch:
+            return
+        first = len(self.events)
+        self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
+        groups = {g: i for i, g in enumerate(CAPABILITY_GROUPS)}
+        for e in batch:
+            self.events.append(e)
+            self.func_ids.append(self.func_id(e.func))
+            self.group_ids.append(groups.get(e.group, 255))
+            self.errnos.append(e.errno & 0xFFFF)
+            self.denied.append(1 if e.denied else 0)
+            self.per_function[e.func] += 1
+            self.per_result[e.result] += 1
+            self.denied_count += e.denied
+        self.endInsertRows()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.events)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, col: int, role: int) -> Any:
+        e = self.events[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return e.seq
+            if col == 1:
+                return e.func
+            if col == 2:
+                return e.args_text()
+            if col == 3:
+                return "denied (ENOTCAPABLE)" if e.denied else e.result
+            if col == 4:
+                return "" if e.bytes_moved is None else e.bytes_moved
+            if col == 5:
+                return round(e.duration_ns / 1000, 1)
+            return e.group
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return e.summary()
+        if role == Qt.ItemDataRole.ForegroundRole and (e.denied or e.errno):
+            return QBrush(QColor("#c62828") if e.denied else QColor("#b26a00"))
+        return None
+
+
+class TraceFilter(QAbstractTableModel):
+    """The visible rows of a `TraceModel` as an array of source rows.
+
+    Not a QSortFilterProxyModel: that calls a Python predicate per row, seconds for a million rows on
+    every filter change. Here a filter change is a few list comprehensions over the model's compact
+    arrays, and appended rows are filtered one batch at a time."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.function: str | None = None
+        self.group: str | None = None
+        self.errno: int | None = None
+        self.denied_only = False
+        self.text = ""
+        self._source: TraceModel | None = None
+        self._rows: array | None = None
+        """Source rows shown, or None for all of them (then `_count` says how many are announced)."""
+        self._count = 0
+
+    def setSourceModel(self, model: TraceModel) -> None:
+        self._source = model
+        model.rowsInserted.connect(self._on_inserted)
+        model.modelReset.connect(self._refilter)
+        self._refilter()
+
+    def sourceModel(self) -> TraceModel | None:
+        return self._source
+
+    def set_filters(self, function: str | None = None, group: str | None = None, errno: int | None = None,
+                    denied_only: bool = False, text: str = "") -> None:
+        self.function, self.group, self.errno = function, group, errno
+        self.denied_only, self.text = denied_only, text.strip().lower()
+        self._refilter()
+
+    def _active(self) -> bool:
+        return (self.function is not None or self.group is not None or self.errno is not None
+                or self.denied_only or bool(self.text))
+
+    def _matching(self, start: int, end: int) -> list[int]:
+        m = self._source
+        assert m is not None
+        rows: Any = range(start, end)
+        if self.function is not None:
+            fid = m._func_index.get(self.function)
+            ids = m.func_ids
+            rows = [] if fid is None else [i for i in rows if ids[i] == fid]
+        if self.group is not None:
+            gid, groups = CAPABILITY_GROUPS.index(self.group), m.group_ids
+            rows = [i for i in rows if groups[i] == gid]
+        if self.errno is not None:
+            errno, errnos = self.errno, m.errnos
+            rows = [i for i in rows if errnos[i] == errno]
+        if self.denied_only:
+            denied = m.denied
+            rows = [i for i in rows if denied[i]]
+        if self.text:
+            text, events = self.text, m.events
+            rows = [i for i in rows if text in _haystack(events[i])]
+        return list(rows)
+
+    def _refilter(self) -> None:
+        self.beginResetModel()
+        total = len(self._source.events) if self._source is not None else 0
+        self._rows = array("I", self._matching(0, total)) if self._active() else None
+        self._count = total
+        self.endResetModel()
+
+    def _on_inserted(self, _parent: Any, first: int, last: int) -> None:
+        if self._rows is None:
+            self.beginInsertRows(QModelIndex(), self._count, last)
+            self._count = last + 1
+            self.endInsertRows()
+            return
+        new = self._matching(first, last + 1)
+        if new:
+            n = len(self._rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(new) - 1)
+            self._rows.extend(new)
+            self.endInsertRows()
+
+    def source_row(self, row: int) -> int:
+        return row if self._rows is None else self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            return 0
+        return self._count if self._rows is None else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return self._source.headerData(section, orientation, role) if self._source is not None else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self._source is None:
+            return None
+        return self._source.cell(self.source_row(index.row()), index.column(), role)
+
+
+def _haystack(e: TraceEvent) -> str:
+    return " ".join([e.func, e.result, *e.fds.values(), *(p for p in e.paths if p)]).lower()

@@ -1,0 +1,318 @@
+"""The playground window: modules as tabs, menus and toolbar, the message strip and the status bar.
+
+Modules come in through the open dialog, drag and drop, the recent list, the Samples menu and the
+command line; each becomes a `ModuleDocument` with its own configuration and runs. Window state
+(geometry, splitters, open modules) is saved apart from preferences and restored at the next start.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.samples import sample_at
+from wasi_playground.core.state.settings import SettingsStore, flush_background_writes, on_write_error
+from wasi_playground.gui.background import run_task
+from wasi_playground.gui.document import panels
+from wasi_playground.gui.document.document import ModuleDocument
+from wasi_playground.gui.palette import apply_palette
+from wasi_playground.gui.shell.help_menu import build_help_menu
+from wasi_playground.gui.shell.messages import MessageStrip
+from wasi_playground.gui.shell.recent_files import RecentFilesMenu, remember
+from wasi_playground.gui.shell.samples_menu import SamplesMenu
+
+log = logging.getLogger(__name__)
+
+MODULE_FILTER = "WebAssembly (*.wasm *.wat *.wast);;All files (*)"
+EMPTY_TEXT = ("<h2>WASI Playground</h2><p>Open a module (Ctrl+O), drop a <code>.wasm</code> file here, "
+              "or pick one from the <b>Samples</b> menu.</p>")
+
+
+def preload_panels() -> int:
+    """Import the registered panel modules on a worker, so opening the first module does not pay for
+    importing them on the GUI thread. A panel that fails to import is reported when a document loads it."""
+    loaded = 0
+    for _title, spec in panels.PANELS:
+        try:
+            importlib.import_module(spec.partition(":")[0])
+            loaded += 1
+        except Exception as e:  # reported again, visibly, when a document tries to load it
+            log.info("panel %s not preloaded: %s", spec, e)
+    return loaded
+
+
+class MainWindow(QMainWindow):
+    _writeFailed = Signal(str)
+    """A settings file could not be written (emitted from the writer thread, delivered queued)."""
+
+    def __init__(self, store: SettingsStore | None = None, restore_modules: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("WASI Playground")
+        self.setAcceptDrops(True)
+        self.store = store or SettingsStore()
+        self.messages = MessageStrip(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("documentTabs")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._update_actions)
+        empty = QLabel(EMPTY_TEXT, self)
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setWordWrap(True)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(empty)
+        self.stack.addWidget(self.tabs)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.messages)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status_label = QLabel(self)
+        self.statusBar().addWidget(self.status_label, 1)
+        self._build_actions()
+        self._build_menus()
+        self._restore_geometry()
+        for problem in self.store.problems:
+            self.messages.post(problem, "warning")
+        self._writeFailed.connect(lambda text: self.messages.post(text, "error"))
+        self._stop_listening = on_write_error(self._writeFailed.emit)
+        if restore_modules:
+            self.restore_open_modules()
+        self._update_actions()
+        run_task(preload_panels, lambda _n: None, lambda _e: None, key="preload-panels")
+
+    # ---- actions and menus --------------------------------------------------------------------------
+
+    def _action(self, text: str, name: str, shortcuts: list[str] | None = None, slot: Any = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.open_action = self._action("&Open…", "openAction", [QKeySequence.StandardKey.Open], self.ask_open)
+        self.run_action = self._action("&Run", "runAction", ["F5", "Ctrl+R"], self.run_current)
+        self.run_action.setToolTip("Run the module (F5)")
+        self.stop_action = self._action("&Stop", "stopAction", ["Shift+F5"], self.stop_current)
+        self.stop_action.setToolTip("Stop the run (Shift+F5)")
+        self.reload_action = self._action("Re&load", "reloadAction", ["Ctrl+Shift+R"], self.reload_current)
+        self.close_action = self._action("&Close module", "closeAction", ["Ctrl+W"],
+                                         lambda: self.close_tab(self.tabs.currentIndex()))
+        self.copy_command_action = self._action("Copy as &wasmtime command", "copyCommandAction",
+                                                ["Ctrl+Shift+C"], self.copy_command)
+        self.rerun_action = self._action("Rerun when the file &changes", "rerunOnChangeAction")
+        self.rerun_action.setCheckable(True)
+        self.rerun_action.setChecked(self.store.preferences.rerun_on_change)
+        self.rerun_action.toggled.connect(self._set_rerun)
+        self.quit_action = self._action("&Quit", "quitAction", [QKeySequence.StandardKey.Quit], self.close)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.open_action)
+        self.recent_menu = RecentFilesMenu(self.store, self.open_path, file_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addAction(self.reload_action)
+        file_menu.addAction(self.close_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.samples_menu = SamplesMenu(self.open_sample, bar)
+        bar.addMenu(self.samples_menu)
+        run_menu = bar.addMenu("&Run")
+        for action in (self.run_action, self.stop_action, self.copy_command_action, self.rerun_action):
+            run_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        theme_menu = view_menu.addMenu("&Theme")
+        for theme in ("system", "light", "dark"):
+            action = theme_menu.addAction(theme.capitalize())
+            action.setCheckable(True)
+            action.setChecked(self.store.preferences.theme == theme)
+            action.triggered.connect(lambda _=False, t=theme: self.set_theme(t))
+        build_help_menu(bar.addMenu("&Help"), self)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icons = {self.open_action: QStyle.StandardPixmap.SP_DialogOpenButton,
+                 self.run_action: QStyle.StandardPixmap.SP_MediaPlay,
+                 self.stop_action: QStyle.StandardPixmap.SP_MediaStop,
+                 self.reload_action: QStyle.StandardPixmap.SP_BrowserReload}
+        for action, pixmap in icons.items():
+            action.setIcon(self.style().standardIcon(pixmap))
+            toolbar.addAction(action)
+
+    # ---- documents ----------------------------------------------------------------------------------
+
+    def documents(self) -> list[ModuleDocument]:
+        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), ModuleDocument)]
+
+    def current_document(self) -> ModuleDocument | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, ModuleDocument) else None
+
+    def open_path(self, path: str | Path, config: RunConfig | None = None) -> ModuleDocument | None:
+        """Open (or focus) a module. A missing file is a message, not an exception."""
+        p = Path(path).expanduser()
+        if not p.is_file():
+            self.messages.post(f"Cannot open {p}: no such file", "error")
+            return None
+        p = p.resolve()
+        for doc in self.documents():
+            if doc.path == p:
+                self.tabs.setCurrentWidget(doc)
+                return doc
+        if config is None and (sample := sample_at(p)) is not None:
+            return self.open_sample(sample)
+        doc = ModuleDocument(p, self.store, self, initial_config=config)
+        doc.notify.connect(self.messages.post)
+        doc.statusChanged.connect(self.status_label.setText)
+        doc.runningChanged.connect(lambda _running: self._update_actions())
+        index = self.tabs.addTab(doc, p.name)
+        self.tabs.setTabToolTip(index, str(p))
+        self.tabs.setCurrentIndex(index)
+        remember(self.store, p)
+        self._update_actions()
+        return doc
+
+    def open_sample(self, sample: Any) -> ModuleDocument | None:
+        doc = self.open_path(sample.wasm_path, sample.config)
+        if doc is not None:
+            self.messages.post(f"Sample “{sample.title}”: {sample.description}", "info")
+        return doc
+
+    def ask_open(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open WebAssembly module", "", MODULE_FILTER)
+        for path in paths:
+            self.open_path(path)
+
+    def close_tab(self, index: int) -> None:
+        doc = self.tabs.widget(index)
+        if isinstance(doc, ModuleDocument):
+            self.tabs.removeTab(index)
+            doc.close_document()
+            doc.deleteLater()
+        self._update_actions()
+
+    def run_current(self) -> None:
+        doc = self.current_document()
+        if doc is not None:
+            doc.run()
+        self._update_actions()
+
+    def stop_current(self) -> None:
+        doc = self.current_document()
+        if doc is not None:
+            doc.stop()
+
+    def reload_current(self) -> None:
+        doc = self.current_document()
+        if doc is not None:
+            doc.reload()
+
+    def copy_command(self) -> None:
+        doc = self.current_document()
+        if doc is not None:
+            doc.copy_wasmtime_command()
+
+    def _set_rerun(self, on: bool) -> None:
+        self.store.preferences.rerun_on_change = on
+        self.store.save_preferences(background=True)
+
+    def set_theme(self, theme: str) -> None:
+        self.store.preferences.theme = theme
+        self.store.save_preferences(background=True)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_palette(app, theme)
+
+    def _update_actions(self, *_: Any) -> None:
+        doc = self.current_document()
+        self.stack.setCurrentIndex(1 if doc is not None else 0)
+        running = doc is not None and doc.controller.running
+        self.run_action.setEnabled(doc is not None and not running)
+        self.stop_action.setEnabled(running)
+        for action in (self.reload_action, self.close_action, self.copy_command_action):
+            action.setEnabled(doc is not None)
+        title = f"{doc.path.name} — WASI Playground" if doc is not None else "WASI Playground"
+        self.setWindowTitle(title)
+
+    # ---- drag and drop ------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        for path in paths:
+            self.open_path(path)
+        if paths:
+            event.acceptProposedAction()
+
+    # ---- state across sessions ----------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        state = self.store.window
+        if state.geometry:
+            self.restoreGeometry(QByteArray.fromHex(state.geometry.encode()))
+        else:
+            self.resize(1360, 820)
+        if state.window_state:
+            self.restoreState(QByteArray.fromHex(state.window_state.encode()))
+
+    def restore_open_modules(self) -> None:
+        for path in self.store.window.open_modules:
+            if Path(path).is_file():
+                self.open_path(path)
+        if 0 <= self.store.window.current_module < self.tabs.count():
+            self.tabs.setCurrentIndex(self.store.window.current_module)
+
+    def save_state(self) -> None:
+        state = self.store.window
+        state.geometry = bytes(self.saveGeometry().toHex().data()).decode()
+        state.window_state = bytes(self.saveState().toHex().data()).decode()
+        state.open_modules = [str(d.path) for d in self.documents()]
+        state.current_module = max(0, self.tabs.currentIndex())
+        doc = self.current_document()
+        if doc is not None:
+            state.splitters["document"] = doc.splitter.sizes()
+        self.store.save_window(background=True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        for doc in self.documents():
+            doc.close_document()
+        try:
+            flush_background_writes()
+        except Exception as e:  # a write that hangs or fails must not keep the window open
+            log.warning("settings not fully written at close: %s", e)
+        self._stop_listening()
+        event.accept()
