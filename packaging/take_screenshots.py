@@ -38,8 +38,9 @@ def take(theme: str, sample_name: str, inspector_tab: str, out: Path) -> None:
         doc.inspector_tabs.setCurrentIndex(titles.index(inspector_tab))
         QTimer.singleShot(700, lambda: (window.grab().save(str(out)), window.close()))
 
-    QTimer.singleShot(1500, lambda: (window.findChild(QAction, "runAction").trigger(),
-                                     QTimer.singleShot(2500, save)))
+    QTimer.singleShot(
+        1500, lambda: (window.findChild(QAction, "runAction").trigger(), QTimer.singleShot(2500, save))
+    )
     app.exec()
 
 
@@ -51,9 +52,15 @@ def main() -> int:
 
     for theme, sample, tab, name in SHOTS:
         with tempfile.TemporaryDirectory() as home:
-            env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=f"{home}/config",
-                       XDG_DATA_HOME=f"{home}/data")
-            subprocess.run([sys.executable, __file__, theme, sample, tab, str(OUT / name)], env=env, check=True)
+            env = dict(
+                os.environ,
+                QT_QPA_PLATFORM="offscreen",
+                XDG_CONFIG_HOME=f"{home}/config",
+                XDG_DATA_HOME=f"{home}/data",
+            )
+            subprocess.run(
+                [sys.executable, __file__, theme, sample, tab, str(OUT / name)], env=env, check=True
+            )
             print("saved", OUT / name)
     return 0
 

@@ -71,7 +71,9 @@ def build_wat(folder: Path, name: str, out: Path) -> None:
 
 
 def build_cache() -> Path:
-    return Path(os.environ.get("WASI_PLAYGROUND_BUILD_CACHE", Path.home() / ".cache" / "wasi-playground-build"))
+    return Path(
+        os.environ.get("WASI_PLAYGROUND_BUILD_CACHE", Path.home() / ".cache" / "wasi-playground-build")
+    )
 
 
 def npm_executable(what: str) -> str:
@@ -82,7 +84,9 @@ def npm_executable(what: str) -> str:
 
 
 def assemblyscript_dir() -> Path:
-    return build_cache() / ("assemblyscript-" + "-".join(p.rsplit("@", 1)[1] for p in ASSEMBLYSCRIPT_PACKAGES))
+    return build_cache() / (
+        "assemblyscript-" + "-".join(p.rsplit("@", 1)[1] for p in ASSEMBLYSCRIPT_PACKAGES)
+    )
 
 
 def assemblyscript_home() -> Path:
@@ -101,8 +105,20 @@ def build_ts(folder: Path, name: str, out: Path) -> None:
     shim_config = home / "node_modules" / "@assemblyscript" / "wasi-shim" / "asconfig.json"
     # asc misreads an absolute --config path; a relative one works, and a relative source path keeps
     # host paths out of the name section.
-    run([str(home / "node_modules" / ".bin" / "asc"), f"{name}.ts", "--config", os.path.relpath(shim_config, folder),
-         "-O2", "--noAssert", "--debug", "-o", str(out)], cwd=folder)
+    run(
+        [
+            str(home / "node_modules" / ".bin" / "asc"),
+            f"{name}.ts",
+            "--config",
+            os.path.relpath(shim_config, folder),
+            "-O2",
+            "--noAssert",
+            "--debug",
+            "-o",
+            str(out),
+        ],
+        cwd=folder,
+    )
 
 
 def adapter_path() -> Path:
@@ -128,8 +144,19 @@ def build_component(folder: Path, name: str, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         core = Path(tmp) / f"{name}.core.wasm"
         build_c(folder, name, core)
-        run([wasm_tools(), "component", "new", str(core), "--adapt",
-             f"wasi_snapshot_preview1={adapter_path()}", "-o", str(out)], cwd=folder)
+        run(
+            [
+                wasm_tools(),
+                "component",
+                "new",
+                str(core),
+                "--adapt",
+                f"wasi_snapshot_preview1={adapter_path()}",
+                "-o",
+                str(out),
+            ],
+            cwd=folder,
+        )
 
 
 def build_sample(folder: Path) -> None:
@@ -154,14 +181,18 @@ def build_sample(folder: Path) -> None:
 
 
 def zig_version() -> str:
-    done = subprocess.run([sys.executable, "-m", "ziglang", "version"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ziglang", "version"], capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 
 def main(names: list[str]) -> int:
     if zig_version() != ZIG_VERSION:
-        print(f"note: zig {zig_version()} differs from {ZIG_VERSION}, the committed binaries will change",
-              file=sys.stderr)
+        print(
+            f"note: zig {zig_version()} differs from {ZIG_VERSION}, the committed binaries will change",
+            file=sys.stderr,
+        )
     folders = sorted(p for p in HERE.iterdir() if (p / "sample.json").is_file())
     if names:
         unknown = set(names) - {f.name for f in folders}

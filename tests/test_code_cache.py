@@ -20,7 +20,10 @@ def test_an_entry_is_exactly_what_wasmtime_serializes_and_maps_back() -> None:
     path = cache_path(data, engine_settings(engine), "module")
     assert path.read_bytes() == bytes(module.serialize())
     assert code_cache.check_entry(path) == (True, None)
-    assert [e.name for e in wasmtime.Module.deserialize_file(engine, str(path)).exports] == ["_start", "exact"]
+    assert [e.name for e in wasmtime.Module.deserialize_file(engine, str(path)).exports] == [
+        "_start",
+        "exact",
+    ]
 
 
 def test_the_serialized_view_matches_the_public_api() -> None:
@@ -56,7 +59,9 @@ def test_entries_of_an_older_format_are_never_read(monkeypatch, tmp_path) -> Non
     old = tmp_path / "compiled"
     old.mkdir()
     data = _module("old-format")
-    (old / cache_path(data, engine_settings(get_engine()), "module").name).write_bytes(b"old header + payload")
+    (old / cache_path(data, engine_settings(get_engine()), "module").name).write_bytes(
+        b"old header + payload"
+    )
     notes: list[str] = []
     assert load_module(get_engine(), data, notes)[1] is False
     assert notes == []

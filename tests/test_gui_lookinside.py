@@ -199,7 +199,9 @@ def test_validation_panel_reports_function(qtbot, wat) -> None:
 
 def test_wat_is_highlighted_short_at_once_long_afterwards(qtbot, wat) -> None:
     long_body = "i32.const 1\ndrop\n" * 2000
-    panel = _open(qtbot, FunctionsPanel, wat(f"(module (func $short i32.const 7 drop) (func $long {long_body}))"))
+    panel = _open(
+        qtbot, FunctionsPanel, wat(f"(module (func $short i32.const 7 drop) (func $long {long_body}))")
+    )
     _wait_function(qtbot, panel, 0)
     view = panel.wat_view
     assert view.highlighter.has_spans()

@@ -84,7 +84,10 @@ def test_long_lines_are_broken_for_display_only() -> None:
 
     assert break_long_lines("abc", 0, 10) == ("abc", 3)
     assert break_long_lines("abcdefgh", 6, 10) == ("abcd\nefgh", 4)
-    assert break_long_lines("x" * 25 + "\nyy", 0, 10) == ("x" * 10 + "\n" + "x" * 10 + "\n" + "x" * 5 + "\nyy", 2)
+    assert break_long_lines("x" * 25 + "\nyy", 0, 10) == (
+        "x" * 10 + "\n" + "x" * 10 + "\n" + "x" * 5 + "\nyy",
+        2,
+    )
 
 
 def test_a_wat_file_runs_with_its_name_as_argv0(qtbot, tmp_path) -> None:

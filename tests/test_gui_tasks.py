@@ -20,7 +20,9 @@ class Tracked:
 def test_result_arrives_on_the_gui_thread(qtbot) -> None:
     runner = TaskRunner()
     got: list[tuple[object, str]] = []
-    runner.run_task(lambda: threading.current_thread().name, lambda r: got.append((r, threading.current_thread().name)))
+    runner.run_task(
+        lambda: threading.current_thread().name, lambda r: got.append((r, threading.current_thread().name))
+    )
     qtbot.waitUntil(lambda: bool(got))
     worker, receiver = got[0]
     assert worker != threading.main_thread().name and receiver == threading.main_thread().name

@@ -325,7 +325,9 @@ def test_rerun_when_the_file_changes(qtbot, window, wat) -> None:
     assert window.store.preferences.rerun_on_change
     doc.editor.args_edit.setText("again")
     with qtbot.waitSignal(doc.controller.finished, timeout=20000) as blocker:
-        path.write_bytes(path.read_bytes() + b"\x00\x06\x05extra")  # a custom section: new content, same program
+        path.write_bytes(
+            path.read_bytes() + b"\x00\x06\x05extra"
+        )  # a custom section: new content, same program
     assert blocker.args[0].stdout == "again\n"
 
 

@@ -89,7 +89,9 @@ def test_history_and_preferences_survive_a_failed_rename(tmp_path: Path, fail_re
     store.save_preferences()
     fail_renames()
     with pytest.raises(OSError):
-        history.add(RunRecord.from_result(HELLO_SHA, RunConfig(), RunResult(exit_code=1, stdout="second"), 2.0))
+        history.add(
+            RunRecord.from_result(HELLO_SHA, RunConfig(), RunResult(exit_code=1, stdout="second"), 2.0)
+        )
     store.preferences.theme = "light"
     with pytest.raises(OSError):
         store.save_preferences()
@@ -143,8 +145,11 @@ def test_a_writer_killed_mid_write_never_leaves_a_torn_file(tmp_path: Path) -> N
     folder = tmp_path / "state"
     seen: set[str] = set()
     for delay in (0.05, 0.13, 0.21, 0.34, 0.5):
-        proc = subprocess.Popen([sys.executable, str(script), str(REPO / "app"), str(folder), str(HELLO), HELLO_SHA],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(REPO / "app"), str(folder), str(HELLO), HELLO_SHA],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
@@ -166,7 +171,7 @@ def test_a_writer_killed_mid_write_never_leaves_a_torn_file(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("name", ["preferences.json", "window-state.json", "modules.json"])
-@pytest.mark.parametrize("content", [b"{\"truncated\": [1, 2", b"[1, 2, 3]", b"\x00" * 64, b""])
+@pytest.mark.parametrize("content", [b'{"truncated": [1, 2', b"[1, 2, 3]", b"\x00" * 64, b""])
 def test_corrupt_settings_file_is_set_aside_with_a_message(tmp_path: Path, name: str, content: bytes) -> None:
     (tmp_path / name).write_bytes(content)
     store = SettingsStore(tmp_path)
@@ -183,7 +188,7 @@ def test_corrupt_settings_file_is_set_aside_with_a_message(tmp_path: Path, name:
 
 @pytest.mark.parametrize("name", ["preferences.json", "modules.json"])
 def test_settings_file_that_is_not_utf8_is_set_aside_with_a_message(tmp_path: Path, name: str) -> None:
-    (tmp_path / name).write_bytes(b"\xff\xfe{\x00\"garbage")
+    (tmp_path / name).write_bytes(b'\xff\xfe{\x00"garbage')
     store = SettingsStore(tmp_path)
     assert name in store.problems[0]
     assert any(p.name.startswith(f"{name}.corrupt-") for p in tmp_path.iterdir())
@@ -200,10 +205,30 @@ def test_corrupt_history_file_is_set_aside_with_a_message(tmp_path: Path) -> Non
     assert [r.exit_code for r in RunHistory(HELLO, tmp_path).records] == [3]
 
 
-JSON_LEAF = st.none() | st.booleans() | st.integers(-2**63, 2**64) | st.floats(allow_nan=False) | st.text(max_size=8)
-JSON_VALUE = st.recursive(JSON_LEAF, lambda inner: st.lists(inner, max_size=3)
-                          | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)
-CONFIG_KEYS = ["args", "argv0", "env", "preopens", "stdin", "limits", "invoke", "invoke_args", "denied", "trace"]
+JSON_LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8)
+)
+JSON_VALUE = st.recursive(
+    JSON_LEAF,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+CONFIG_KEYS = [
+    "args",
+    "argv0",
+    "env",
+    "preopens",
+    "stdin",
+    "limits",
+    "invoke",
+    "invoke_args",
+    "denied",
+    "trace",
+]
 LIMIT_KEYS = ["max_memory_bytes", "max_table_elements", "fuel", "timeout_s"]
 
 
@@ -228,7 +253,9 @@ def load_or_default(store: SettingsStore) -> RunConfig | None:
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(mistyped_config(), st.dictionaries(st.text(max_size=5), JSON_VALUE, max_size=2))
-def test_mistyped_saved_configuration_loads_as_a_configuration_or_not_at_all(config: dict, presets: dict) -> None:
+def test_mistyped_saved_configuration_loads_as_a_configuration_or_not_at_all(
+    config: dict, presets: dict
+) -> None:
     """Valid JSON with the wrong shapes must never crash loading, presets or the store itself."""
     import tempfile
 
@@ -249,8 +276,10 @@ def test_mistyped_saved_configuration_loads_as_a_configuration_or_not_at_all(con
             assert not (result.error or "").startswith("internal error"), (config, result.error)
 
 
-@pytest.mark.parametrize("config", [{"limits": {"fuel": "x"}}, {"limits": {"timeout_s": "abc"}},
-                                    {"preopens": [{"host": 5, "guest": None}]}])
+@pytest.mark.parametrize(
+    "config",
+    [{"limits": {"fuel": "x"}}, {"limits": {"timeout_s": "abc"}}, {"preopens": [{"host": 5, "guest": None}]}],
+)
 def test_mistyped_saved_configuration_never_reaches_the_runner(tmp_path: Path, config: dict) -> None:
     entry = {"path": str(HELLO.resolve()), "sha256": HELLO_SHA, "config": config}
     (tmp_path / "modules.json").write_text(json.dumps({"modules": [entry]}))
@@ -260,8 +289,9 @@ def test_mistyped_saved_configuration_never_reaches_the_runner(tmp_path: Path, c
     assert result.exit_code == 0
 
 
-@pytest.mark.parametrize("content", ['{"runs": 5}', '{"runs": [{"id": "a", "started_at": "x", "module_sha256": 1, '
-                                     '"config": []}]}'])
+@pytest.mark.parametrize(
+    "content", ['{"runs": 5}', '{"runs": [{"id": "a", "started_at": "x", "module_sha256": 1, "config": []}]}']
+)
 def test_mistyped_history_file_loads_as_an_empty_history(tmp_path: Path, content: str) -> None:
     history = RunHistory(HELLO, tmp_path)
     history.file.path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,9 @@ COMPONENT_SEEDS = ["hello-component", "typed-component"]
 OFFSET = re.compile(r"byte offset \d+")
 LINE_COLUMN = re.compile(r"line \d+, column \d+")
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-TIGHT = RunConfig(limits=Limits(timeout_s=0.5, fuel=2_000_000, max_memory_bytes=32 << 20, max_table_elements=10_000))
+TIGHT = RunConfig(
+    limits=Limits(timeout_s=0.5, fuel=2_000_000, max_memory_bytes=32 << 20, max_table_elements=10_000)
+)
 
 WAT_SEED = """(module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
@@ -47,9 +49,43 @@ WAT_SEED = """(module
     (i32.store (i32.const 4) (i32.const 3))
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
 """
-WAT_TOKENS = ["(", ")", "module", "func", "param", "result", "i32", "i64", "f32", "local.get", "$x", "0",
-              "-1", "0xffffffff", "\"", "\\", "memory", "export", "import", "call", "br", "loop", "block",
-              ";;", "(;", ";)", "\n", " ", "component", "core", "type", "\u00e9", "\x00", "end", "table"]
+WAT_TOKENS = [
+    "(",
+    ")",
+    "module",
+    "func",
+    "param",
+    "result",
+    "i32",
+    "i64",
+    "f32",
+    "local.get",
+    "$x",
+    "0",
+    "-1",
+    "0xffffffff",
+    '"',
+    "\\",
+    "memory",
+    "export",
+    "import",
+    "call",
+    "br",
+    "loop",
+    "block",
+    ";;",
+    "(;",
+    ";)",
+    "\n",
+    " ",
+    "component",
+    "core",
+    "type",
+    "\u00e9",
+    "\x00",
+    "end",
+    "table",
+]
 
 
 def sample_bytes(name: str) -> bytes:
@@ -70,14 +106,14 @@ def mutated(draw: st.DrawFn, seeds: list[str]) -> bytes:
         elif op == 1:
             data[i] = draw(st.sampled_from([0x00, 0x7F, 0x80, 0xFF]) | st.integers(0, 255))
         elif op == 2:
-            del data[max(i, 8):]
+            del data[max(i, 8) :]
         elif op == 3:
             data[i:i] = draw(st.binary(min_size=1, max_size=12))
         elif op == 4:
             j = draw(st.integers(0, len(data) - 1))
-            data[i:i] = data[j:j + draw(st.integers(1, 64))]
+            data[i:i] = data[j : j + draw(st.integers(1, 64))]
         else:
-            del data[i:i + draw(st.integers(1, 16))]
+            del data[i : i + draw(st.integers(1, 16))]
     return bytes(data)
 
 
@@ -126,7 +162,7 @@ def mutated_wat(draw: st.DrawFn) -> str:
         if op == 0:
             text = text[:i] + draw(st.sampled_from(WAT_TOKENS)) + text[i:]
         elif op == 1:
-            text = text[:i] + text[i + draw(st.integers(1, 20)):]
+            text = text[:i] + text[i + draw(st.integers(1, 20)) :]
         else:
             text = text[:i]
     return text
@@ -162,7 +198,7 @@ def test_wat_error_points_at_the_right_line_and_column() -> None:
     with pytest.raises(WasmFormatError) as info:
         inspect_bytes(text.encode(), "bad.wat")
     assert "line 3, column 11" in str(info.value)
-    assert text[info.value.offset:].startswith("$missing")
+    assert text[info.value.offset :].startswith("$missing")
 
 
 def check_run(data: bytes) -> RunResult:
@@ -319,8 +355,9 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 @settings(FUZZ, max_examples=60)
 @given(mutated(CORE_SEEDS + COMPONENT_SEEDS), st.booleans())
-def test_inspect_command_on_mutated_files_is_a_report_or_one_line(tmp_path_factory, capsys, data: bytes,
-                                                                  as_json: bool) -> None:
+def test_inspect_command_on_mutated_files_is_a_report_or_one_line(
+    tmp_path_factory, capsys, data: bytes, as_json: bool
+) -> None:
     import json
 
     path = tmp_path_factory.mktemp("cli") / "mutated.wasm"
@@ -342,8 +379,18 @@ def test_run_command_on_mutated_files_is_json_or_one_line(tmp_path_factory, caps
 
     path = tmp_path_factory.mktemp("cli") / "mutated.wasm"
     path.write_bytes(data)
-    code, out, err = cli(capsys, "run", "--json", "--timeout", "0.5", "--fuel", "2000000",
-                         "--max-memory", str(32 << 20), str(path))
+    code, out, err = cli(
+        capsys,
+        "run",
+        "--json",
+        "--timeout",
+        "0.5",
+        "--fuel",
+        "2000000",
+        "--max-memory",
+        str(32 << 20),
+        str(path),
+    )
     assert "Traceback" not in err and "panicked" not in err
     if out:
         result = json.loads(out)

@@ -19,17 +19,32 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_wagi_handlers import printer_wat  # noqa: E402
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-HEADER_NAMES = st.sampled_from(["Content-Type", "Status", "Location", "X-A", "Content-Length", "Bad Name", ""])
+HEADER_NAMES = st.sampled_from(
+    ["Content-Type", "Status", "Location", "X-A", "Content-Length", "Bad Name", ""]
+)
 VALUE_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs",))
 HEADER_VALUES = st.text(VALUE_CHARS, max_size=12) | st.sampled_from(
-    ["200", "404 Not Found", "\u00b2\u00b3\u2074", "\u0661\u0662\u0663", "999", "text/plain\rX-Forged: 1",
-     "a\x00b", "caf\u00e9", "\u20ac", "x\x7fy"])
+    [
+        "200",
+        "404 Not Found",
+        "\u00b2\u00b3\u2074",
+        "\u0661\u0662\u0663",
+        "999",
+        "text/plain\rX-Forged: 1",
+        "a\x00b",
+        "caf\u00e9",
+        "\u20ac",
+        "x\x7fy",
+    ]
+)
 
 
 @st.composite
 def cgi_output(draw: st.DrawFn) -> bytes:
-    lines = [f"{draw(HEADER_NAMES)}:{draw(st.sampled_from([' ', '']))}{draw(HEADER_VALUES)}"
-             for _ in range(draw(st.integers(0, 4)))]
+    lines = [
+        f"{draw(HEADER_NAMES)}:{draw(st.sampled_from([' ', '']))}{draw(HEADER_VALUES)}"
+        for _ in range(draw(st.integers(0, 4)))
+    ]
     newline = draw(st.sampled_from(["\n", "\r\n"]))
     text = newline.join(lines) + newline * draw(st.integers(0, 2))
     return text.encode("utf-8") + draw(st.binary(max_size=16))
@@ -105,7 +120,9 @@ def test_forged_header_and_unencodable_value_over_http(wat) -> None:
 
 def test_request_targets_and_header_lines_are_requests_or_clear_errors() -> None:
     @FUZZ
-    @given(st.text(max_size=30), st.text(max_size=30), st.sampled_from(["GET", "post", "", "G E T", "\u00e9"]))
+    @given(
+        st.text(max_size=30), st.text(max_size=30), st.sampled_from(["GET", "post", "", "G E T", "\u00e9"])
+    )
     def check(target: str, header: str, method: str) -> None:
         try:
             split_target(target)

@@ -101,7 +101,9 @@ def test_thousands_of_open_files_stay_inside_the_guest(zig_cc, tmp_path: Path) -
     box.mkdir()
     (box / "inside.txt").write_text("inside\n")
     fds_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
-    result = run(zig_cc(HERE / "many_files.c"), RunConfig(args=["5000"], preopens=[Preopen(str(box), "/box")]))
+    result = run(
+        zig_cc(HERE / "many_files.c"), RunConfig(args=["5000"], preopens=[Preopen(str(box), "/box")])
+    )
     assert result.exit_code == 0
     assert result.stdout.startswith(("opened 5000", "stopped after"))
     if fds_before is not None:
@@ -116,12 +118,22 @@ def test_every_sandbox_escape_is_denied(zig_cc, tmp_path: Path) -> None:
     (box / "inside.txt").write_text("inside\n")
     (box / "link-out").symlink_to("../secret.txt")
     outside_before = sorted(p.name for p in tmp_path.iterdir())
-    result = run(zig_cc(HERE / "escape_all.c"),
-                 RunConfig(preopens=[Preopen(str(box), "/box"), Preopen(str(other), "/other")]))
+    result = run(
+        zig_cc(HERE / "escape_all.c"),
+        RunConfig(preopens=[Preopen(str(box), "/box"), Preopen(str(other), "/other")]),
+    )
     assert result.exit_code == 0, result
     lines = dict(line.split(": ", 1) for line in result.stdout.splitlines())
-    escapes = ["dotdot", "deep-dotdot", "absolute", "symlink-out", "new-symlink", "hardlink-out",
-               "hardlink-in-to-out", "rename-out"]
+    escapes = [
+        "dotdot",
+        "deep-dotdot",
+        "absolute",
+        "symlink-out",
+        "new-symlink",
+        "hardlink-out",
+        "hardlink-in-to-out",
+        "rename-out",
+    ]
     assert {k: lines[k] for k in escapes if lines[k] == "ALLOWED"} == {}
     assert sorted(p.name for p in tmp_path.iterdir()) == outside_before
     assert (tmp_path / "secret.txt").read_text() == "secret\n"
@@ -132,7 +144,9 @@ def test_a_hostile_run_does_not_disturb_a_concurrent_one(wat) -> None:
     spin = wat('(module (func (export "_start") (loop br 0)))')
     ok = wat('(module (memory (export "memory") 1) (func (export "_start")))')
     results = {}
-    t = threading.Thread(target=lambda: results.setdefault("spin", run(spin, RunConfig(limits=Limits(timeout_s=1)))))
+    t = threading.Thread(
+        target=lambda: results.setdefault("spin", run(spin, RunConfig(limits=Limits(timeout_s=1))))
+    )
     t.start()
     results["ok"] = run(ok, RunConfig())
     t.join(10)

@@ -100,7 +100,12 @@ def quit_like_the_app(window: MainWindow) -> None:
 
 def test_runs_that_trap_or_fail_leave_the_window_working(qtbot, settings_dir, wat, temp_dir) -> None:
     window = new_window(qtbot, settings_dir)
-    for text, name in ((TRAP, "trap"), (RECURSE, "recurse"), (DIV_ZERO, "divzero"), (UNLINKABLE, "unlinkable")):
+    for text, name in (
+        (TRAP, "trap"),
+        (RECURSE, "recurse"),
+        (DIV_ZERO, "divzero"),
+        (UNLINKABLE, "unlinkable"),
+    ):
         doc = open_and_wait(qtbot, window, wat(text, f"{name}.wasm"))
         first = run_and_wait(qtbot, doc)
         assert first.trap is not None or first.error, name
@@ -110,12 +115,17 @@ def test_runs_that_trap_or_fail_leave_the_window_working(qtbot, settings_dir, wa
         assert [r.outcome() for r in doc.history.records][-2:] == [doc.history.records[-1].outcome()] * 2
     hello = open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
     result = run_and_wait(qtbot, hello)
-    assert result.exit_code == 0 and hello.findChild(QPlainTextEdit, "stdoutView").toPlainText() == "still here\n"
+    assert (
+        result.exit_code == 0
+        and hello.findChild(QPlainTextEdit, "stdoutView").toPlainText() == "still here\n"
+    )
     assert window.tabs.count() == 5 and window.isVisible()
     window.close()
 
 
-def test_a_run_stopped_by_its_own_limits_leaves_the_window_working(qtbot, settings_dir, wat, temp_dir) -> None:
+def test_a_run_stopped_by_its_own_limits_leaves_the_window_working(
+    qtbot, settings_dir, wat, temp_dir
+) -> None:
     window = new_window(qtbot, settings_dir)
     doc = open_and_wait(qtbot, window, wat(LOOP, "loop.wasm"))
     doc._apply_config(RunConfig(limits=Limits(timeout_s=0.3)))
@@ -180,7 +190,9 @@ def test_closing_a_module_tab_leaves_no_temp_files(qtbot, settings_dir, wat, tem
     assert ours(temp_dir) == []
 
 
-def test_quitting_with_runs_in_flight_keeps_the_edited_configuration(qtbot, settings_dir, wat, temp_dir) -> None:
+def test_quitting_with_runs_in_flight_keeps_the_edited_configuration(
+    qtbot, settings_dir, wat, temp_dir
+) -> None:
     path = wat(LOOP, "loop.wasm")
     window = new_window(qtbot, settings_dir)
     doc = open_and_wait(qtbot, window, path)
@@ -206,7 +218,9 @@ def test_quitting_with_runs_in_flight_keeps_the_edited_configuration(qtbot, sett
     assert [name for name in ours(temp_dir) if "-call-" not in name] == []
 
 
-def test_quitting_right_after_an_edit_leaves_no_call_scratch_directories(qtbot, settings_dir, wat, temp_dir) -> None:
+def test_quitting_right_after_an_edit_leaves_no_call_scratch_directories(
+    qtbot, settings_dir, wat, temp_dir
+) -> None:
     window = new_window(qtbot, settings_dir)
     open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
     assert tasks().wait_idle(5000)
@@ -218,8 +232,9 @@ def test_quitting_right_after_an_edit_leaves_no_call_scratch_directories(qtbot, 
     assert ours(temp_dir) == []
 
 
-def test_broken_files_opened_in_the_window_are_messages_and_it_keeps_working(qtbot, settings_dir, wat,
-                                                                            tmp_path) -> None:
+def test_broken_files_opened_in_the_window_are_messages_and_it_keeps_working(
+    qtbot, settings_dir, wat, tmp_path
+) -> None:
     """Mutated real modules and broken WAT, opened one after another: each is a report or a message that says
     where it broke (WAT: line and column), running the broken ones never raises, and a good module still runs."""
     import random
@@ -254,7 +269,6 @@ def test_broken_files_opened_in_the_window_are_messages_and_it_keeps_working(qtb
     assert window.tabs.count() == len(paths) + 1
     quit_like_the_app(window)
     assert not run_threads()
-
 
 
 SAMPLE_HELLO = Path(__file__).resolve().parent.parent / "samples" / "hello" / "hello.wasm"
@@ -309,8 +323,13 @@ def closed_contexts_alive(tmp_path: Path, module: Path, *left_out: str) -> int:
     script = tmp_path / "leak_probe.py"
     script.write_text(LEAK_PROBE)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, str(script), str(module), str(tmp_path / "probe-settings"), *left_out],
-                         capture_output=True, text=True, timeout=120, env=env)
+    out = subprocess.run(
+        [sys.executable, str(script), str(module), str(tmp_path / "probe-settings"), *left_out],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return int(out.stdout.split("alive")[-1])
 

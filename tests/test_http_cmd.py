@@ -14,8 +14,21 @@ from wasi_playground.commands import http_cmd
 def test_prints_status_headers_and_body(wat, capsysbinary, tmp_path: Path) -> None:
     body = tmp_path / "body.bin"
     body.write_bytes(b"from a file\x00")
-    code = http_cmd.main([str(wat(ECHO_WAT)), "--method", "post", "--path", "/p?q=1", "--header", "X-Test: cli",
-                          "--body", str(body), "--env", "EXTRA=1"])
+    code = http_cmd.main(
+        [
+            str(wat(ECHO_WAT)),
+            "--method",
+            "post",
+            "--path",
+            "/p?q=1",
+            "--header",
+            "X-Test: cli",
+            "--body",
+            str(body),
+            "--env",
+            "EXTRA=1",
+        ]
+    )
     out = capsysbinary.readouterr().out
     assert code == 0
     head, _, rest = out.partition(b"\r\n\r\n")
@@ -50,14 +63,17 @@ def test_routes_through_a_modules_toml(wat, tmp_path: Path, capsys) -> None:
     assert data["route"] == "/api/..." and "SCRIPT_NAME=/api" in data["response"]["body"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["nope.wasm"], "no such file"),
-    (["{m}", "--header", "no colon"], "Name: value"),
-    (["{m}", "--path", "http://x/y"], "not a URL"),
-    (["{m}", "--body", "/nonexistent/body"], "cannot read --body"),
-    (["{m}", "--env", "NOEQUALS"], "NAME=VALUE"),
-    (["{m}", "--bogus"], "unrecognized arguments"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nope.wasm"], "no such file"),
+        (["{m}", "--header", "no colon"], "Name: value"),
+        (["{m}", "--path", "http://x/y"], "not a URL"),
+        (["{m}", "--body", "/nonexistent/body"], "cannot read --body"),
+        (["{m}", "--env", "NOEQUALS"], "NAME=VALUE"),
+        (["{m}", "--bogus"], "unrecognized arguments"),
+    ],
+)
 def test_usage_errors_are_one_line_exit_2(wat, capsys, args: list[str], message: str) -> None:
     module = str(wat(ECHO_WAT))
     assert http_cmd.main([a.replace("{m}", module) for a in args]) == 2

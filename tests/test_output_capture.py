@@ -57,7 +57,9 @@ def test_a_failing_listener_does_not_stop_capturing() -> None:
 
 def test_concurrent_writers_lose_nothing() -> None:
     capture = OutputCapture("stdout", tail_bytes=64)
-    threads = [threading.Thread(target=lambda: [capture.write(b"x" * 10) for _ in range(500)]) for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: [capture.write(b"x" * 10) for _ in range(500)]) for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -85,7 +85,9 @@ def test_timeout_and_memory_limit_options(wat) -> None:
 
 
 def test_invoke_with_typed_args(wat) -> None:
-    module = wat('(module (func (export "mul") (param i64 f64) (result f64) (f64.mul (f64.convert_i64_s (local.get 0)) (local.get 1))))')
+    module = wat(
+        '(module (func (export "mul") (param i64 f64) (result f64) (f64.mul (f64.convert_i64_s (local.get 0)) (local.get 1))))'
+    )
     data = json.loads(cli(str(module), "--invoke", "mul", "--json", "--", "-3", "2.5").stdout)
     assert data["results"] == [-7.5] and data["exit_code"] == 0
     plain = cli(str(module), "--invoke", "mul", "--", "4", "0.5")
@@ -104,14 +106,17 @@ def test_invoke_on_a_component_export_prints_wave_results() -> None:
     assert missing.returncode == 2 and b"nope" in missing.stderr
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    ((), b"required"),
-    (("missing.wasm",), b"module not found"),
-    (("{probe}", "--dir", "/no/such/dir"), b"does not exist"),
-    (("{probe}", "--fuel", "lots"), b"--fuel"),
-    (("{probe}", "--env", "NOT_SET_ANYWHERE_123"), b"not set here"),
-    (("{probe}", "--bogus"), b"unrecognized"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ((), b"required"),
+        (("missing.wasm",), b"module not found"),
+        (("{probe}", "--dir", "/no/such/dir"), b"does not exist"),
+        (("{probe}", "--fuel", "lots"), b"--fuel"),
+        (("{probe}", "--env", "NOT_SET_ANYWHERE_123"), b"not set here"),
+        (("{probe}", "--bogus"), b"unrecognized"),
+    ],
+)
 def test_usage_errors_exit_2_with_one_line(probe: Path, args, words: bytes) -> None:
     done = cli(*(a.format(probe=probe) for a in args))
     assert done.returncode == 2 and done.stdout == b""
@@ -129,8 +134,11 @@ def test_ctrl_c_ends_a_run_without_timeout_at_once(probe: Path) -> None:
     import signal
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "wasi_playground", "run", str(probe), "--", "spin"],
-                            stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wasi_playground", "run", str(probe), "--", "spin"],
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     try:

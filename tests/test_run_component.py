@@ -51,10 +51,13 @@ def test_command_component_runs_with_args(probe_component: Path) -> None:
 
 def test_component_gets_its_grants_and_nothing_more(probe_component: Path, tmp_path: Path) -> None:
     (tmp_path / "in.txt").write_text("component read\n")
-    read = run(probe_component, RunConfig(args=["read", "/d/in.txt"], preopens=[Preopen(str(tmp_path), "/d", True)]))
+    read = run(
+        probe_component, RunConfig(args=["read", "/d/in.txt"], preopens=[Preopen(str(tmp_path), "/d", True)])
+    )
     assert read.stdout == "component read\n"
-    write = run(probe_component, RunConfig(args=["write", "/d/x", "y"],
-                                           preopens=[Preopen(str(tmp_path), "/d", True)]))
+    write = run(
+        probe_component, RunConfig(args=["write", "/d/x", "y"], preopens=[Preopen(str(tmp_path), "/d", True)])
+    )
     assert write.stdout.startswith("write failed") and not (tmp_path / "x").exists()
     env = run(probe_component, RunConfig(args=["env"], env=[("ONLY", "this")]))
     assert env.stdout == "ONLY=this\n"

@@ -107,8 +107,10 @@ def test_fuel_exhaustion_is_a_trap_with_the_budget_in_words(wat) -> None:
 
 
 def test_fuel_consumed_is_reported_and_flagged_after_a_trap(wat) -> None:
-    ok = run(wat('(module (func (export "_start") (local i32) (local.set 0 (i32.const 1))))'),
-             RunConfig(limits=Limits(fuel=1000)))
+    ok = run(
+        wat('(module (func (export "_start") (local i32) (local.set 0 (i32.const 1))))'),
+        RunConfig(limits=Limits(fuel=1000)),
+    )
     assert ok.exit_code == 0 and 0 < ok.fuel_consumed < 1000 and ok.notes == []
     trapped = run(wat('(module (func (export "_start") unreachable))'), RunConfig(limits=Limits(fuel=1000)))
     assert trapped.trap.code == "unreachable"
@@ -130,15 +132,20 @@ def test_memory_limit_that_bites_is_said_in_words(wat) -> None:
 
 
 def test_memory_needed_at_start_beyond_the_limit_is_an_error(wat) -> None:
-    result = run(wat('(module (memory 2000) (func (export "_start")))'),
-                 RunConfig(limits=Limits(max_memory_bytes=64 * MiB)))
+    result = run(
+        wat('(module (memory 2000) (func (export "_start")))'),
+        RunConfig(limits=Limits(max_memory_bytes=64 * MiB)),
+    )
     assert result.error and "cannot be instantiated" in result.error
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["7", "-1", "1.5", "2.25"], [6, 3.75]),
-    (["0x7fffffff", "1", "0", "-0.5"], [2147483648, -0.5]),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["7", "-1", "1.5", "2.25"], [6, 3.75]),
+        (["0x7fffffff", "1", "0", "-0.5"], [2147483648, -0.5]),
+    ],
+)
 def test_invoke_with_typed_arguments_reports_results(wat, args, expected) -> None:
     module = wat("""(module (func (export "calc") (param i32 i64 f32 f64) (result i64 f64)
         (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1))
@@ -148,7 +155,9 @@ def test_invoke_with_typed_arguments_reports_results(wat, args, expected) -> Non
 
 
 def test_invoke_argument_errors_are_clear(wat) -> None:
-    module = wat('(module (func (export "one") (param i32) (result i32) (local.get 0)) (memory (export "m") 1))')
+    module = wat(
+        '(module (func (export "one") (param i32) (result i32) (local.get 0)) (memory (export "m") 1))'
+    )
     cases = {
         "takes 1 argument (i32) -> (i32), but 2 were given": ["1", "2"],
         "argument 1 (i32): 'x' is not an integer": ["x"],

@@ -386,8 +386,14 @@ def test_clocks_sleep_is_measured():
 
 @pytest.mark.parametrize(
     ("name", "capability"),
-    [("cat", "filesystem"), ("env", "environment"), ("args", "args"), ("random", "random"),
-     ("clocks", "clocks"), ("spin", "stdio")],
+    [
+        ("cat", "filesystem"),
+        ("env", "environment"),
+        ("args", "args"),
+        ("random", "random"),
+        ("clocks", "clocks"),
+        ("spin", "stdio"),
+    ],
 )
 def test_each_sample_asks_for_the_capability_it_teaches(name, capability):
     from wasi_playground.core.inspect.report import inspect_path
@@ -417,9 +423,21 @@ def test_the_command_line_runs_a_sample_with_its_preopen(tmp_path):
     cat = get_sample("cat")
     data = cat.config.preopens[0].host
     done = subprocess.run(
-        [sys.executable, "-m", "wasi_playground", "run", "--dir-ro", f"{data}::/data", str(cat.wasm_path),
-         "--", "/data/poem.txt"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "wasi_playground",
+            "run",
+            "--dir-ro",
+            f"{data}::/data",
+            str(cat.wasm_path),
+            "--",
+            "/data/poem.txt",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == cat.expect["stdout"]
@@ -430,9 +448,25 @@ def test_wagi_sample_answers_a_real_request_through_the_http_command(tmp_path):
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-m", "wasi_playground", "http", str(get_sample("wagi").wasm_path), "-X", "PATCH",
-         "--path", "/things/1?full=yes", "-H", "X-Trace: 42", "-d", "new name"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "wasi_playground",
+            "http",
+            str(get_sample("wagi").wasm_path),
+            "-X",
+            "PATCH",
+            "--path",
+            "/things/1?full=yes",
+            "-H",
+            "X-Trace: 42",
+            "-d",
+            "new name",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     head, _, body = done.stdout.partition("\n\n")

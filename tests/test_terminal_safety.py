@@ -45,14 +45,20 @@ def test_run_on_a_real_terminal_defuses_what_the_module_prints(tmp_path) -> None
     import wasmtime
 
     module = tmp_path / "hostile.wasm"
-    module.write_bytes(wasmtime.wat2wasm(r"""(module (import "wasi_snapshot_preview1" "fd_write"
+    module.write_bytes(
+        wasmtime.wat2wasm(r"""(module (import "wasi_snapshot_preview1" "fd_write"
         (func $w (param i32 i32 i32 i32) (result i32)))
       (memory (export "memory") 1) (data (i32.const 16) "\1b]0;pwned\07\1b[31mred\1b[0m\n")
       (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 23))
-        (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"""))
+        (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))""")
+    )
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "wasi_playground", "run", str(module)],
-                            stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wasi_playground", "run", str(module)],
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
     os.close(slave)
     seen = b""
     while True:

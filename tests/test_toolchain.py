@@ -86,17 +86,27 @@ def test_rust_and_wasm_bindgen_from_producers() -> None:
         {"language": [("Rust", "")], "processed-by": [("rustc", "1.80.0 (abc 2024-07-21)")]}))
     report = inspect_bytes(rust)
     assert report.toolchain.name == "Rust"
-    assert report.toolchain.evidence == ["producers language: Rust", "producers processed-by: rustc 1.80.0 (abc 2024-07-21)"]
+    assert report.toolchain.evidence == [
+        "producers language: Rust",
+        "producers processed-by: rustc 1.80.0 (abc 2024-07-21)",
+    ]
     assert report.to_json_dict()["producers"]["language"] == [{"name": "Rust", "version": ""}]
-    bindgen = base + custom_section("producers", producers_payload(
-        {"language": [("Rust", "")], "processed-by": [("rustc", "1.80"), ("wasm-bindgen", "0.2.92")]}))
+    bindgen = base + custom_section(
+        "producers",
+        producers_payload(
+            {"language": [("Rust", "")], "processed-by": [("rustc", "1.80"), ("wasm-bindgen", "0.2.92")]}
+        ),
+    )
     assert inspect_bytes(bindgen).toolchain.name == "Rust (wasm-bindgen)"
 
 
 def test_wasi_sdk_cplusplus() -> None:
-    fields = {"language": [{"name": "C_plus_plus_14", "version": ""}, {"name": "C11", "version": ""}],
-              "processed-by": [{"name": "clang",
-                                "version": "19.1.5-wasi-sdk (https://github.com/llvm/llvm-project abc)"}]}
+    fields = {
+        "language": [{"name": "C_plus_plus_14", "version": ""}, {"name": "C11", "version": ""}],
+        "processed-by": [
+            {"name": "clang", "version": "19.1.5-wasi-sdk (https://github.com/llvm/llvm-project abc)"}
+        ],
+    }
     tc = guess_toolchain(fields)
     assert tc.name == "C++ (clang), wasi-sdk"
 

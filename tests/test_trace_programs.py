@@ -151,14 +151,22 @@ def test_no_preopen_explains_ebadf(syscalls_wasm: Path) -> None:
     probes = _calls(sink.events, "fd_prestat_get")
     assert probes and probes[0].raw_args[0] == 3 and probes[0].result == "EBADF"
     assert not _calls(sink.events, "path_open")
-    assert any("no preopened directory; add one in Directories" in x for x in result.explanations), \
+    assert any("no preopened directory; add one in Directories" in x for x in result.explanations), (
         result.explanations
+    )
 
 
-@pytest.mark.parametrize("group, func", [
-    ("filesystem", "fd_prestat_get"), ("clocks", "clock_time_get"), ("random", "random_get"),
-    ("args", "args_sizes_get"), ("environment", "environ_sizes_get"), ("stdio", "fd_write"),
-])
+@pytest.mark.parametrize(
+    "group, func",
+    [
+        ("filesystem", "fd_prestat_get"),
+        ("clocks", "clock_time_get"),
+        ("random", "random_get"),
+        ("args", "args_sizes_get"),
+        ("environment", "environ_sizes_get"),
+        ("stdio", "fd_write"),
+    ],
+)
 def test_denied_group_returns_enotcapable(syscalls_wasm: Path, tmp_path: Path, group: str, func: str) -> None:
     sink = Collect()
     result = run(syscalls_wasm, _config(_data_dir(tmp_path), trace=True, denied=[group]), sink)
@@ -185,9 +193,24 @@ def test_denial_without_trace_still_applies(syscalls_wasm: Path, tmp_path: Path)
 def test_cli_trace_writes_json_lines(syscalls_wasm: Path, tmp_path: Path) -> None:
     data = _data_dir(tmp_path)
     trace = tmp_path / "trace.jsonl"
-    proc = subprocess.run([sys.executable, "-m", "wasi_playground", "run", "--dir", f"{data}::/data",
-                           "--trace", str(trace), str(syscalls_wasm), "--", "x"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "wasi_playground",
+            "run",
+            "--dir",
+            f"{data}::/data",
+            "--trace",
+            str(trace),
+            str(syscalls_wasm),
+            "--",
+            "x",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = [json.loads(line) for line in trace.read_text().splitlines()]
     assert lines and lines[0]["seq"] == 1
@@ -199,14 +222,20 @@ def test_samples_traced_match_untraced(tmp_path: Path) -> None:
 
     checked = 0
     for sample in list_samples():
-        if sample.name in ("spin", "flood", "clocks", "random") or "component" in sample.name \
-                or sample.config.invoke:
+        if (
+            sample.name in ("spin", "flood", "clocks", "random")
+            or "component" in sample.name
+            or sample.config.invoke
+        ):
             continue
         config = sample.config
         plain = run(sample.wasm_path, config)
         traced = run(sample.wasm_path, replace(config, trace=True))
-        assert (traced.stdout, traced.exit_code, traced.error) == (plain.stdout, plain.exit_code, plain.error), \
-            sample.name
+        assert (traced.stdout, traced.exit_code, traced.error) == (
+            plain.stdout,
+            plain.exit_code,
+            plain.error,
+        ), sample.name
         assert (traced.trap is None) == (plain.trap is None), sample.name
         checked += 1
     assert checked >= 6

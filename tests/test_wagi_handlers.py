@@ -81,7 +81,9 @@ def printer_wat(output: bytes, after: str = "", export: str = "_start") -> str:
 """
 
 
-STATUS_WAT = printer_wat(b"Status: 201 Created\r\nX-Handler: wat\r\nContent-Type: text/html\r\n\r\n<p>made</p>")
+STATUS_WAT = printer_wat(
+    b"Status: 201 Created\r\nX-Handler: wat\r\nContent-Type: text/html\r\n\r\n<p>made</p>"
+)
 BROKEN_WAT = printer_wat(b"hello without any headers\n")
 TRAP_WAT = printer_wat(b"Content-Type: text/plain\n\npartial", after="unreachable")
 LOOP_WAT = printer_wat(b"Content-Type: text/plain\n\n", after="(loop $spin (br $spin))")
@@ -93,20 +95,31 @@ def echo_lines(body: bytes) -> list[str]:
 
 def test_env_argv_and_stdin_reach_the_handler(wat) -> None:
     module = wat(ECHO_WAT)
-    request = HttpRequest.from_target("/items/7?greet=hi+there&x=1", method="POST",
-                                      headers=[("X-Test", "yes"), ("Content-Type", "text/plain")],
-                                      body=b"the request body")
+    request = HttpRequest.from_target(
+        "/items/7?greet=hi+there&x=1",
+        method="POST",
+        headers=[("X-Test", "yes"), ("Content-Type", "text/plain")],
+        body=b"the request body",
+    )
     exchange = handle_request(module, request)
     response = exchange.response
     assert response.problem is None, response.problem
     assert response.status == 200 and response.content_type == "text/plain"
     lines = echo_lines(response.body)
-    for expected in ("REQUEST_METHOD=POST", "PATH_INFO=/items/7", "QUERY_STRING=greet=hi+there&x=1",
-                     "CONTENT_LENGTH=16", "CONTENT_TYPE=text/plain", "HTTP_X_TEST=yes",
-                     "X_MATCHED_ROUTE=/...", "GATEWAY_INTERFACE=CGI/1.1", "SERVER_PROTOCOL=HTTP/1.1"):
+    for expected in (
+        "REQUEST_METHOD=POST",
+        "PATH_INFO=/items/7",
+        "QUERY_STRING=greet=hi+there&x=1",
+        "CONTENT_LENGTH=16",
+        "CONTENT_TYPE=text/plain",
+        "HTTP_X_TEST=yes",
+        "X_MATCHED_ROUTE=/...",
+        "GATEWAY_INTERFACE=CGI/1.1",
+        "SERVER_PROTOCOL=HTTP/1.1",
+    ):
         assert expected in lines
     argv_start = lines.index("/items/7")
-    assert lines[argv_start + 1: argv_start + 3] == ["greet=hi there", "x=1"]
+    assert lines[argv_start + 1 : argv_start + 3] == ["greet=hi there", "x=1"]
     assert response.body.endswith(b"\nthe request body")
 
 
@@ -117,11 +130,16 @@ def test_binary_request_body_reaches_stdin_byte_for_byte(wat) -> None:
 
 
 def test_the_modules_own_configuration_applies(wat, tmp_path: Path) -> None:
-    base = RunConfig(env=[("GREETING", "hola"), ("REQUEST_METHOD", "spoofed")],
-                     preopens=[Preopen(host=str(tmp_path), guest="/data")], limits=Limits(timeout_s=10))
+    base = RunConfig(
+        env=[("GREETING", "hola"), ("REQUEST_METHOD", "spoofed")],
+        preopens=[Preopen(host=str(tmp_path), guest="/data")],
+        limits=Limits(timeout_s=10),
+    )
     exchange = handle_request(RouteTable.single(wat(ECHO_WAT), base=base), HttpRequest.from_target("/"))
     lines = echo_lines(exchange.response.body)
-    assert "GREETING=hola" in lines and "REQUEST_METHOD=GET" in lines and "REQUEST_METHOD=spoofed" not in lines
+    assert (
+        "GREETING=hola" in lines and "REQUEST_METHOD=GET" in lines and "REQUEST_METHOD=spoofed" not in lines
+    )
 
 
 def test_status_and_headers_are_parsed(wat) -> None:
@@ -162,7 +180,8 @@ def test_modules_toml_routes_to_modules_and_entrypoints(wat, tmp_path: Path) -> 
     (tmp_path / "modules.toml").write_text(
         '[[module]]\nroute = "/"\nmodule = "root.wasm"\n\n'
         '[[module]]\nroute = "/hello"\nmodule = "multi.wasm"\nentrypoint = "hello"\n\n'
-        '[[module]]\nroute = "/echo/..."\nmodule = "echo.wasm"\nenvironment = { FROM_TOML = "yes" }\n')
+        '[[module]]\nroute = "/echo/..."\nmodule = "echo.wasm"\nenvironment = { FROM_TOML = "yes" }\n'
+    )
     table = load_modules_toml(tmp_path / "modules.toml")
 
     def get(target: str):
@@ -183,8 +202,9 @@ def test_the_wagi_sample_echoes_the_request(sample: str) -> None:
     wasm = folder / f"{sample}.wasm"
     if not wasm.is_file():
         pytest.skip("the wagi sample is not committed yet")
-    request = HttpRequest.from_target("/echo?name=sample", method="POST", headers=[("X-Test", "sample-header")],
-                                      body=b"sample body")
+    request = HttpRequest.from_target(
+        "/echo?name=sample", method="POST", headers=[("X-Test", "sample-header")], body=b"sample body"
+    )
     response = handle_request(wasm, request).response
     assert response.status == 200, response.problem
     text = response.body_text()

@@ -17,7 +17,9 @@ from wasi_playground.core.wagi.routes import Route, RouteTable, load_modules_tom
 
 def test_headers_status_and_exact_body_are_parsed() -> None:
     body = b"\x00\xffbinary\r\n\r\nstill body"
-    response = parse_cgi_output(b"Content-Type: application/octet-stream\r\nStatus: 404 Not Found\r\nX-A: 1\r\n\r\n" + body)
+    response = parse_cgi_output(
+        b"Content-Type: application/octet-stream\r\nStatus: 404 Not Found\r\nX-A: 1\r\n\r\n" + body
+    )
     assert response.problem is None
     assert response.status == 404
     assert response.reason == "Not Found"
@@ -68,8 +70,9 @@ def test_json_of_binary_body_is_base64() -> None:
 
 
 def test_request_target_and_headers() -> None:
-    req = HttpRequest.from_target("/a%20b?x=1&y=two+words#frag", method="post",
-                                  headers=[parse_header_line("X-Test:  yes ")])
+    req = HttpRequest.from_target(
+        "/a%20b?x=1&y=two+words#frag", method="post", headers=[parse_header_line("X-Test:  yes ")]
+    )
     assert (req.method, req.path, req.query) == ("POST", "/a%20b", "x=1&y=two+words")
     assert req.decoded_path == "/a b" and req.header("x-test") == "yes"
     assert query_arguments(req.query) == ["x=1", "y=two words"]
@@ -98,9 +101,18 @@ def _match(route: str, path: str, **kw):
 
 
 def test_cgi_environment_of_a_wildcard_route() -> None:
-    req = HttpRequest.from_target("/api/items/a%2Fb?q=1", method="POST", body=b"abc",
-                                  headers=[("Host", "example.test:8080"), ("Content-Type", "text/plain"),
-                                           ("X-Trace-Id", "7"), ("Accept", "a"), ("accept", "b")])
+    req = HttpRequest.from_target(
+        "/api/items/a%2Fb?q=1",
+        method="POST",
+        body=b"abc",
+        headers=[
+            ("Host", "example.test:8080"),
+            ("Content-Type", "text/plain"),
+            ("X-Trace-Id", "7"),
+            ("Accept", "a"),
+            ("accept", "b"),
+        ],
+    )
     env = dict(cgi_environment(req, _match("/api/...", req.path), ServerInfo(port=3000)))
     assert env["REQUEST_METHOD"] == "POST"
     assert env["SCRIPT_NAME"] == "/api"
@@ -123,8 +135,11 @@ def test_argv_is_script_name_then_query_items() -> None:
 
 
 def test_request_config_keeps_the_modules_own_settings(tmp_path: Path) -> None:
-    base = RunConfig(env=[("MINE", "1"), ("REQUEST_METHOD", "spoofed")],
-                     preopens=[Preopen(host=str(tmp_path), guest="/data")], limits=Limits(fuel=1000))
+    base = RunConfig(
+        env=[("MINE", "1"), ("REQUEST_METHOD", "spoofed")],
+        preopens=[Preopen(host=str(tmp_path), guest="/data")],
+        limits=Limits(fuel=1000),
+    )
     route = Route(route="/...", module=Path("x.wasm"), base=base)
     req = HttpRequest.from_target("/p", method="PUT", body=b"x")
     match = RouteTable(routes=[route]).match("/p")

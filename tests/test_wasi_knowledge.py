@@ -29,14 +29,28 @@ def test_every_preview1_function_has_the_signature_wasmtime_provides() -> None:
 def test_table_is_data_a_tracer_can_decode_from() -> None:
     fd_write = wasi_p1.FUNCTIONS["fd_write"]
     assert fd_write.params == (("fd", "fd"), ("iovs", "ciovec_array"))
-    assert fd_write.core_params == [("fd", "i32"), ("iovs_ptr", "i32"), ("iovs_len", "i32"), ("nwritten_out", "i32")]
+    assert fd_write.core_params == [
+        ("fd", "i32"),
+        ("iovs_ptr", "i32"),
+        ("iovs_len", "i32"),
+        ("nwritten_out", "i32"),
+    ]
     path_open = wasi_p1.FUNCTIONS["path_open"]
     assert ("path", "string") in path_open.params
     assert path_open.core_signature == "(func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32))"
     assert wasi_p1.FUNCTIONS["proc_exit"].core_signature == "(func (param i32))"
     assert all(f.group in CAPABILITY_GROUPS for f in wasi_p1.FUNCTIONS.values())
-    assert {f.group for f in wasi_p1.FUNCTIONS.values()} >= {"stdio", "args", "environment", "clocks", "random",
-                                                             "filesystem", "sockets", "polling", "process"}
+    assert {f.group for f in wasi_p1.FUNCTIONS.values()} >= {
+        "stdio",
+        "args",
+        "environment",
+        "clocks",
+        "random",
+        "filesystem",
+        "sockets",
+        "polling",
+        "process",
+    }
     assert fd_write.group == "stdio" and fd_write.fd_dependent
     assert wasi_p1.FUNCTIONS["path_unlink_file"].fs_access == "write"
     assert wasi_p1.FUNCTIONS["fd_readdir"].fs_access == "directories"
@@ -55,7 +69,9 @@ def test_preview0_differences_and_that_this_host_lacks_it() -> None:
     assert "whence" in wasi_p1.PREVIEW0_DIFFERENCES["fd_seek"]
     assert wasi_p1.lookup("wasi_unstable", "fd_write") is wasi_p1.FUNCTIONS["fd_write"]
     assert wasi_p1.lookup("wasi_unstable", "sock_accept") is None
-    data = wasmtime.wat2wasm('(module (import "wasi_unstable" "fd_write" (func (param i32 i32 i32 i32) (result i32))))')
+    data = wasmtime.wat2wasm(
+        '(module (import "wasi_unstable" "fd_write" (func (param i32 i32 i32 i32) (result i32))))'
+    )
     report = inspect_bytes(bytes(data))
     assert report.wasi.flavours == ["wasi-preview0"]
     assert not report.runnable.ok
@@ -125,7 +141,9 @@ def test_module_summary_without_imports_and_how_to_start_it() -> None:
 
 
 def test_component_summary_worlds_and_host_support() -> None:
-    ok = component_summary(["wasi:cli/environment@0.2.0", "wasi:filesystem/types@0.2.3"], ["wasi:cli/run@0.2.0"])
+    ok = component_summary(
+        ["wasi:cli/environment@0.2.0", "wasi:filesystem/types@0.2.3"], ["wasi:cli/run@0.2.0"]
+    )
     assert ok.flavours == ["wasi-0.2"] and ok.runnable.ok
     assert ok.capabilities["filesystem"] == ["wasi:filesystem/types@0.2.3"]
     assert set(ok.capabilities) == {"args", "environment", "filesystem"}

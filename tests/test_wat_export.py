@@ -84,7 +84,9 @@ def test_component_exports(tmp_path: Path) -> None:
 
 
 def test_command_prints_one_function(wat, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    module = wat("(module (func $a) (func $_Z3addii (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))")
+    module = wat(
+        "(module (func $a) (func $_Z3addii (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))"
+    )
     assert wat_cmd.main([str(module), "--func", "add(int, int)"]) == 0
     out = capfd.readouterr().out
     assert out.startswith("(func $_Z3addii (;1;)") and "i32.add" in out

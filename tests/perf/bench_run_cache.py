@@ -39,8 +39,10 @@ def main() -> None:
         first = run(path, config)
         second = run(path, config)
         for label, r in (("first run (cold cache)", first), ("second run (cache hit)", second)):
-            print(f"runner compile phase, {label}: {r.timings_ms['compile']:9.0f} ms  cache_hit={r.cache_hit} "
-                  f"exit={r.exit_code} error={r.error}")
+            print(
+                f"runner compile phase, {label}: {r.timings_ms['compile']:9.0f} ms  cache_hit={r.cache_hit} "
+                f"exit={r.exit_code} error={r.error}"
+            )
         print(f"first run compile vs bare compile:       {first.timings_ms['compile'] / (bare * 1000):9.2f}x")
         ratio = second.timings_ms["compile"] / first.timings_ms["compile"]
         print(f"second / first compile phase:            {ratio * 100:9.2f} %  (goal < 5 %)")

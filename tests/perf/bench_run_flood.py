@@ -97,13 +97,19 @@ def main() -> None:
                 assert out.stat().st_size == TOTAL, out.stat().st_size
                 best = (elapsed, rss) if best is None or elapsed < best[0] else best
             rows.append(best)
-            print(f"{label:<28} {best[0] * 1000:8.0f} ms  {TOTAL / best[0] / 2**20:7.0f} MiB/s  "
-                  f"peak RSS {best[1]:6.0f} MiB")
+            print(
+                f"{label:<28} {best[0] * 1000:8.0f} ms  {TOTAL / best[0] / 2**20:7.0f} MiB/s  "
+                f"peak RSS {best[1]:6.0f} MiB"
+            )
         elapsed, rss = measure(IN_PROCESS, [str(module), str(out)], tmp)
-        print(f"{'run() in process + spill':<28} {elapsed * 1000:8.0f} ms  {TOTAL / elapsed / 2**20:7.0f} MiB/s  "
-              f"peak RSS {rss:6.0f} MiB")
-        print(f"runner / baseline time: {rows[1][0] / rows[0][0]:.2f}x (goal within 1.5x); "
-              f"runner peak RSS {rows[1][1]:.0f} MiB (goal under 100 MB)")
+        print(
+            f"{'run() in process + spill':<28} {elapsed * 1000:8.0f} ms  {TOTAL / elapsed / 2**20:7.0f} MiB/s  "
+            f"peak RSS {rss:6.0f} MiB"
+        )
+        print(
+            f"runner / baseline time: {rows[1][0] / rows[0][0]:.2f}x (goal within 1.5x); "
+            f"runner peak RSS {rows[1][1]:.0f} MiB (goal under 100 MB)"
+        )
 
 
 if __name__ == "__main__":

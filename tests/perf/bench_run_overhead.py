@@ -60,7 +60,9 @@ def build(out_dir: Path) -> Path:
 BARE_EPOCH = BARE.replace(
     "engine = wasmtime.Engine()",
     "config = wasmtime.Config()\nconfig.epoch_interruption = True\nengine = wasmtime.Engine(config)",
-).replace("store = wasmtime.Store(engine)", "store = wasmtime.Store(engine)\nstore.set_epoch_deadline(1 << 62)")
+).replace(
+    "store = wasmtime.Store(engine)", "store = wasmtime.Store(engine)\nstore.set_epoch_deadline(1 << 62)"
+)
 
 
 def interleaved_best(cmds: dict[str, list[str]], env: dict[str, str]) -> dict[str, tuple[float, bytes]]:
@@ -89,7 +91,9 @@ def main() -> None:
         assert bare_out == ours_out, (bare_out, ours_out)
         print(f"output: {ours_out.decode().strip()}")
         print(f"baseline bare wasmtime-py script:          {bare * 1000:8.0f} ms (best of {ROUNDS})")
-        print(f"bare script + epoch interruption only:     {epoch * 1000:8.0f} ms ({(epoch / bare - 1) * 100:+.1f} %)")
+        print(
+            f"bare script + epoch interruption only:     {epoch * 1000:8.0f} ms ({(epoch / bare - 1) * 100:+.1f} %)"
+        )
         print(f"wasi-playground run:                       {ours * 1000:8.0f} ms")
         print(f"overhead: {(ours / bare - 1) * 100:+.1f} %   (goal within 5 %)")
 

@@ -87,8 +87,13 @@ def run_wrk(wrk: str, url: str, connections: int, seconds: int) -> dict[str, flo
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": pct("50"),
-            "p99": pct("99"), "requests": requests, "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": pct("50"),
+        "p99": pct("99"),
+        "requests": requests,
+        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+    }
 
 
 def instantiation_costs(module_path: Path, rounds: int = 2000) -> dict[str, float]:
@@ -133,8 +138,11 @@ def instantiation_costs(module_path: Path, rounds: int = 2000) -> dict[str, floa
         total_ms.append(exchange.elapsed_ms)
 
     timed(ours, rounds)
-    return {"bare_us": bare_us, "pre_instantiate_us": statistics.median(instantiate_ms) * 1000,
-            "request_us": statistics.median(total_ms) * 1000}
+    return {
+        "bare_us": bare_us,
+        "pre_instantiate_us": statistics.median(instantiate_ms) * 1000,
+        "request_us": statistics.median(total_ms) * 1000,
+    }
 
 
 def main() -> int:
@@ -150,16 +158,20 @@ def main() -> int:
             print(f"server {url} (pid {proc.pid}), wrk {WRK_SECONDS} s per run")
             for connections in (1, 16):
                 r = run_wrk(wrk, url, connections, WRK_SECONDS)
-                print(f"  {connections:>2} connection(s): {r['rps']:8.1f} req/s  p50 {r['p50']:7.2f} ms  "
-                      f"p99 {r['p99']:7.2f} ms  requests {r['requests']:6d}  errors {r['errors']}")
+                print(
+                    f"  {connections:>2} connection(s): {r['rps']:8.1f} req/s  p50 {r['p50']:7.2f} ms  "
+                    f"p99 {r['p99']:7.2f} ms  requests {r['requests']:6d}  errors {r['errors']}"
+                )
             rss_start = server.memory_info().rss
             done, samples, started = 0, [], time.monotonic()
             while done < RSS_REQUESTS and time.monotonic() - started < RSS_BUDGET_S:
                 done += run_wrk(wrk, url, 8, 3)["requests"]
                 samples.append(server.memory_info().rss)
             rss_end = samples[-1]
-            print(f"  RSS over {done} requests: start {rss_start / 2**20:.1f} MiB, end {rss_end / 2**20:.1f} MiB "
-                  f"(max {max(samples) / 2**20:.1f} MiB, growth {(rss_end - rss_start) / 2**20:+.1f} MiB)")
+            print(
+                f"  RSS over {done} requests: start {rss_start / 2**20:.1f} MiB, end {rss_end / 2**20:.1f} MiB "
+                f"(max {max(samples) / 2**20:.1f} MiB, growth {(rss_end - rss_start) / 2**20:+.1f} MiB)"
+            )
         finally:
             proc.send_signal(signal.SIGTERM)
             try:
@@ -168,10 +180,14 @@ def main() -> int:
                 proc.kill()
         costs = instantiation_costs(module)
         print(f"instantiate, bare wasmtime-py (Linker.instantiate, baseline): {costs['bare_us']:8.1f} us")
-        print(f"instantiate, server InstancePre on a fresh store:              {costs['pre_instantiate_us']:8.1f} us "
-              f"(x{costs['pre_instantiate_us'] / costs['bare_us']:.2f} of baseline)")
-        print(f"whole request in-process (env, WASI setup, instance, run, parse): {costs['request_us']:8.1f} us "
-              f"(x{costs['request_us'] / costs['bare_us']:.2f} of baseline)")
+        print(
+            f"instantiate, server InstancePre on a fresh store:              {costs['pre_instantiate_us']:8.1f} us "
+            f"(x{costs['pre_instantiate_us'] / costs['bare_us']:.2f} of baseline)"
+        )
+        print(
+            f"whole request in-process (env, WASI setup, instance, run, parse): {costs['request_us']:8.1f} us "
+            f"(x{costs['request_us'] / costs['bare_us']:.2f} of baseline)"
+        )
     return 0
 
 

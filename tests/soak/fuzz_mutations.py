@@ -40,8 +40,33 @@ WAT_SEED = """(module
     (i32.store (i32.const 4) (i32.const 3))
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
 """
-WAT_TOKENS = ("(", ")", "module", "func", "param", "i32", "i64", "local.get", "$x", "0", "-1", "0xffffffff",
-              '"', "\\", "memory", "export", "call", "loop", "br", ";;", "(;", ";)", "\n", "component", "\u00e9")
+WAT_TOKENS = (
+    "(",
+    ")",
+    "module",
+    "func",
+    "param",
+    "i32",
+    "i64",
+    "local.get",
+    "$x",
+    "0",
+    "-1",
+    "0xffffffff",
+    '"',
+    "\\",
+    "memory",
+    "export",
+    "call",
+    "loop",
+    "br",
+    ";;",
+    "(;",
+    ";)",
+    "\n",
+    "component",
+    "\u00e9",
+)
 
 
 def seeds() -> list[bytes]:
@@ -61,14 +86,14 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
         elif op == 1:
             b[i] = rng.choice((0x00, 0x7F, 0x80, 0xFF, rng.randrange(256)))
         elif op == 2:
-            del b[rng.randrange(8, len(b) + 1) if len(b) > 8 else len(b):]
+            del b[rng.randrange(8, len(b) + 1) if len(b) > 8 else len(b) :]
         elif op == 3:
             b[i:i] = b"\xff" * rng.randint(1, 10)
         elif op == 4:
             j = rng.randrange(len(b))
-            b[i:i] = b[j:j + rng.randint(1, 64)]
+            b[i:i] = b[j : j + rng.randint(1, 64)]
         else:
-            del b[i:i + rng.randint(1, 16)]
+            del b[i : i + rng.randint(1, 16)]
     return bytes(b)
 
 
@@ -80,7 +105,7 @@ def mutate_wat(rng: random.Random) -> bytes:
         if op == 0:
             text = text[:i] + rng.choice(WAT_TOKENS) + text[i:]
         elif op == 1:
-            text = text[:i] + text[i + rng.randint(1, 20):]
+            text = text[:i] + text[i + rng.randint(1, 20) :]
         else:
             text = text[:i]
     return text.encode()
@@ -146,7 +171,9 @@ def main() -> int:
             rate = n / (time.perf_counter() - start)
             print(f"{n} cases, {rate:.0f}/s, {len(failures)} failures", flush=True)
     elapsed = time.perf_counter() - start
-    print(f"cases: {cases} (WAT text: {wat_cases})  rejected: {rejected}  accepted: {accepted}  also run: {runs}")
+    print(
+        f"cases: {cases} (WAT text: {wat_cases})  rejected: {rejected}  accepted: {accepted}  also run: {runs}"
+    )
     print(f"time: {elapsed:.1f} s ({cases / elapsed:.0f} cases/s), slowest case {slowest * 1000:.1f} ms")
     print(f"failures: {len(failures)}")
     for kind, count in sorted(kinds.items(), key=lambda kv: -kv[1]):

@@ -83,8 +83,10 @@ def main() -> int:
     base = marks[min(100, runs)]
     end = marks[max(marks)]
     print(f"{runs} runs in {elapsed:.1f} s ({elapsed / runs * 1000:.1f} ms each)")
-    print(f"growth from run 100 to {runs}: RSS {end[0] - base[0]:+.1f} MiB, threads {end[1] - base[1]:+d}, "
-          f"fds {end[2] - base[2]:+d}")
+    print(
+        f"growth from run 100 to {runs}: RSS {end[0] - base[0]:+.1f} MiB, threads {end[1] - base[1]:+d}, "
+        f"fds {end[2] - base[2]:+d}"
+    )
     left = sorted(p.name for p in temp_dir.iterdir())
     print(f"temporary entries left by the runs: {len(left)} {left[:5]}")
     return 0

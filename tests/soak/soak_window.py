@@ -107,19 +107,25 @@ def main() -> int:
         }
 
     header = f"{'cycle':>6} {'RSS MiB':>9} {'py thr':>7} {'os thr':>7} {'pool':>5} {'fds':>5} {'docs':>5} {'temp':>5}"
-    print(f"module: {module.name}, {module.stat().st_size / 2**20:.1f} MiB; cycles: {cycles}; run: {with_run}; "
-          f"panels: {', '.join(title for title, _ in panels.PANELS)}")
+    print(
+        f"module: {module.name}, {module.stat().st_size / 2**20:.1f} MiB; cycles: {cycles}; run: {with_run}; "
+        f"panels: {', '.join(title for title, _ in panels.PANELS)}"
+    )
     print(header)
 
     def show(label: str, s: dict[str, float]) -> None:
-        print(f"{label:>6} {s['rss']:>9.1f} {s['threads']:>7} {s['os_threads']:>7} {s['pool']:>5} {s['fds']:>5} "
-              f"{s['docs']:>5} {s['temp']:>5}", flush=True)
+        print(
+            f"{label:>6} {s['rss']:>9.1f} {s['threads']:>7} {s['os_threads']:>7} {s['pool']:>5} {s['fds']:>5} "
+            f"{s['docs']:>5} {s['temp']:>5}",
+            flush=True,
+        )
 
     marks = {0: snapshot()}
     show("0", marks[0])
     open_times: list[float] = []
     failures: list[str] = []
     started = time.perf_counter()
+
     def one_cycle(cycle: int) -> None:
         faulthandler.dump_traceback_later(STUCK_S, repeat=True)
         t = time.perf_counter()
@@ -155,8 +161,10 @@ def main() -> int:
             marks[cycle] = snapshot()
             show(str(cycle), marks[cycle])
             if trace_python:  # keep two snapshots only: each one holds every live block's traceback
-                python_marks = {min(python_marks, default=cycle): python_marks.get(min(python_marks, default=cycle)),
-                                cycle: tracemalloc.take_snapshot()}
+                python_marks = {
+                    min(python_marks, default=cycle): python_marks.get(min(python_marks, default=cycle)),
+                    cycle: tracemalloc.take_snapshot(),
+                }
                 python_marks = {k: v for k, v in python_marks.items() if v is not None}
     elapsed = time.perf_counter() - started
     window.close()
@@ -165,13 +173,19 @@ def main() -> int:
     after_quit = snapshot()
     show("quit", after_quit)
     base, end = marks[10 if 10 in marks else 0], marks[max(marks)]
-    print(f"{cycles} open/close cycles in {elapsed:.1f} s; open to inspected: median "
-          f"{statistics.median(open_times) * 1000:.0f} ms, first {open_times[0] * 1000:.0f} ms, "
-          f"max {max(open_times) * 1000:.0f} ms")
-    print(f"growth from cycle {10 if 10 in marks else 0} to {max(marks)}: RSS {end['rss'] - base['rss']:+.1f} MiB, "
-          f"threads {end['threads'] - base['threads']:+d} (OS {end['os_threads'] - base['os_threads']:+d}), "
-          f"fds {end['fds'] - base['fds']:+d}, live documents {end['docs']}, temp entries {end['temp']}")
-    print(f"after quit: temp entries of ours {after_quit['temp']}: {sorted(p.name for p in temp_dir.iterdir())[:5]}")
+    print(
+        f"{cycles} open/close cycles in {elapsed:.1f} s; open to inspected: median "
+        f"{statistics.median(open_times) * 1000:.0f} ms, first {open_times[0] * 1000:.0f} ms, "
+        f"max {max(open_times) * 1000:.0f} ms"
+    )
+    print(
+        f"growth from cycle {10 if 10 in marks else 0} to {max(marks)}: RSS {end['rss'] - base['rss']:+.1f} MiB, "
+        f"threads {end['threads'] - base['threads']:+d} (OS {end['os_threads'] - base['os_threads']:+d}), "
+        f"fds {end['fds'] - base['fds']:+d}, live documents {end['docs']}, temp entries {end['temp']}"
+    )
+    print(
+        f"after quit: temp entries of ours {after_quit['temp']}: {sorted(p.name for p in temp_dir.iterdir())[:5]}"
+    )
     if len(python_marks) >= 2:
         first, last = python_marks[min(python_marks)], python_marks[max(python_marks)]
         print(f"Python allocations that grew most from cycle {min(python_marks)} to {max(python_marks)}:")

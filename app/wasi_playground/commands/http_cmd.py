@@ -23,7 +23,9 @@ from wasi_playground.core.wagi.routes import RouteTable, load_modules_toml
 
 
 def build_parser() -> CommandParser:
-    p = CommandParser(prog="wasi-playground http", description="Send one HTTP request through a WAGI handler.")
+    p = CommandParser(
+        prog="wasi-playground http", description="Send one HTTP request through a WAGI handler."
+    )
     p.add_argument("file", help="handler module (.wasm/.wat) or a WAGI modules.toml")
     p.add_argument("--method", "-X", default="GET")
     p.add_argument("--path", default="/", help="request target, e.g. /hello?name=x")
@@ -56,8 +58,7 @@ def module_config(args: argparse.Namespace) -> RunConfig:
             if not Path(host).is_dir():
                 raise UsageError(f"wasi-playground http: --{flag.replace('_', '-')} {host}: not a directory")
             preopens.append(Preopen(host=str(Path(host).resolve()), guest=guest or host, read_only=read_only))
-    limits = Limits(fuel=args.fuel, max_memory_bytes=args.max_memory,
-                    timeout_s=args.timeout)
+    limits = Limits(fuel=args.fuel, max_memory_bytes=args.max_memory, timeout_s=args.timeout)
     return RunConfig(env=env, preopens=preopens, limits=limits)
 
 
@@ -92,8 +93,13 @@ def read_body(args: argparse.Namespace) -> bytes:
 def print_response(exchange: WagiExchange) -> None:
     response = exchange.response
     out = sys.stdout.buffer
-    head = [response.status_line(), *(f"{k}: {v}" for k, v in response.headers),
-            f"Content-Length: {len(response.body)}", "", ""]
+    head = [
+        response.status_line(),
+        *(f"{k}: {v}" for k, v in response.headers),
+        f"Content-Length: {len(response.body)}",
+        "",
+        "",
+    ]
     out.write("\r\n".join(head).encode("utf-8"))
     out.write(response.body)
     out.flush()
@@ -105,21 +111,31 @@ def main(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         request = HttpRequest.from_target(
-            args.path, method=args.method, headers=[parse_header_line(h) for h in args.header],
-            body=read_body(args))
+            args.path,
+            method=args.method,
+            headers=[parse_header_line(h) for h in args.header],
+            body=read_body(args),
+        )
         table = load_table(args.file, module_config(args))
     except (UsageError, RequestError, ConfigError) as e:
         return fail(str(e) if str(e).startswith("wasi-playground") else f"wasi-playground http: {e}")
     exchange = handle_request(table, request)
-    if exchange.result is not None and exchange.result.error and exchange.response.status == 500 \
-            and "could not start" in (exchange.response.problem or ""):
+    if (
+        exchange.result is not None
+        and exchange.result.error
+        and exchange.response.status == 500
+        and "could not start" in (exchange.response.problem or "")
+    ):
         return fail(f"wasi-playground http: {exchange.result.error}")
     if args.json:
         print(json.dumps(exchange.to_json_dict(), indent=2))
     else:
         print_response(exchange)
         if exchange.response.problem:
-            print(f"wasi-playground http: {exchange.response.status}: {exchange.response.problem}", file=sys.stderr)
+            print(
+                f"wasi-playground http: {exchange.response.status}: {exchange.response.problem}",
+                file=sys.stderr,
+            )
     status = 1 if exchange.response.problem else 0
     del exchange
     gc.collect()

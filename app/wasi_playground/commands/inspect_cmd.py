@@ -17,11 +17,15 @@ LIST_LIMIT = 200
 
 
 def build_parser() -> CommandParser:
-    parser = CommandParser(prog="wasi-playground inspect",
-                           description="Inspect a WebAssembly module, component or WAT file without running it.")
+    parser = CommandParser(
+        prog="wasi-playground inspect",
+        description="Inspect a WebAssembly module, component or WAT file without running it.",
+    )
     parser.add_argument("file", help="a .wasm module or component, or .wat text")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the documented contract)")
-    parser.add_argument("--all", action="store_true", help=f"list every item, not only the first {LIST_LIMIT}")
+    parser.add_argument(
+        "--all", action="store_true", help=f"list every item, not only the first {LIST_LIMIT}"
+    )
     return parser
 
 
@@ -61,26 +65,34 @@ def summary_lines(d: dict[str, Any], show_all: bool = False) -> list[str]:
     caps = d["wasi"]["capabilities"]
     if caps:
         lines.append("capabilities:")
-        lines += [f"  {group:<12}{', '.join(n.rsplit('.', 1)[-1] for n in names)}" for group, names in caps.items()]
+        lines += [
+            f"  {group:<12}{', '.join(n.rsplit('.', 1)[-1] for n in names)}" for group, names in caps.items()
+        ]
     comp = d.get("component")
     if comp:
         lines.append(f"worlds:    {', '.join(comp['worlds']) or 'none recognised'}")
     mod = d.get("module")
     if mod:
         fn = mod["functions"]
-        lines.append(f"functions: {fn['imported']} imported, {fn['defined']} defined; "
-                     f"{mod['data_segments']} data and {mod['element_segments']} element segments"
-                     + (f"; start function {mod['start']}" if mod["start"] is not None else ""))
+        lines.append(
+            f"functions: {fn['imported']} imported, {fn['defined']} defined; "
+            f"{mod['data_segments']} data and {mod['element_segments']} element segments"
+            + (f"; start function {mod['start']}" if mod["start"] is not None else "")
+        )
         lines += [f"memory:    {m['wat']}" for m in mod["memories"]]
         lines += [f"table:     {t['wat']}" for t in mod["tables"]]
     names = d.get("names")
     if names and names.get("module"):
         lines.append(f"name:      {names['module']}")
-    lines += _listing("imports", [f"{i['module']}.{i['name']} {i['type']}".lstrip(".") for i in d["imports"]],
-                      show_all)
+    lines += _listing(
+        "imports", [f"{i['module']}.{i['name']} {i['type']}".lstrip(".") for i in d["imports"]], show_all
+    )
     lines += _listing("exports", [f"{e['name']} {e['type']}" for e in d["exports"]], show_all)
-    lines += _listing("sections", [f"{s['name']:<22} offset {s['offset']:>10}  {_human_size(s['size'])}"
-                                   for s in d["sections"]], show_all)
+    lines += _listing(
+        "sections",
+        [f"{s['name']:<22} offset {s['offset']:>10}  {_human_size(s['size'])}" for s in d["sections"]],
+        show_all,
+    )
     for key, values in d["producers"].items():
         lines.append(f"producers {key}: " + ", ".join(f"{v['name']} {v['version']}".strip() for v in values))
     if d.get("target_features"):

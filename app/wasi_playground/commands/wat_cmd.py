@@ -17,9 +17,14 @@ def build_parser() -> CommandParser:
     parser = CommandParser(prog="wasi-playground wat", description="Print a WebAssembly binary as WAT text.")
     parser.add_argument("file", help="a .wasm module or component")
     parser.add_argument("-o", "--output", help="write the text to this file (default: stdout)")
-    parser.add_argument("--progress", action="store_true", help="show progress on stderr even when not a terminal")
-    parser.add_argument("--func", metavar="INDEX_OR_NAME",
-                        help="print only this function (its index, or its name as raw or demangled)")
+    parser.add_argument(
+        "--progress", action="store_true", help="show progress on stderr even when not a terminal"
+    )
+    parser.add_argument(
+        "--func",
+        metavar="INDEX_OR_NAME",
+        help="print only this function (its index, or its name as raw or demangled)",
+    )
     return parser
 
 
@@ -47,7 +52,9 @@ def main(argv: list[str]) -> int:
 
         def report(fraction: float, written: int) -> None:
             if show:
-                print(f"\r{fraction * 100:5.1f}%  {written / 1e6:9.1f} MB", end="", file=sys.stderr, flush=True)
+                print(
+                    f"\r{fraction * 100:5.1f}%  {written / 1e6:9.1f} MB", end="", file=sys.stderr, flush=True
+                )
 
         cancel = threading.Event()
         try:
@@ -56,8 +63,10 @@ def main(argv: list[str]) -> int:
             cancel.set()
             return fail("wasi-playground wat: interrupted; partial output removed")
         if show:
-            print(f"\r{result.bytes_written / 1e6:.1f} MB written to {result.output} in {result.seconds:.1f} s",
-                  file=sys.stderr)
+            print(
+                f"\r{result.bytes_written / 1e6:.1f} MB written to {result.output} in {result.seconds:.1f} s",
+                file=sys.stderr,
+            )
         return 0
     except (WasmFormatError, WatExportError, ToolMissing, ExportCancelled) as e:
         return fail(f"wasi-playground wat: {e}")

@@ -56,8 +56,10 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
         self._relay = _Relay()
         self._relay.finished.connect(self._deliver)
-        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None] | None,
-                                         str | None, QObject | None]] = {}
+        self._callbacks: dict[
+            int,
+            tuple[Callable[[Any], None], Callable[[BaseException], None] | None, str | None, QObject | None],
+        ] = {}
         self._latest: dict[str, int] = {}
         self._outbox: dict[int, tuple[Any, tuple[Any, BaseException | None]]] = {}
         self._outbox_lock = threading.Lock()

@@ -353,7 +353,9 @@ def parse_module(data: bytes | memoryview, sections: list[Section] | None = None
         where = info.code_section.offset if info.code_section else sections[-1].offset
         raise WasmFormatError(
             f"function section declares {len(info.func_type_indices)} functions but the code section has "
-            f"{info.code_count} bodies", where)
+            f"{info.code_count} bodies",
+            where,
+        )
     return info
 
 

@@ -75,10 +75,15 @@ class ComponentSession:
         out = []
         for info in self.world.exported_functions():
             names = self.names_for(info)
-            out.append(ExportedFunction(
-                info.qualified_name, [render_type(t, names) for _, t in info.params],
-                [render_type(info.result, names)] if info.result is not None else [],
-                info.signature(names), [n for n, _ in info.params]))
+            out.append(
+                ExportedFunction(
+                    info.qualified_name,
+                    [render_type(t, names) for _, t in info.params],
+                    [render_type(info.result, names)] if info.result is not None else [],
+                    info.signature(names),
+                    [n for n, _ in info.params],
+                )
+            )
         return out
 
     def function_info(self, name: str) -> FunctionInfo:
@@ -93,9 +98,15 @@ class ComponentSession:
         self.resources.clear()
         store = new_store(self.engine, self.config.limits)
         store.set_fuel(UNLIMITED_FUEL)
-        store.set_wasi(make_wasi_config(self.config, self._stdout.write, self._stderr.write,
-                                        self._scratch.for_config(self.config),
-                                        self.module_name))
+        store.set_wasi(
+            make_wasi_config(
+                self.config,
+                self._stdout.write,
+                self._stderr.write,
+                self._scratch.for_config(self.config),
+                self.module_name,
+            )
+        )
         linker = wc.Linker(self.engine)
         linker.add_wasip2()
         if self.missing:
@@ -142,6 +153,7 @@ class ComponentSession:
             token = f"{label or 'resource'}#{self._resource_counter}"
             self.resources[token] = resource
             return token
+
         return name
 
     def call(self, name: str, args: list[str], fresh: bool = False) -> CallOutcome:
@@ -169,9 +181,13 @@ class ComponentSession:
         except wasmtime.ExitTrap as e:
             outcome.exit_code = e.code
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-            outcome.trap = {"timeout": f"timed out after {self.config.limits.timeout_s} s",
-                            "cancelled": "stopped by user"}.get(interrupter.stop_reason or "", trap_message(e))
-            outcome.notes.append("after a trap the instance cannot be called again; the next call starts fresh")
+            outcome.trap = {
+                "timeout": f"timed out after {self.config.limits.timeout_s} s",
+                "cancelled": "stopped by user",
+            }.get(interrupter.stop_reason or "", trap_message(e))
+            outcome.notes.append(
+                "after a trap the instance cannot be called again; the next call starts fresh"
+            )
             self.instance = None
         finally:
             interrupter.detach()

@@ -164,12 +164,17 @@ class CallSession:
         return [(e.name, e.type) for e in self.module.exports if e.name not in _PROBES]
 
     def functions(self) -> list[ExportedFunction]:
-        return [ExportedFunction(name, list(params), list(results), _signature(params, results))
-                for name, (params, results) in self._signatures.items()]
+        return [
+            ExportedFunction(name, list(params), list(results), _signature(params, results))
+            for name, (params, results) in self._signatures.items()
+        ]
 
     def memories(self) -> list[str]:
-        return [e.name for e in self.module.exports if isinstance(e.type, wasmtime.MemoryType)
-                and e.name != MEMORY_PROBE]
+        return [
+            e.name
+            for e in self.module.exports
+            if isinstance(e.type, wasmtime.MemoryType) and e.name != MEMORY_PROBE
+        ]
 
     # --- the instance -----------------------------------------------------------------------------------
 
@@ -177,9 +182,15 @@ class CallSession:
         self._drop_instance()
         store = new_store(self.engine, self.config.limits)
         store.set_fuel(UNLIMITED_FUEL)
-        store.set_wasi(make_wasi_config(self.config, self._stdout.write, self._stderr.write,
-                                        self._scratch.for_config(self.config),
-                                        self.module_name))
+        store.set_wasi(
+            make_wasi_config(
+                self.config,
+                self._stdout.write,
+                self._stderr.write,
+                self._scratch.for_config(self.config),
+                self.module_name,
+            )
+        )
         linker = wasmtime.Linker(self.engine)
         linker.define_wasi()
         linker.define_unknown_imports_as_traps(self.module)
@@ -240,9 +251,11 @@ class CallSession:
             raise ConfigError(f"the module exports no function {name!r} (functions: {known})")
         params, types = self._signatures[name]
         if len(args) != len(params):
-            raise ConfigError(f"{name} takes {len(params)} argument{'s' * (len(params) != 1)} "
-                              f"{_signature(params, types)}, but {len(args)} "
-                              f"{'was' if len(args) == 1 else 'were'} given")
+            raise ConfigError(
+                f"{name} takes {len(params)} argument{'s' * (len(params) != 1)} "
+                f"{_signature(params, types)}, but {len(args)} "
+                f"{'was' if len(args) == 1 else 'were'} given"
+            )
         values = [parse_arg(text, ty, i + 1) for i, (text, ty) in enumerate(zip(args, params, strict=True))]
         outcome = CallOutcome(function=name)
         outcome.fresh_instance = self._ensure_instance(fresh)
@@ -254,8 +267,9 @@ class CallSession:
         with self._interrupted() as interrupter:
             try:
                 if "v128" in (*params, *types):
-                    values_out = call_via_adapter(self.engine, self.store, func, list(params), list(types),
-                                                  values, self._adapters)
+                    values_out = call_via_adapter(
+                        self.engine, self.store, func, list(params), list(types), values, self._adapters
+                    )
                 else:
                     raw = func(self.store, *values)
                     values_out = [] if not types else (list(raw) if len(types) > 1 else [raw])
@@ -285,7 +299,9 @@ class CallSession:
             memory = exports.get(candidate)
             if isinstance(memory, wasmtime.Memory):
                 return memory
-        raise ConfigError("the module exports no memory" if not name else f"no exported memory named {name!r}")
+        raise ConfigError(
+            "the module exports no memory" if not name else f"no exported memory named {name!r}"
+        )
 
     def memory_size(self, name: str | None = None) -> int:
         return self._memory(name).data_len(self.store)

@@ -82,18 +82,30 @@ def explain_import(name: str, kind: str = "interface") -> MissingImport | None:
                                  f"or newer addition this host does not provide")
         if _version_major_minor(version) != (0, 2):
             shown = version or "no version"
-            return MissingImport(name, interface, HOST_WORLD,
-                                 f"the component wants {interface} at {shown}, but this host provides WASI 0.2.x "
-                                 f"(interfaces of {HOST_WORLD}); rebuild it against WASI 0.2")
+            return MissingImport(
+                name,
+                interface,
+                HOST_WORLD,
+                f"the component wants {interface} at {shown}, but this host provides WASI 0.2.x "
+                f"(interfaces of {HOST_WORLD}); rebuild it against WASI 0.2",
+            )
         return None
     if package in OTHER_WORLDS:
         world = OTHER_WORLDS[package]
-        return MissingImport(name, interface, world.split(" ")[0],
-                             f"part of the {world} world; this playground runs components in the "
-                             f"{HOST_WORLD} world, which does not include it")
-    return MissingImport(name, interface, None,
-                         f"a custom interface of package {package}: no standard world defines it, so the "
-                         f"component expects a host (or a component composed with it) to implement it")
+        return MissingImport(
+            name,
+            interface,
+            world.split(" ")[0],
+            f"part of the {world} world; this playground runs components in the "
+            f"{HOST_WORLD} world, which does not include it",
+        )
+    return MissingImport(
+        name,
+        interface,
+        None,
+        f"a custom interface of package {package}: no standard world defines it, so the "
+        f"component expects a host (or a component composed with it) to implement it",
+    )
 
 
 def missing_imports(engine: wasmtime.Engine, component: wc.Component) -> list[MissingImport]:
@@ -101,8 +113,11 @@ def missing_imports(engine: wasmtime.Engine, component: wc.Component) -> list[Mi
     missing = []
     for name, extern in component.type.imports(engine).items():
         ty = extern.ty
-        kind = "function" if isinstance(ty, wc.FuncType) else (
-            "resource" if isinstance(ty, wc.ResourceType) else "interface")
+        kind = (
+            "function"
+            if isinstance(ty, wc.FuncType)
+            else ("resource" if isinstance(ty, wc.ResourceType) else "interface")
+        )
         explanation = explain_import(name, kind)
         if explanation is not None:
             missing.append(explanation)

@@ -106,15 +106,23 @@ def call_func(func: wc.Func, store: wasmtime.Store, values: list[Any]) -> Any:
         raise ValueError(f"wasmtime could not pass the arguments: {e}") from None
 
 
-def format_result(value: Any, info: FunctionInfo, name_resource: Callable[[Any], str] | None = None) -> list[str]:
+def format_result(
+    value: Any, info: FunctionInfo, name_resource: Callable[[Any], str] | None = None
+) -> list[str]:
     """The result as a list of WAVE texts: empty for a function without a result."""
     if info.result is None:
         return []
     return [format_value(value, info.result, name_resource)]
 
 
-def call_component_export(engine: wasmtime.Engine, store: wasmtime.Store, linker: wc.Linker,
-                          component: wc.Component, name: str, args: list[str]) -> list[str]:
+def call_component_export(
+    engine: wasmtime.Engine,
+    store: wasmtime.Store,
+    linker: wc.Linker,
+    component: wc.Component,
+    name: str,
+    args: list[str],
+) -> list[str]:
     """Instantiate `component` in `store` with `linker`, call export `name` with WAVE `args`, return the
     result as WAVE text (a one-element list, or empty). Raises ValueError for a bad name or argument;
     traps come through as wasmtime's own exceptions."""

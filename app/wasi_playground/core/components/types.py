@@ -21,9 +21,14 @@ PRIMITIVES: dict[type, str] = {
 }
 
 INT_RANGES: dict[type, tuple[int, int]] = {
-    wc.S8: (-(1 << 7), (1 << 7) - 1), wc.S16: (-(1 << 15), (1 << 15) - 1),
-    wc.S32: (-(1 << 31), (1 << 31) - 1), wc.S64: (-(1 << 63), (1 << 63) - 1),
-    wc.U8: (0, (1 << 8) - 1), wc.U16: (0, (1 << 16) - 1), wc.U32: (0, (1 << 32) - 1), wc.U64: (0, (1 << 64) - 1),
+    wc.S8: (-(1 << 7), (1 << 7) - 1),
+    wc.S16: (-(1 << 15), (1 << 15) - 1),
+    wc.S32: (-(1 << 31), (1 << 31) - 1),
+    wc.S64: (-(1 << 63), (1 << 63) - 1),
+    wc.U8: (0, (1 << 8) - 1),
+    wc.U16: (0, (1 << 16) - 1),
+    wc.U32: (0, (1 << 32) - 1),
+    wc.U64: (0, (1 << 64) - 1),
 }
 
 NAMED_KINDS = (wc.RecordType, wc.VariantType, wc.EnumType, wc.FlagsType)
@@ -62,9 +67,18 @@ def kind_name(ty: Any) -> str:
     if type(ty) in PRIMITIVES:
         return PRIMITIVES[type(ty)]
     return {
-        wc.ListType: "list", wc.RecordType: "record", wc.TupleType: "tuple", wc.VariantType: "variant",
-        wc.EnumType: "enum", wc.OptionType: "option", wc.ResultType: "result", wc.FlagsType: "flags",
-        wc.OwnType: "own", wc.BorrowType: "borrow", wc.FutureType: "future", wc.StreamType: "stream",
+        wc.ListType: "list",
+        wc.RecordType: "record",
+        wc.TupleType: "tuple",
+        wc.VariantType: "variant",
+        wc.EnumType: "enum",
+        wc.OptionType: "option",
+        wc.ResultType: "result",
+        wc.FlagsType: "flags",
+        wc.OwnType: "own",
+        wc.BorrowType: "borrow",
+        wc.FutureType: "future",
+        wc.StreamType: "stream",
     }.get(type(ty), type(ty).__name__)
 
 

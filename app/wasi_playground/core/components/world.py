@@ -76,8 +76,10 @@ class WorldInfo:
 
 def describe_world(engine: wasmtime.Engine, component: wc.Component) -> WorldInfo:
     ctype = component.type
-    return WorldInfo(imports=_group(engine, ctype.imports(engine), "import"),
-                     exports=_group(engine, ctype.exports(engine), "export"))
+    return WorldInfo(
+        imports=_group(engine, ctype.imports(engine), "import"),
+        exports=_group(engine, ctype.exports(engine), "export"),
+    )
 
 
 def _group(engine: wasmtime.Engine, items: dict[str, Any], direction: str) -> list[InterfaceInfo]:
@@ -113,8 +115,10 @@ def _type_definition(name: str, ty: Any, names: TypeNames, indent: str) -> list[
         body = [f"{indent}  {n}: {render_type(t, names)}," for n, t in ty.fields]
         return [f"{indent}record {name} {{", *body, f"{indent}}}"]
     if isinstance(ty, wc.VariantType):
-        body = [f"{indent}  {n}," if t is None else f"{indent}  {n}({render_type(t, names)}),"
-                for n, t in ty.cases]
+        body = [
+            f"{indent}  {n}," if t is None else f"{indent}  {n}({render_type(t, names)}),"
+            for n, t in ty.cases
+        ]
         return [f"{indent}variant {name} {{", *body, f"{indent}}}"]
     if isinstance(ty, wc.EnumType | wc.FlagsType):
         keyword = "enum" if isinstance(ty, wc.EnumType) else "flags"
@@ -140,7 +144,9 @@ def _resource_block(name: str, funcs: list[FunctionInfo], names: TypeNames, inde
     return lines
 
 
-def render_interface(world: WorldInfo, iface: InterfaceInfo, indent: str = "", func_prefix: str = "") -> list[str]:
+def render_interface(
+    world: WorldInfo, iface: InterfaceInfo, indent: str = "", func_prefix: str = ""
+) -> list[str]:
     names = world.names_for(iface)
     by_resource: dict[str, list[FunctionInfo]] = {}
     plain: list[FunctionInfo] = []

@@ -73,7 +73,9 @@ def set_aside(path: Path, why: str, notes: list[str] | None) -> None:
     with contextlib.suppress(OSError):
         sum_path(path).unlink()
     if notes is not None:
-        notes.append(f"compiled-code cache entry was corrupt ({why}): set aside as {path.name}.corrupt and rebuilt")
+        notes.append(
+            f"compiled-code cache entry was corrupt ({why}): set aside as {path.name}.corrupt and rebuilt"
+        )
 
 
 @contextlib.contextmanager
@@ -83,8 +85,13 @@ def _serialized(compiled: wasmtime.Module | wcomponent.Component) -> Iterator[me
     Uses wasmtime-py's C bindings directly; if they change shape, falls back to the public (copying) API."""
     from wasmtime import _ffi as ffi
 
-    serialize = getattr(ffi, "wasmtime_module_serialize" if isinstance(compiled, wasmtime.Module)
-                        else "wasmtime_component_serialize", None)
+    serialize = getattr(
+        ffi,
+        "wasmtime_module_serialize"
+        if isinstance(compiled, wasmtime.Module)
+        else "wasmtime_component_serialize",
+        None,
+    )
     if serialize is None or not hasattr(ffi, "wasm_byte_vec_t"):
         yield memoryview(compiled.serialize())
         return

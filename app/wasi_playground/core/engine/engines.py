@@ -109,8 +109,9 @@ def cache_path(data: bytes, settings: EngineSettings, kind: str) -> Path:
     return cache_dir() / f"{digest.hexdigest()}.{kind}.cwasm"
 
 
-def _load(engine: wasmtime.Engine, data: bytes, kind: str, compile_fn, deserialize_file_fn,
-          notes: list[str] | None):
+def _load(
+    engine: wasmtime.Engine, data: bytes, kind: str, compile_fn, deserialize_file_fn, notes: list[str] | None
+):
     path = cache_path(data, engine_settings(engine), kind)
     sound, damage = code_cache.check_entry(path)
     if damage is not None:
@@ -125,7 +126,9 @@ def _load(engine: wasmtime.Engine, data: bytes, kind: str, compile_fn, deseriali
     return compiled, False
 
 
-def load_module(engine: wasmtime.Engine, data: bytes, notes: list[str] | None = None) -> tuple[wasmtime.Module, bool]:
+def load_module(
+    engine: wasmtime.Engine, data: bytes, notes: list[str] | None = None
+) -> tuple[wasmtime.Module, bool]:
     """Compile a core module through the cache. Returns (module, cache_hit). Raises WasmtimeError if invalid.
 
     A corrupt cache entry is set aside and rebuilt; a line saying so goes to `notes` when given."""
@@ -136,4 +139,6 @@ def load_component(
     engine: wasmtime.Engine, data: bytes, notes: list[str] | None = None
 ) -> tuple[wcomponent.Component, bool]:
     """Compile a component through the cache. Returns (component, cache_hit)."""
-    return _load(engine, data, "component", wcomponent.Component, wcomponent.Component.deserialize_file, notes)
+    return _load(
+        engine, data, "component", wcomponent.Component, wcomponent.Component.deserialize_file, notes
+    )

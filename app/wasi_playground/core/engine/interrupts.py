@@ -45,7 +45,7 @@ class Interrupter:
 
     @property
     def stop_reason(self) -> str | None:
-        """"cancelled", "timeout", or None while allowed to run."""
+        """ "cancelled", "timeout", or None while allowed to run."""
         return self._stop_reason
 
     def cancel(self) -> None:

@@ -58,8 +58,10 @@ def parse_arg(text: str, valtype: str, position: int) -> object:
 
 def parse_args(params: Sequence[str], results: Sequence[str], name: str, args: list[str]) -> list[object]:
     if len(args) != len(params):
-        raise ConfigError(f"{name} takes {len(params)} argument{'s' * (len(params) != 1)} "
-                          f"{signature(params, results)}, but {len(args)} {'was' if len(args) == 1 else 'were'} given")
+        raise ConfigError(
+            f"{name} takes {len(params)} argument{'s' * (len(params) != 1)} "
+            f"{signature(params, results)}, but {len(args)} {'was' if len(args) == 1 else 'were'} given"
+        )
     return [parse_arg(text, ty, i + 1) for i, (text, ty) in enumerate(zip(args, params, strict=True))]
 
 
@@ -76,4 +78,3 @@ def render_result(value: object, valtype: str) -> object:
 
 def results_list(values: Sequence[object], results: Sequence[str]) -> list[object]:
     return [render_result(v, t) for v, t in zip(values, results, strict=False)]
-

@@ -151,12 +151,16 @@ def describe_limits(limits: Limits, memory_bytes: int | None, table_elements: in
     lim_mem = limits.max_memory_bytes
     if lim_mem is not None and memory_bytes is not None:
         if memory_bytes + PAGE > lim_mem or memory_bytes * 4 >= lim_mem * 3:
-            parts.append(f"memory.grow past {format_bytes(lim_mem)} refused: limit is {format_bytes(lim_mem)} "
-                         f"(memory stopped at {format_bytes(memory_bytes)})")
+            parts.append(
+                f"memory.grow past {format_bytes(lim_mem)} refused: limit is {format_bytes(lim_mem)} "
+                f"(memory stopped at {format_bytes(memory_bytes)})"
+            )
     lim_tab = limits.max_table_elements
     if lim_tab is not None and table_elements is not None and table_grow_used:
-        parts.append(f"table.grow past {lim_tab} elements refused: limit is {lim_tab} elements "
-                     f"(table stopped at {table_elements})")
+        parts.append(
+            f"table.grow past {lim_tab} elements refused: limit is {lim_tab} elements "
+            f"(table stopped at {table_elements})"
+        )
     return "; ".join(parts) or None
 
 

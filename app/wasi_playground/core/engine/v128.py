@@ -43,16 +43,28 @@ def _adapter_wat(params: list[str], results: list[str]) -> str:
             body += [f"local.get $r{i}", "i64x2.extract_lane 0", f"local.get $r{i}", "i64x2.extract_lane 1"]
         else:
             body.append(f"local.get $r{i}")
-    sig = (f"(param {' '.join(params)})" if params else "") + (f" (result {' '.join(results)})" if results else "")
-    flat_sig = (f"(param {_flat(params)})" if params else "") + (f" (result {_flat(results)})" if results else "")
+    sig = (f"(param {' '.join(params)})" if params else "") + (
+        f" (result {' '.join(results)})" if results else ""
+    )
+    flat_sig = (f"(param {_flat(params)})" if params else "") + (
+        f" (result {_flat(results)})" if results else ""
+    )
     locals_ = " ".join(f"(local $r{i} {t})" for i, t in enumerate(results))
-    return (f'(module (import "m" "f" (func $target {sig}))\n'
-            f'  (func (export "call") {flat_sig} {locals_}\n    ' + "\n    ".join(body) + "))")
+    return (
+        f'(module (import "m" "f" (func $target {sig}))\n'
+        f'  (func (export "call") {flat_sig} {locals_}\n    ' + "\n    ".join(body) + "))"
+    )
 
 
-def call_via_adapter(engine: wasmtime.Engine, store: wasmtime.Store, func: wasmtime.Func, params: list[str],
-                     results: list[str], values: list[Any],
-                     cache: dict[str, wasmtime.Module] | None = None) -> list[Any]:
+def call_via_adapter(
+    engine: wasmtime.Engine,
+    store: wasmtime.Store,
+    func: wasmtime.Func,
+    params: list[str],
+    results: list[str],
+    values: list[Any],
+    cache: dict[str, wasmtime.Module] | None = None,
+) -> list[Any]:
     """Call `func` of type (params) -> (results), given as type names read from the binary (never from
     wasmtime-py, which aborts on v128), with `values` (v128 as unsigned 128-bit ints)."""
     wat = _adapter_wat(params, results)
@@ -80,11 +92,15 @@ def call_via_adapter(engine: wasmtime.Engine, store: wasmtime.Store, func: wasmt
     return out
 
 
-def read_v128_global(engine: wasmtime.Engine, store: wasmtime.Store, global_: wasmtime.Global, mutable: bool) -> int:
+def read_v128_global(
+    engine: wasmtime.Engine, store: wasmtime.Store, global_: wasmtime.Global, mutable: bool
+) -> int:
     mut = "(mut v128)" if mutable else "v128"
-    wat = (f'(module (import "m" "g" (global $g {mut}))\n'
-           '  (func (export "get") (result i64 i64)\n'
-           "    global.get $g i64x2.extract_lane 0 global.get $g i64x2.extract_lane 1))")
+    wat = (
+        f'(module (import "m" "g" (global $g {mut}))\n'
+        '  (func (export "get") (result i64 i64)\n'
+        "    global.get $g i64x2.extract_lane 0 global.get $g i64x2.extract_lane 1))"
+    )
     adapter = wasmtime.Instance(store, wasmtime.Module(engine, wasmtime.wat2wasm(wat)), [global_])
     low, high = adapter.exports(store)["get"](store)
     return (low & _MASK64) | ((high & _MASK64) << 64)

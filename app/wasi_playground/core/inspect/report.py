@@ -78,9 +78,15 @@ class Report:
 
     def import_rows(self) -> list[dict[str, str]]:
         if self.module is not None:
-            return [{"module": i.module, "name": i.name, "kind": i.kind, "type": i.type} for i in self.module.imports]
+            return [
+                {"module": i.module, "name": i.name, "kind": i.kind, "type": i.type}
+                for i in self.module.imports
+            ]
         assert self.component is not None
-        return [{"module": "", "name": i.name, "kind": i.kind, "type": f"({i.kind})"} for i in self.component.imports]
+        return [
+            {"module": "", "name": i.name, "kind": i.kind, "type": f"({i.kind})"}
+            for i in self.component.imports
+        ]
 
     def export_rows(self) -> list[dict[str, str]]:
         if self.module is not None:
@@ -95,8 +101,15 @@ class Report:
             "sha256": self.sha256,
             "kind": self.kind,
             "format": self.format,
-            "sections": [{"id": s.id, "name": s.custom_name if s.id == 0 else s.name, "offset": s.offset,
-                          "size": s.size} for s in self.sections],
+            "sections": [
+                {
+                    "id": s.id,
+                    "name": s.custom_name if s.id == 0 else s.name,
+                    "offset": s.offset,
+                    "size": s.size,
+                }
+                for s in self.sections
+            ],
             "imports": self.import_rows(),
             "exports": self.export_rows(),
             "custom_sections": [{"name": s.custom_name, "size": s.size} for s in self.custom_sections],
@@ -113,8 +126,12 @@ class Report:
             d["module"] = _module_json(self.module)
         if self.component is not None:
             c = self.component
-            d["component"] = {"worlds": c.worlds, "wasi_version": c.wasi_version,
-                              "core_modules": len(c.core_modules), "nested_components": c.nested_components}
+            d["component"] = {
+                "worlds": c.worlds,
+                "wasi_version": c.wasi_version,
+                "core_modules": len(c.core_modules),
+                "nested_components": c.nested_components,
+            }
         return d
 
 
@@ -169,7 +186,9 @@ def inspect_bytes(data: bytes, path: str | None = None) -> Report:
     return _inspect_wasm(data, path, "binary")
 
 
-def _inspect_wasm(data: bytes | mmap.mmap, path: str | None, fmt: str, known_digest: str | None = None) -> Report:
+def _inspect_wasm(
+    data: bytes | mmap.mmap, path: str | None, fmt: str, known_digest: str | None = None
+) -> Report:
     """Hash on a second thread while parsing: hashlib releases the GIL, and on a big module the hash
     costs as much as everything else together."""
     kind, sections = read_sections(data)
@@ -178,8 +197,9 @@ def _inspect_wasm(data: bytes | mmap.mmap, path: str | None, fmt: str, known_dig
     if len(data) < PARALLEL_HASH_BYTES:
         return _inspect_sections(data, path, fmt, kind, sections, hashlib.sha256(data).hexdigest())
     digest: list[str] = []
-    hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(data).hexdigest()),
-                              name="inspect-sha256", daemon=True)
+    hasher = threading.Thread(
+        target=lambda: digest.append(hashlib.sha256(data).hexdigest()), name="inspect-sha256", daemon=True
+    )
     hasher.start()
     try:
         report = _inspect_sections(data, path, fmt, kind, sections, "")
@@ -189,8 +209,9 @@ def _inspect_wasm(data: bytes | mmap.mmap, path: str | None, fmt: str, known_dig
     return report
 
 
-def _inspect_sections(data: bytes | mmap.mmap, path: str | None, fmt: str, kind: str, sections: list[Section],
-                      digest: str) -> Report:
+def _inspect_sections(
+    data: bytes | mmap.mmap, path: str | None, fmt: str, kind: str, sections: list[Section], digest: str
+) -> Report:
     warnings: list[str] = []
     producers: dict[str, list[dict[str, str]]] = {}
     features: list[str] = []
@@ -223,10 +244,29 @@ def _inspect_sections(data: bytes | mmap.mmap, path: str | None, fmt: str, kind:
     if names is not None:
         warnings += names.warnings
     toolchain = guess_toolchain(
-        producers, refs, exports, [s.custom_name or "" for s in sections if s.id == 0],
-        names.iter_function_names if names is not None else None)
-    return Report(path, len(data), digest, kind, fmt, sections, wasi, toolchain, module, component, names,
-                  producers, features, warnings, bytes(data) if fmt == "wat" else None)
+        producers,
+        refs,
+        exports,
+        [s.custom_name or "" for s in sections if s.id == 0],
+        names.iter_function_names if names is not None else None,
+    )
+    return Report(
+        path,
+        len(data),
+        digest,
+        kind,
+        fmt,
+        sections,
+        wasi,
+        toolchain,
+        module,
+        component,
+        names,
+        producers,
+        features,
+        warnings,
+        bytes(data) if fmt == "wat" else None,
+    )
 
 
 def _names_of(data: bytes | mmap.mmap, s: Section, path: str | None) -> NameSection:
@@ -248,6 +288,7 @@ def _section_loader(path: Path, offset: int, size: int) -> Callable[[], bytes]:
                 raise OSError(f"{path} changed since it was inspected; reopen it to see its names")
             f.seek(offset)
             return f.read(size)
+
     return load
 
 
@@ -257,15 +298,19 @@ def _merge(into: dict[str, list[dict[str, str]]], found: dict[str, list[dict[str
         bucket.extend(v for v in values if v not in bucket)
 
 
-def _merge_embedded_producers(data: bytes | mmap.mmap, component: ComponentInfo,
-                              producers: dict[str, list[dict[str, str]]], warnings: list[str]) -> None:
+def _merge_embedded_producers(
+    data: bytes | mmap.mmap,
+    component: ComponentInfo,
+    producers: dict[str, list[dict[str, str]]],
+    warnings: list[str],
+) -> None:
     """A component's language lives in its core modules' producers; read them from the largest few.
 
     The WASI preview-1 adapter (a core module importing `wasi:` interfaces itself) is skipped: it is
     Rust whatever the program was written in.
     """
     for s in sorted(component.core_modules, key=lambda m: -m.size)[:4]:
-        inner = data[s.payload_offset:s.end]
+        inner = data[s.payload_offset : s.end]
         try:
             _, inner_sections = read_sections(inner)
         except WasmFormatError as e:

@@ -63,7 +63,9 @@ def guess_toolchain(
     if "TinyGo" in tool_names or "TinyGo" in lang_names:
         return Toolchain("TinyGo", ev)
     if "go:buildid" in customs or any(i.module in ("gojs", "go") for i in imports):
-        ev.append("custom section go:buildid" if "go:buildid" in customs else "imports from the Go JS runtime")
+        ev.append(
+            "custom section go:buildid" if "go:buildid" in customs else "imports from the Go JS runtime"
+        )
         return Toolchain("Go", ev)
     abort = [i for i in imports if i.module == "env" and i.name == "abort"]
     if abort and (abort[0].type == "(func (param i32 i32 i32 i32))" or {"__new", "__pin"} & exports):
@@ -72,8 +74,16 @@ def guess_toolchain(
     if any(e.startswith("mono_") for e in exports) or any("dotnet" in i.module for i in imports):
         ev.append("exports or imports of the Mono/.NET runtime")
         return Toolchain(".NET", ev)
-    emscripten = sorted(exports & {"emscripten_stack_init", "stackSave", "stackRestore",
-                                   "_emscripten_stack_restore", "emscripten_stack_get_end"})
+    emscripten = sorted(
+        exports
+        & {
+            "emscripten_stack_init",
+            "stackSave",
+            "stackRestore",
+            "_emscripten_stack_restore",
+            "emscripten_stack_get_end",
+        }
+    )
     if emscripten or any(i.name.startswith(("emscripten_", "__syscall_")) for i in imports):
         ev.append("Emscripten runtime exports/imports: " + ", ".join(emscripten or ["env.emscripten_*"]))
         return Toolchain("Emscripten (C/C++)", ev)

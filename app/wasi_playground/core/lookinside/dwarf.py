@@ -14,19 +14,44 @@ from dataclasses import dataclass, field
 from wasi_playground.core.binary.reader import Section, WasmFormatError, read_sections
 
 _SECTION_ARGS = {
-    ".debug_info": "debug_info_sec", ".debug_aranges": "debug_aranges_sec", ".debug_abbrev": "debug_abbrev_sec",
-    ".debug_frame": "debug_frame_sec", ".debug_str": "debug_str_sec", ".debug_loc": "debug_loc_sec",
-    ".debug_ranges": "debug_ranges_sec", ".debug_line": "debug_line_sec", ".debug_pubtypes": "debug_pubtypes_sec",
-    ".debug_pubnames": "debug_pubnames_sec", ".debug_addr": "debug_addr_sec",
-    ".debug_str_offsets": "debug_str_offsets_sec", ".debug_line_str": "debug_line_str_sec",
-    ".debug_loclists": "debug_loclists_sec", ".debug_rnglists": "debug_rnglists_sec",
+    ".debug_info": "debug_info_sec",
+    ".debug_aranges": "debug_aranges_sec",
+    ".debug_abbrev": "debug_abbrev_sec",
+    ".debug_frame": "debug_frame_sec",
+    ".debug_str": "debug_str_sec",
+    ".debug_loc": "debug_loc_sec",
+    ".debug_ranges": "debug_ranges_sec",
+    ".debug_line": "debug_line_sec",
+    ".debug_pubtypes": "debug_pubtypes_sec",
+    ".debug_pubnames": "debug_pubnames_sec",
+    ".debug_addr": "debug_addr_sec",
+    ".debug_str_offsets": "debug_str_offsets_sec",
+    ".debug_line_str": "debug_line_str_sec",
+    ".debug_loclists": "debug_loclists_sec",
+    ".debug_rnglists": "debug_rnglists_sec",
     ".debug_types": "debug_types_sec",
 }
-_ALL_ARGS = ["debug_info_sec", "debug_aranges_sec", "debug_abbrev_sec", "debug_frame_sec", "eh_frame_sec",
-             "debug_str_sec", "debug_loc_sec", "debug_ranges_sec", "debug_line_sec", "debug_pubtypes_sec",
-             "debug_pubnames_sec", "debug_addr_sec", "debug_str_offsets_sec", "debug_line_str_sec",
-             "debug_loclists_sec", "debug_rnglists_sec", "debug_sup_sec", "gnu_debugaltlink_sec",
-             "debug_types_sec"]
+_ALL_ARGS = [
+    "debug_info_sec",
+    "debug_aranges_sec",
+    "debug_abbrev_sec",
+    "debug_frame_sec",
+    "eh_frame_sec",
+    "debug_str_sec",
+    "debug_loc_sec",
+    "debug_ranges_sec",
+    "debug_line_sec",
+    "debug_pubtypes_sec",
+    "debug_pubnames_sec",
+    "debug_addr_sec",
+    "debug_str_offsets_sec",
+    "debug_line_str_sec",
+    "debug_loclists_sec",
+    "debug_rnglists_sec",
+    "debug_sup_sec",
+    "gnu_debugaltlink_sec",
+    "debug_types_sec",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +152,10 @@ def read_debug_info(data: bytes, sections: list[Section] | None = None) -> Debug
         if s.id == 0 and s.custom_name in _SECTION_ARGS:
             r = s.reader(data)
             r.name()
-            payload = bytes(data[r.pos:s.end])
+            payload = bytes(data[r.pos : s.end])
             args[_SECTION_ARGS[s.custom_name]] = DebugSectionDescriptor(
-                io.BytesIO(payload), s.custom_name, r.pos, len(payload), 0)
+                io.BytesIO(payload), s.custom_name, r.pos, len(payload), 0
+            )
     config = DwarfConfig(little_endian=True, machine_arch="wasm", default_address_size=4)
     info = DebugInfo([], code.payload_offset if code else 0)
     rows: list[tuple[int, SourceLocation | None]] = []
@@ -142,10 +168,14 @@ def read_debug_info(data: bytes, sections: list[Section] | None = None) -> Debug
             files = _file_names(lp) if lp is not None else []
             version = lp.header["version"] if lp is not None else 4
             comp_dir = _text(attrs["DW_AT_comp_dir"].value) if "DW_AT_comp_dir" in attrs else ""
-            info.units.append(CompileUnit(
-                _text(attrs["DW_AT_name"].value) if "DW_AT_name" in attrs else "?", comp_dir,
-                _text(attrs["DW_AT_producer"].value) if "DW_AT_producer" in attrs else "",
-                [_join(comp_dir, f) for f in files]))
+            info.units.append(
+                CompileUnit(
+                    _text(attrs["DW_AT_name"].value) if "DW_AT_name" in attrs else "?",
+                    comp_dir,
+                    _text(attrs["DW_AT_producer"].value) if "DW_AT_producer" in attrs else "",
+                    [_join(comp_dir, f) for f in files],
+                )
+            )
             if lp is None:
                 continue
             for entry in lp.get_entries():

@@ -62,5 +62,7 @@ def size_report(data: bytes, largest: int = 25) -> SizeReport:
         from wasi_playground.core.lookinside.functions import FunctionTable
 
         table = FunctionTable.from_bytes(data)
-        report.largest_functions = [(i, table.display_name(i), table.body_size(i)) for i in table.largest(largest)]
+        report.largest_functions = [
+            (i, table.display_name(i), table.body_size(i)) for i in table.largest(largest)
+        ]
     return report

@@ -34,7 +34,9 @@ class ValidationResult:
         where = f" at byte offset {self.offset} (0x{self.offset:x})" if self.offset is not None else ""
         func = ""
         if self.function_index is not None:
-            func = f", in function {self.function_index}" + (f" {self.function_name}" if self.function_name else "")
+            func = f", in function {self.function_index}" + (
+                f" {self.function_name}" if self.function_name else ""
+            )
         return f"invalid: {self.message}{where}{func}"
 
 
@@ -58,7 +60,9 @@ def _locate(path: Path, result: ValidationResult) -> ValidationResult:
     index = table.function_at(result.offset)
     if index is None:
         return result
-    return ValidationResult(False, result.message, result.offset, index, table.display_name(index), result.validator)
+    return ValidationResult(
+        False, result.message, result.offset, index, table.display_name(index), result.validator
+    )
 
 
 def _with_wasmtime(path: Path) -> ValidationResult:
@@ -83,8 +87,9 @@ def validate_path(path: str | Path) -> ValidationResult:
         tool = wasm_tools()
     except ToolMissing:
         return _locate(p, _with_wasmtime(p))
-    proc = subprocess.run([str(tool), "validate", str(p)], capture_output=True, text=True, timeout=TIMEOUT_S,
-                          errors="replace")
+    proc = subprocess.run(
+        [str(tool), "validate", str(p)], capture_output=True, text=True, timeout=TIMEOUT_S, errors="replace"
+    )
     if proc.returncode == 0:
         return ValidationResult(True, "valid")
     message = _first_error(proc.stderr)

@@ -102,7 +102,9 @@ def export_wat(path: str | Path, output: str | Path, progress: Callable[[float, 
         proc.stderr.close()
     if proc.returncode != 0:
         out.unlink(missing_ok=True)
-        first = next((line.strip() for line in stderr.splitlines() if line.strip()), "wasm-tools print failed")
+        first = next(
+            (line.strip() for line in stderr.splitlines() if line.strip()), "wasm-tools print failed"
+        )
         raise WatExportError(f"cannot print {src.name} as WAT: {first.removeprefix('error: ')}")
     written = _size(out)
     if progress is not None:
@@ -114,8 +116,9 @@ def export_wat_to_stdout(path: str | Path) -> int:
     """Print to this process's stdout: the printer writes to our file descriptor directly, no copy here."""
     src = Path(path)
     _check_input(src)
-    proc = subprocess.run([str(wasm_tools()), "print", str(src)], stdin=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, check=False)
+    proc = subprocess.run(
+        [str(wasm_tools()), "print", str(src)], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     text = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0 and "broken pipe" not in text.lower():
         first = next((line.strip() for line in text.splitlines() if line.strip()), "wasm-tools print failed")

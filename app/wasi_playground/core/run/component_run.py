@@ -69,7 +69,9 @@ def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str)
                 if job.interrupter.stop_reason:
                     job._mark_stopped(e)
                     return
-                raise ConfigError(f"{name} cannot be instantiated: {str(e).strip().splitlines()[0]}") from None
+                raise ConfigError(
+                    f"{name} cannot be instantiated: {str(e).strip().splitlines()[0]}"
+                ) from None
             interface = instance.get_export_index(store, run_name)
             func_index = instance.get_export_index(store, "run", interface) if interface else None
             func = instance.get_func(store, func_index) if func_index else None
@@ -107,12 +109,15 @@ def _invoke(job: _RunJob, engine, store, linker, component) -> None:
     try:
         from wasi_playground.core.components.invoke import call_component_export
     except ImportError:
-        raise ConfigError("calling a component export needs wasi_playground.core.components, "
-                          "which is not available in this build") from None
+        raise ConfigError(
+            "calling a component export needs wasi_playground.core.components, "
+            "which is not available in this build"
+        ) from None
     job.phase("run")
     try:
-        job.result.results = call_component_export(engine, store, linker, component, job.config.invoke,
-                                                   list(job.config.invoke_args))
+        job.result.results = call_component_export(
+            engine, store, linker, component, job.config.invoke, list(job.config.invoke_args)
+        )
         job.result.exit_code = 0
     except ValueError as e:
         raise ConfigError(str(e)) from None

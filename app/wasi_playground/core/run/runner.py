@@ -312,11 +312,16 @@ class _RunJob:
             memory_bytes, table_elements = probe_sizes(store, instance)
             result.memory_bytes = memory_bytes
             if result.limit_message is None:
-                result.limit_message = describe_limits(limits, memory_bytes, table_elements,
-                                                       limits.max_table_elements is not None
-                                                       and uses_table_grow(data))
+                result.limit_message = describe_limits(
+                    limits,
+                    memory_bytes,
+                    table_elements,
+                    limits.max_table_elements is not None and uses_table_grow(data),
+                )
 
-    def _entry(self, module: wasmtime.Module, data: bytes) -> tuple[str, list[object], tuple[list[str], list[str]]]:
+    def _entry(
+        self, module: wasmtime.Module, data: bytes
+    ) -> tuple[str, list[object], tuple[list[str], list[str]]]:
         exports = {e.name: e.type for e in module.exports}
         name = self.config.invoke
         if name is None:
@@ -330,8 +335,10 @@ class _RunJob:
         functype = exports.get(name)
         if functype is None:
             funcs = sorted(n for n, t in exports.items() if isinstance(t, wasmtime.FuncType))
-            raise ConfigError(f"the module exports no function named {name!r}"
-                              + (f"; it exports: {', '.join(funcs[:10])}" if funcs else ""))
+            raise ConfigError(
+                f"the module exports no function named {name!r}"
+                + (f"; it exports: {', '.join(funcs[:10])}" if funcs else "")
+            )
         if not isinstance(functype, wasmtime.FuncType):
             raise ConfigError(f"export {name!r} is not a function")
         params, results = _export_func_types(data, name)
@@ -341,8 +348,10 @@ class _RunJob:
         try:
             from wasi_playground.core.trace import TraceSession
         except ImportError:
-            raise ConfigError("tracing and capability switches are not available in this build "
-                              "(wasi_playground.core.trace is missing)") from None
+            raise ConfigError(
+                "tracing and capability switches are not available in this build "
+                "(wasi_playground.core.trace is missing)"
+            ) from None
         on_trace = _sink_method(self.sink, "on_trace")
 
         def on_event(event: Any) -> None:

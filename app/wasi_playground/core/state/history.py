@@ -126,7 +126,6 @@ class RunRecord:
         return all(_is(v, float) for v in self.timings_ms.values())
 
 
-
 class RunHistory:
     """The persisted runs of one module, oldest first."""
 
@@ -142,8 +141,9 @@ class RunHistory:
         records = [RunRecord.from_dict(r) if isinstance(r, dict) else None for r in loaded]
         self.records: list[RunRecord] = [r for r in records if r is not None]
         if len(self.records) < len(records):
-            self.file.problems.append(f"{len(records) - len(self.records)} unreadable run(s) in "
-                                      f"{self.file.path.name} were skipped")
+            self.file.problems.append(
+                f"{len(records) - len(self.records)} unreadable run(s) in {self.file.path.name} were skipped"
+            )
 
     def add(self, record: RunRecord, background: bool = False) -> None:
         """Append and persist; `background` writes on the settings-writer thread (the window's way)."""

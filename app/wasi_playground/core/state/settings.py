@@ -179,7 +179,9 @@ def _from_dict(cls: type, data: dict[str, Any]) -> Any:
     for f in fields(cls):
         default = getattr(defaults, f.name)
         value = data.get(f.name, default)
-        ok = isinstance(value, type(default)) and not (isinstance(value, bool) and not isinstance(default, bool))
+        ok = isinstance(value, type(default)) and not (
+            isinstance(value, bool) and not isinstance(default, bool)
+        )
         values[f.name] = value if ok else default
     return cls(**values)
 
@@ -198,10 +200,16 @@ def sanitized(config: RunConfig) -> RunConfig:
     lim.max_table_elements = _number(lim.max_table_elements, int)
     lim.fuel = _number(lim.fuel, int)
     lim.timeout_s = _number(lim.timeout_s, float)
-    config.preopens = [p for p in config.preopens if isinstance(p.host, str) and isinstance(p.guest, str)
-                       and isinstance(p.read_only, bool)]
-    if config.stdin.kind not in ("none", "text", "file", "inherit") or not isinstance(config.stdin.text, str) \
-            or not isinstance(config.stdin.path, str):
+    config.preopens = [
+        p
+        for p in config.preopens
+        if isinstance(p.host, str) and isinstance(p.guest, str) and isinstance(p.read_only, bool)
+    ]
+    if (
+        config.stdin.kind not in ("none", "text", "file", "inherit")
+        or not isinstance(config.stdin.text, str)
+        or not isinstance(config.stdin.path, str)
+    ):
         config.stdin = type(config.stdin)()
     if config.invoke is not None and not isinstance(config.invoke, str):
         config.invoke = None

@@ -100,7 +100,9 @@ class RecordDecoder:
         if e.errno or e.denied:
             return
         if e.func == "path_open" and e.out_value is not None:
-            self.fd_names[e.out_value] = f'file "{e.paths[0]}"' if e.paths and e.paths[0] is not None else "file"
+            self.fd_names[e.out_value] = (
+                f'file "{e.paths[0]}"' if e.paths and e.paths[0] is not None else "file"
+            )
         elif e.func == "fd_close" and e.raw_args:
             self.fd_names.pop(e.raw_args[0], None)
         elif e.func == "fd_renumber" and len(e.raw_args) >= 2:
@@ -127,5 +129,5 @@ def _core_types(name: str) -> list[tuple[str, str]]:
 def _text(data: bytes, offset: int, length: int) -> str | None:
     if length < 0:
         return None
-    raw = data[offset:offset + min(length, L.PATH_BYTES)]
+    raw = data[offset : offset + min(length, L.PATH_BYTES)]
     return raw.split(b"\0", 1)[0].decode("utf-8", "replace") if raw else ""

@@ -63,7 +63,9 @@ class TraceSession:
         linker.define(store, TRACE, "flush", flush)
         if has_memory:
             limits = self._memory_limits
-            memory = wasmtime.Memory(store, wasmtime.MemoryType(wasmtime.Limits(limits.minimum, limits.maximum)))
+            memory = wasmtime.Memory(
+                store, wasmtime.MemoryType(wasmtime.Limits(limits.minimum, limits.maximum))
+            )
             linker.define(store, TRACE, "memory", memory)
             linker.define(store, MEMORY_MODULE, MEMORY_NAME, memory)
         wrapper = linker.instantiate(store, module)
@@ -94,8 +96,9 @@ class TraceSession:
         if self.error:
             result.notes.append(self.error)
         if self._fuel_limited:
-            result.notes.append("fuel consumed includes the trace recorder's own instructions "
-                                "(about 100 per WASI call)")
+            result.notes.append(
+                "fuel consumed includes the trace recorder's own instructions (about 100 per WASI call)"
+            )
         if self._dirs:
             result.fs_changes = fsdiff.diff(self._before, fsdiff.snapshot(self._dirs))
         self._store = None

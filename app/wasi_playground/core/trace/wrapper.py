@@ -66,10 +66,12 @@ def _function(fn: WasiFunction, denied: frozenset[str], has_memory: bool) -> str
     params = fn.core_params
     sig = "".join(f" {t}" for _, t in params)
     call = f"(call $real_{fn.name}{''.join(f' (local.get {i})' for i in range(len(params)))})"
-    lines = [f'(func $trace_{fn.name} (export "{fn.name}") (param{sig}){" (result i32)" if fn.returns_errno else ""}',
-             "(local $r i32) (local $b i32) (local $t0 i64) (local $id i32)",
-             "(local.set $t0 (call $now))",
-             f"(local.set $id (i32.const {function_id(fn.name)}))"]
+    lines = [
+        f'(func $trace_{fn.name} (export "{fn.name}") (param{sig}){" (result i32)" if fn.returns_errno else ""}',
+        "(local $r i32) (local $b i32) (local $t0 i64) (local $id i32)",
+        "(local.set $t0 (call $now))",
+        f"(local.set $id (i32.const {function_id(fn.name)}))",
+    ]
     cond = _denial(fn, denied)
     if not fn.returns_errno:
         lines.append("(local.set $b (call $slot))")
@@ -77,9 +79,11 @@ def _function(fn: WasiFunction, denied: frozenset[str], has_memory: bool) -> str
         lines.append(f"(local.set $r (i32.const {L.ENOTCAPABLE}))")
         lines.append(f"(local.set $id (i32.or (local.get $id) (i32.const {L.DENIED_BIT})))")
     elif cond is not None:
-        lines.append(f"(if {cond} (then (local.set $r (i32.const {L.ENOTCAPABLE})) "
-                     f"(local.set $id (i32.or (local.get $id) (i32.const {L.DENIED_BIT})))) "
-                     f"(else (local.set $r {call})))")
+        lines.append(
+            f"(if {cond} (then (local.set $r (i32.const {L.ENOTCAPABLE})) "
+            f"(local.set $id (i32.or (local.get $id) (i32.const {L.DENIED_BIT})))) "
+            f"(else (local.set $r {call})))"
+        )
     else:
         lines.append(f"(local.set $r {call})")
     if fn.returns_errno:
@@ -98,10 +102,12 @@ def _function(fn: WasiFunction, denied: frozenset[str], has_memory: bool) -> str
 
 def _record_body(fn: WasiFunction, params: list[tuple[str, str]], has_memory: bool) -> list[str]:
     b = "(local.get $b)"
-    out = [f"(i32.store $ring offset={L.OFF_ID} {b} (local.get $id))",
-           f"(i32.store $ring offset={L.OFF_ERRNO} {b} (local.get $r))",
-           f"(i64.store $ring offset={L.OFF_T0} {b} (local.get $t0))",
-           f"(i64.store $ring offset={L.OFF_T1} {b} (call $now))"]
+    out = [
+        f"(i32.store $ring offset={L.OFF_ID} {b} (local.get $id))",
+        f"(i32.store $ring offset={L.OFF_ERRNO} {b} (local.get $r))",
+        f"(i64.store $ring offset={L.OFF_T0} {b} (local.get $t0))",
+        f"(i64.store $ring offset={L.OFF_T1} {b} (call $now))",
+    ]
     for i, (_, t) in enumerate(params):
         value = f"(local.get {i})" if t == "i64" else f"(i64.extend_i32_u (local.get {i}))"
         out.append(f"(i64.store $ring offset={L.OFF_ARGS + 8 * i} {b} {value})")
@@ -113,23 +119,32 @@ def _record_body(fn: WasiFunction, params: list[tuple[str, str]], has_memory: bo
         rname, rtype = fn.results[0]
         ptr = f"(local.get {index[rname + '_out']})"
         if rtype in _OUT_I32 | _OUT_I64:
-            width, load = (4, "(i64.extend_i32_u (i32.load $user {p}))") if rtype in _OUT_I32 else \
-                (8, "(i64.load $user {p})")
-            out.append(f"(if (i32.and {success} (call $inb {ptr} (i32.const {width}))) (then "
-                       f"(i64.store $ring offset={L.OFF_OUT} {b} {load.format(p=ptr)}) "
-                       f"(local.set $id (i32.or (local.get $id) (i32.const {L.OUT_VALID_BIT})))))")
+            width, load = (
+                (4, "(i64.extend_i32_u (i32.load $user {p}))")
+                if rtype in _OUT_I32
+                else (8, "(i64.load $user {p})")
+            )
+            out.append(
+                f"(if (i32.and {success} (call $inb {ptr} (i32.const {width}))) (then "
+                f"(i64.store $ring offset={L.OFF_OUT} {b} {load.format(p=ptr)}) "
+                f"(local.set $id (i32.or (local.get $id) (i32.const {L.OUT_VALID_BIT})))))"
+            )
     strings = [name for name, t in fn.params if t == "string"]
     if fn.name == "fd_prestat_dir_name":
         strings = ["path"]
     for slot, name in enumerate(strings[:2]):
         ptr, length = index[f"{name}_ptr"], index[f"{name}_len"]
         dest, len_off = (L.OFF_PATH1, L.OFF_PATH1_LEN) if slot == 0 else (L.OFF_PATH2, L.OFF_PATH2_LEN)
-        out.append(f"(i32.store $ring offset={len_off} {b} "
-                   f"(call $copy (i32.add {b} (i32.const {dest})) (local.get {ptr}) (local.get {length})))")
+        out.append(
+            f"(i32.store $ring offset={len_off} {b} "
+            f"(call $copy (i32.add {b} (i32.const {dest})) (local.get {ptr}) (local.get {length})))"
+        )
     for name, t in fn.params:
         if t in ("iovec_array", "ciovec_array"):
-            out.append(f"(i32.store $ring offset={L.OFF_IOV_TOTAL} {b} "
-                       f"(call $iovsum (local.get {index[name + '_ptr']}) (local.get {index[name + '_len']})))")
+            out.append(
+                f"(i32.store $ring offset={L.OFF_IOV_TOTAL} {b} "
+                f"(call $iovsum (local.get {index[name + '_ptr']}) (local.get {index[name + '_len']})))"
+            )
             break
     out.append(f"(i32.store $ring offset={L.OFF_ID} {b} (local.get $id))")
     return out
@@ -191,7 +206,7 @@ def wrapper_text(names: tuple[str, ...], denied: frozenset[str], has_memory: boo
     parts.append(f'(import "{TRACE}" "flush" (func $flush (param i32)))')
     if has_memory:
         parts.append(f'(import "{TRACE}" "memory" (memory $user 0))')
-    parts.append(f'(memory $ring {L.RING_PAGES} {L.RING_PAGES})')
+    parts.append(f"(memory $ring {L.RING_PAGES} {L.RING_PAGES})")
     if has_memory:
         parts.append('(export "memory" (memory $user))')
     parts.append('(export "trace_ring" (memory $ring))')
@@ -207,8 +222,9 @@ _compiled: dict[tuple[int, str], tuple[wasmtime.Engine, wasmtime.Module]] = {}
 _compiled_lock = threading.Lock()
 
 
-def wrapper_module(engine: wasmtime.Engine, names: tuple[str, ...], denied: frozenset[str],
-                   has_memory: bool) -> wasmtime.Module:
+def wrapper_module(
+    engine: wasmtime.Engine, names: tuple[str, ...], denied: frozenset[str], has_memory: bool
+) -> wasmtime.Module:
     """The compiled wrapper, made once per engine and (names, denied, memory) combination."""
     text = wrapper_text(names, denied, has_memory)
     key = (id(engine), text)

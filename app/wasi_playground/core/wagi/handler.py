@@ -106,7 +106,9 @@ def response_for_run(result: RunResult | None, stdout: bytes, overflowed: bool =
         return gateway_error(500, f"the handler's output passed the {MAX_RESPONSE_BYTES // 2**20} MiB limit")
     response = parse_cgi_output(stdout)
     if response.problem and result.exit_code not in (0, None):
-        response = gateway_error(response.status, f"{response.problem}; it exited with code {result.exit_code}")
+        response = gateway_error(
+            response.status, f"{response.problem}; it exited with code {result.exit_code}"
+        )
     return response
 
 
@@ -118,15 +120,26 @@ def with_stderr_hint(response: HttpResponse, stderr: str) -> HttpResponse:
     return response
 
 
-def exchange_for_run(match: RouteMatch, request: HttpRequest, config: RunConfig, result: RunResult | None,
-                     capture: CaptureSink, started: float) -> WagiExchange:
+def exchange_for_run(
+    match: RouteMatch,
+    request: HttpRequest,
+    config: RunConfig,
+    result: RunResult | None,
+    capture: CaptureSink,
+    started: float,
+) -> WagiExchange:
     """What a finished handler run gave, as an exchange: the response, with the stderr hint when it is an
     error, and the argv, environment and stderr it ran with. `started` is the request's `perf_counter`."""
     stderr = bytes(capture.stderr).decode("utf-8", errors="replace")
     response = with_stderr_hint(response_for_run(result, bytes(capture.stdout), capture.overflowed), stderr)
     return WagiExchange(
-        request=request, response=response, result=result, route=match.route.route,
-        argv=[config.argv0 or "", *config.args], env=list(config.env), stderr=stderr,
+        request=request,
+        response=response,
+        result=result,
+        route=match.route.route,
+        argv=[config.argv0 or "", *config.args],
+        env=list(config.env),
+        stderr=stderr,
         elapsed_ms=(time.perf_counter() - started) * 1000,
     )
 

@@ -72,7 +72,9 @@ def compile_handler(path: Path, fuel: bool) -> CompiledHandler:
     try:
         pre = linker.instantiate_pre(module)
     except wasmtime.WasmtimeError as e:
-        raise ConfigError(f"{path.name} cannot be linked as a WASI handler: {str(e).splitlines()[0]}") from None
+        raise ConfigError(
+            f"{path.name} cannot be linked as a WASI handler: {str(e).splitlines()[0]}"
+        ) from None
     return CompiledHandler(engine=engine, module=module, pre=pre, name=path.name)
 
 
@@ -102,8 +104,11 @@ class PrecompiledExecutor:
                 handler = self.handler_for(match.route.module, config.limits)
                 result = run_instance(handler, config, capture, tmp)
             except (ConfigError, OSError) as e:
-                return WagiExchange(request=request, route=match.route.route,
-                                    response=gateway_error(500, f"the request could not be run: {e}"))
+                return WagiExchange(
+                    request=request,
+                    route=match.route.route,
+                    response=gateway_error(500, f"the request could not be run: {e}"),
+                )
         return exchange_for_run(match, request, config, result, capture, started)
 
     def close(self) -> None:
@@ -111,7 +116,9 @@ class PrecompiledExecutor:
             self._compiled.clear()
 
 
-def run_instance(handler: CompiledHandler, config: RunConfig, capture: CaptureSink, scratch: str) -> RunResult:
+def run_instance(
+    handler: CompiledHandler, config: RunConfig, capture: CaptureSink, scratch: str
+) -> RunResult:
     """One fresh instance of a precompiled handler, run to its end, a trap, or its timeout."""
     result = RunResult()
     t0 = time.perf_counter()
@@ -146,7 +153,12 @@ def run_instance(handler: CompiledHandler, config: RunConfig, capture: CaptureSi
             result.fuel_consumed = config.limits.fuel - store.get_fuel()
         except wasmtime.WasmtimeError:
             pass
-    result.timings_ms = {"read": 0.0, "compile": 0.0, "instantiate": (t2 - t1) * 1000, "run": (t3 - t2) * 1000,
-                         "total": (t3 - t0) * 1000}
+    result.timings_ms = {
+        "read": 0.0,
+        "compile": 0.0,
+        "instantiate": (t2 - t1) * 1000,
+        "run": (t3 - t2) * 1000,
+        "total": (t3 - t0) * 1000,
+    }
     del store
     return result

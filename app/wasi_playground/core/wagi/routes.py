@@ -18,7 +18,16 @@ from wasi_playground.core.engine.config import ConfigError, Preopen, RunConfig
 
 WILDCARD = "/..."
 DEFAULT_ARGV = "${SCRIPT_NAME} ${ARGS}"
-_KNOWN_KEYS = {"route", "module", "entrypoint", "argv", "environment", "volumes", "allowed_hosts", "repository"}
+_KNOWN_KEYS = {
+    "route",
+    "module",
+    "entrypoint",
+    "argv",
+    "environment",
+    "volumes",
+    "allowed_hosts",
+    "repository",
+}
 
 
 @dataclass
@@ -78,13 +87,16 @@ class RouteTable:
 
     def match(self, raw_path: str) -> RouteMatch | None:
         exact = [r for r in self.routes if not r.is_wildcard and r.matches(raw_path)]
-        wild = sorted((r for r in self.routes if r.is_wildcard and r.matches(raw_path)),
-                      key=lambda r: len(r.prefix), reverse=True)
+        wild = sorted(
+            (r for r in self.routes if r.is_wildcard and r.matches(raw_path)),
+            key=lambda r: len(r.prefix),
+            reverse=True,
+        )
         chosen = (exact or wild or [None])[0]
         if chosen is None:
             return None
         script = chosen.prefix
-        rest = raw_path[len(script):] if raw_path.startswith(script) else ""
+        rest = raw_path[len(script) :] if raw_path.startswith(script) else ""
         return RouteMatch(route=chosen, script_name=script, path_info=rest)
 
     @classmethod
@@ -127,17 +139,24 @@ def parse_modules_table(data: dict[str, Any], base_dir: Path, source: Path | Non
         hosts = _string_list(entry.get("allowed_hosts", []), f"{where} allowed_hosts")
         if hosts:
             table.warnings.append(
-                f"{where}: allowed_hosts is recorded but this host gives handlers no outgoing HTTP")
-        table.routes.append(Route(
-            route=route,
-            module=_module_path(entry.get("module"), base_dir, where),
-            entrypoint=_string(entry.get("entrypoint", "_start"), f"{where} entrypoint"),
-            argv=_string(entry.get("argv", DEFAULT_ARGV), f"{where} argv"),
-            environment=[(k, str(v)) for k, v in _table(entry.get("environment", {}), f"{where} environment")],
-            volumes=[(g, str((base_dir / _string(h, f"{where} volumes")).resolve()))
-                     for g, h in _table(entry.get("volumes", {}), f"{where} volumes")],
-            allowed_hosts=hosts,
-        ))
+                f"{where}: allowed_hosts is recorded but this host gives handlers no outgoing HTTP"
+            )
+        table.routes.append(
+            Route(
+                route=route,
+                module=_module_path(entry.get("module"), base_dir, where),
+                entrypoint=_string(entry.get("entrypoint", "_start"), f"{where} entrypoint"),
+                argv=_string(entry.get("argv", DEFAULT_ARGV), f"{where} argv"),
+                environment=[
+                    (k, str(v)) for k, v in _table(entry.get("environment", {}), f"{where} environment")
+                ],
+                volumes=[
+                    (g, str((base_dir / _string(h, f"{where} volumes")).resolve()))
+                    for g, h in _table(entry.get("volumes", {}), f"{where} volumes")
+                ],
+                allowed_hosts=hosts,
+            )
+        )
     return table
 
 
@@ -152,9 +171,9 @@ def _route_of(entry: dict[str, Any], where: str) -> str:
 
 def _module_path(value: Any, base_dir: Path, where: str) -> Path:
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"{where} needs module = \"path/to/handler.wasm\"")
+        raise ConfigError(f'{where} needs module = "path/to/handler.wasm"')
     if value.startswith("file://"):
-        value = value[len("file://"):]
+        value = value[len("file://") :]
     elif value.split(":", 1)[0] in ("bindle", "oci", "http", "https"):
         raise ConfigError(f"{where}: module {value!r} is a remote reference; only local files are supported")
     path = (base_dir / value).resolve()
@@ -179,5 +198,5 @@ def _string_list(value: Any, where: str) -> list[str]:
 
 def _table(value: Any, where: str) -> list[tuple[str, Any]]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where} must be a table such as {{ NAME = \"value\" }}")
+        raise ConfigError(f'{where} must be a table such as {{ NAME = "value" }}')
     return [(str(k), v) for k, v in value.items()]

@@ -127,8 +127,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return gateway_error(413, f"request bodies are limited to {MAX_BODY_BYTES // 2**20} MiB")
         body = self.rfile.read(length) if length else b""
         try:
-            request = HttpRequest.from_target(self.path, method=self.command,
-                                              headers=list(self.headers.items()), body=body)
+            request = HttpRequest.from_target(
+                self.path, method=self.command, headers=list(self.headers.items()), body=body
+            )
         except ValueError as e:
             return gateway_error(400, str(e))
         request.remote_addr = self.client_address[0]
@@ -159,7 +160,9 @@ class WagiServer:
         self._slots = threading.BoundedSemaphore(max(1, max_concurrency))
         self._httpd = _HttpServer((host, port), self)
         self.host, self.port = self._httpd.server_address[:2]
-        self.info = ServerInfo(name="localhost" if is_loopback(str(self.host)) else str(self.host), port=self.port)
+        self.info = ServerInfo(
+            name="localhost" if is_loopback(str(self.host)) else str(self.host), port=self.port
+        )
         self._thread: threading.Thread | None = None
         self.requests_served = 0
         self._count_lock = threading.Lock()
@@ -175,8 +178,12 @@ class WagiServer:
         if match is None:
             return WagiExchange(request=request, response=not_found(request, self.table))
         if not self._slots.acquire(timeout=QUEUE_WAIT_S):
-            return WagiExchange(request=request, response=gateway_error(
-                503, f"all {self._slots._initial_value} handler slots stayed busy for {QUEUE_WAIT_S:g} s"))
+            return WagiExchange(
+                request=request,
+                response=gateway_error(
+                    503, f"all {self._slots._initial_value} handler slots stayed busy for {QUEUE_WAIT_S:g} s"
+                ),
+            )
         try:
             exchange = self.executor.execute(match, request, self.info)
         except Exception as e:  # a bug must cost one request a 500, never the server

@@ -319,8 +319,11 @@ class CallPanel(QWidget):
             info = self.session.function_info(function.name)
             names = self.session.names_for(info)
             for param, ty in info.params:
-                editor = WaveTextEdit(make_editor(ty, names).text(), self.form_host) \
-                    if self.text_mode.isChecked() else make_editor(ty, names, self.form_host)
+                editor = (
+                    WaveTextEdit(make_editor(ty, names).text(), self.form_host)
+                    if self.text_mode.isChecked()
+                    else make_editor(ty, names, self.form_host)
+                )
                 self.editors.append(editor)
                 self.form.addRow(f"{param}:", editor)
         else:
@@ -349,13 +352,20 @@ class CallPanel(QWidget):
         row = self.functions.currentRow()
         if self.session is None or self.busy or not 0 <= row < len(self.function_list):
             return
-        name, args, fresh, session = self.function_list[row].name, self.arguments(), self.fresh.isChecked(), \
-            self.session
+        name, args, fresh, session = (
+            self.function_list[row].name,
+            self.arguments(),
+            self.fresh.isChecked(),
+            self.session,
+        )
         self.owner.busy = True
         self._set_enabled(False)
         self.results.setPlainText(f"calling {name}...")
-        run_task(lambda: session.call(name, args, fresh), self.owner.guard(self._on_outcome, ends_call=True),
-                 self.owner.guard(self._on_call_error, ends_call=True))
+        run_task(
+            lambda: session.call(name, args, fresh),
+            self.owner.guard(self._on_outcome, ends_call=True),
+            self.owner.guard(self._on_call_error, ends_call=True),
+        )
 
     def reset(self) -> None:
         if self.session is None or self.busy:
@@ -363,8 +373,11 @@ class CallPanel(QWidget):
         session = self.session
         self.owner.busy = True
         self._set_enabled(False)
-        run_task(session.reset, self.owner.guard(lambda _r: self._on_reset(), ends_call=True),
-                 self.owner.guard(self._on_call_error, ends_call=True))
+        run_task(
+            session.reset,
+            self.owner.guard(lambda _r: self._on_reset(), ends_call=True),
+            self.owner.guard(self._on_call_error, ends_call=True),
+        )
 
     def _on_reset(self) -> None:
         self._finish()

@@ -193,8 +193,16 @@ class CaseEditor(ValueEditor):
     def text(self) -> str:
         index = self.combo.currentIndex()
         name = self.cases[index][0]
-        if not isinstance(self.ty, wc.OptionType | wc.ResultType) and name in ("true", "false", "some", "none",
-                                                                             "ok", "err", "inf", "nan"):
+        if not isinstance(self.ty, wc.OptionType | wc.ResultType) and name in (
+            "true",
+            "false",
+            "some",
+            "none",
+            "ok",
+            "err",
+            "inf",
+            "nan",
+        ):
             name = f"%{name}"
         payload = self.payloads[index]
         return name if payload is None else f"{name}({payload.text()})"

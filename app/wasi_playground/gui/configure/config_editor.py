@@ -47,7 +47,9 @@ def split_args(text: str) -> tuple[list[str], str | None]:
 
 def _number(value: Any) -> float:
     """A limit as a number for a spin box; anything else (a damaged saved value) shows as no limit."""
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 0.0
+    return (
+        float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 0.0
+    )
 
 
 class ConfigEditor(QScrollArea):
@@ -148,7 +150,11 @@ class ConfigEditor(QScrollArea):
         form.addRow("Memory", self.memory_spin)
         form.addRow("Fuel", self.fuel_edit)
         form.addRow("Timeout", self.timeout_spin)
-        for signal in (self.memory_spin.valueChanged, self.fuel_edit.textChanged, self.timeout_spin.valueChanged):
+        for signal in (
+            self.memory_spin.valueChanged,
+            self.fuel_edit.textChanged,
+            self.timeout_spin.valueChanged,
+        ):
             signal.connect(self._emit)
         return box
 
@@ -225,8 +231,11 @@ class ConfigEditor(QScrollArea):
             argv0=base.argv0,
             env=self.env.env(),
             preopens=self.dirs.preopens(),
-            stdin=Stdin(kind, self.stdin_text.toPlainText() if kind == "text" else "",
-                        self.stdin_file.text().strip() if kind == "file" else ""),
+            stdin=Stdin(
+                kind,
+                self.stdin_text.toPlainText() if kind == "text" else "",
+                self.stdin_file.text().strip() if kind == "file" else "",
+            ),
             limits=Limits(
                 max_memory_bytes=self.memory_spin.value() * MIB or None,
                 max_table_elements=base.limits.max_table_elements,

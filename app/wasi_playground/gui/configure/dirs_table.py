@@ -64,7 +64,9 @@ class DirsTable(QWidget):
     def _mark(self, item: QTableWidgetItem) -> None:
         missing = not Path(item.text()).expanduser().is_dir()
         item.setForeground(QBrush(QColor("#c0392b")) if missing else QBrush())
-        item.setToolTip("This folder does not exist: the run will refuse to start" if missing else item.text())
+        item.setToolTip(
+            "This folder does not exist: the run will refuse to start" if missing else item.text()
+        )
 
     def _insert(self, p: Preopen) -> None:
         row = self.table.rowCount()
@@ -74,7 +76,9 @@ class DirsTable(QWidget):
         self.table.setItem(row, 0, host)
         self.table.setItem(row, 1, QTableWidgetItem(p.guest))
         ro = QTableWidgetItem()
-        ro.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        ro.setFlags(
+            Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        )
         ro.setCheckState(Qt.CheckState.Checked if p.read_only else Qt.CheckState.Unchecked)
         self.table.setItem(row, 2, ro)
 
@@ -85,7 +89,9 @@ class DirsTable(QWidget):
         self.changed.emit()
 
     def remove_selected(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()} or {self.table.currentRow()}, reverse=True)
+        rows = sorted(
+            {i.row() for i in self.table.selectedIndexes()} or {self.table.currentRow()}, reverse=True
+        )
         for row in rows:
             if row >= 0:
                 self.table.removeRow(row)
@@ -104,6 +110,11 @@ class DirsTable(QWidget):
             host, guest, ro = (self.table.item(row, c) for c in range(3))
             if host is None or not host.text().strip():
                 continue
-            out.append(Preopen(host.text().strip(), (guest.text().strip() if guest else "") or host.text().strip(),
-                               ro is not None and ro.checkState() == Qt.CheckState.Checked))
+            out.append(
+                Preopen(
+                    host.text().strip(),
+                    (guest.text().strip() if guest else "") or host.text().strip(),
+                    ro is not None and ro.checkState() == Qt.CheckState.Checked,
+                )
+            )
         return out

@@ -83,7 +83,9 @@ class EnvTable(QWidget):
             self.table.editItem(self.table.item(row, 0))
 
     def remove_selected(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()} or {self.table.currentRow()}, reverse=True)
+        rows = sorted(
+            {i.row() for i in self.table.selectedIndexes()} or {self.table.currentRow()}, reverse=True
+        )
         for row in rows:
             if row >= 0:
                 self.table.removeRow(row)

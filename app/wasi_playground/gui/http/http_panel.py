@@ -129,9 +129,13 @@ class HttpPanel(QWidget):
         self.traceView = QPlainTextEdit(objectName="httpTraceView", readOnly=True)
         self.stderrView = QPlainTextEdit(objectName="httpStderrView", readOnly=True)
         self.responseTabs = QTabWidget(objectName="httpResponseTabs")
-        for widget, title in ((self.responseBodyView, "Body"), (self.previewView, "Preview"),
-                              (self.responseHeadersView, "Headers"), (self.traceView, "WASI trace"),
-                              (self.stderrView, "Stderr")):
+        for widget, title in (
+            (self.responseBodyView, "Body"),
+            (self.previewView, "Preview"),
+            (self.responseHeadersView, "Headers"),
+            (self.traceView, "WASI trace"),
+            (self.stderrView, "Stderr"),
+        ):
             self.responseTabs.addTab(widget, title)
         response_box = QWidget()
         response_layout = QVBoxLayout(response_box)
@@ -175,8 +179,12 @@ class HttpPanel(QWidget):
             name = name_item.text().strip() if name_item else ""
             if name:
                 headers.append(parse_header_line(f"{name}: {value_item.text() if value_item else ''}"))
-        return HttpRequest.from_target(self.pathEdit.text(), method=self.methodCombo.currentText(),
-                                       headers=headers, body=self.bodyEdit.toPlainText().encode("utf-8"))
+        return HttpRequest.from_target(
+            self.pathEdit.text(),
+            method=self.methodCombo.currentText(),
+            headers=headers,
+            body=self.bodyEdit.toPlainText().encode("utf-8"),
+        )
 
     def route_table(self, trace: bool) -> RouteTable:
         config = replace(self.context.config, trace=trace, invoke=None, invoke_args=[])
@@ -194,25 +202,39 @@ class HttpPanel(QWidget):
         collector = _TraceCollector()
         self.sendButton.setEnabled(False)
         self.statusLabel.setText(f"Sending {request.method} {request.target}...")
-        run_task(lambda: (handle_request(table, request, sink=collector), collector.events),
-                 self._show_exchange, self._show_error, key=self._task_key)
+        run_task(
+            lambda: (handle_request(table, request, sink=collector), collector.events),
+            self._show_exchange,
+            self._show_error,
+            key=self._task_key,
+        )
 
     def _show_exchange(self, outcome: tuple[WagiExchange, list[Any]]) -> None:
         exchange, events = outcome
         response = exchange.response
         self.sendButton.setEnabled(True)
-        status = f"{response.status} {response.reason} · {len(response.body)} bytes · {exchange.elapsed_ms:.1f} ms"
+        status = (
+            f"{response.status} {response.reason} · {len(response.body)} bytes · {exchange.elapsed_ms:.1f} ms"
+        )
         self.statusLabel.setText(status + (f"\n{response.problem}" if response.problem else ""))
         self.responseHeadersView.setPlainText(
-            "\n".join([response.status_line(), *(f"{k}: {v}" for k, v in response.headers)]))
+            "\n".join([response.status_line(), *(f"{k}: {v}" for k, v in response.headers)])
+        )
         self.responseBodyView.setPlainText(response.body_text())
         if response.is_html:
             self.previewView.setHtml(response.body_text())
         else:
-            self.previewView.setPlainText("(the response is not HTML: " + (response.content_type or "no type") + ")")
-        self.traceView.setPlainText("\n".join(describe_event(e) for e in events)
-                                    or ("(no WASI calls recorded)" if trace_available()
-                                        else "(the WASI trace is not available in this build)"))
+            self.previewView.setPlainText(
+                "(the response is not HTML: " + (response.content_type or "no type") + ")"
+            )
+        self.traceView.setPlainText(
+            "\n".join(describe_event(e) for e in events)
+            or (
+                "(no WASI calls recorded)"
+                if trace_available()
+                else "(the WASI trace is not available in this build)"
+            )
+        )
         self.stderrView.setPlainText(exchange.stderr)
         self.responseTabs.setCurrentWidget(self.previewView if response.is_html else self.responseBodyView)
 
@@ -233,8 +255,12 @@ class HttpPanel(QWidget):
         table = self.route_table(trace=False)
         relay = self._relay
         self.urlLabel.setText("starting...")
-        run_task(lambda: WagiServer(table, on_log=lambda entry: relay.logLine.emit(entry.line())).start(),
-                 self._server_started, self._server_failed, key=f"http-serve-{id(self)}")
+        run_task(
+            lambda: WagiServer(table, on_log=lambda entry: relay.logLine.emit(entry.line())).start(),
+            self._server_started,
+            self._server_failed,
+            key=f"http-serve-{id(self)}",
+        )
 
     def _server_started(self, server: Any) -> None:
         if not self.serveCheck.isChecked():

@@ -82,7 +82,9 @@ class RowsModel(QAbstractTableModel):
             return self.tooltips.get(row)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         return None
@@ -96,8 +98,15 @@ def import_rows(report: dict[str, Any]) -> tuple[list[list[str]], set[int], dict
     for imp in report.get("imports", []):
         key = _key(imp)
         group = groups.get(key) or groups.get(str(imp.get("name", ""))) or ""
-        rows.append([group, str(imp.get("name", "")), str(imp.get("type", "")), str(imp.get("kind", "")),
-                     str(imp.get("module", ""))])
+        rows.append(
+            [
+                group,
+                str(imp.get("name", "")),
+                str(imp.get("type", "")),
+                str(imp.get("kind", "")),
+                str(imp.get("module", "")),
+            ]
+        )
         i = len(rows) - 1
         if key in missing or str(imp.get("name", "")) in missing:
             flagged.add(i)
@@ -110,16 +119,21 @@ def import_rows(report: dict[str, Any]) -> tuple[list[list[str]], set[int], dict
 
 
 def export_rows(report: dict[str, Any]) -> list[list[str]]:
-    return [[str(e.get("name", "")), str(e.get("kind", "")), str(e.get("type", ""))]
-            for e in report.get("exports", [])]
+    return [
+        [str(e.get("name", "")), str(e.get("kind", "")), str(e.get("type", ""))]
+        for e in report.get("exports", [])
+    ]
 
 
 def capability_summary(report: dict[str, Any]) -> str:
     caps = report.get("wasi", {}).get("capabilities") or {}
     if not caps:
         return "This module asks for no WASI capability."
-    lines = [f"<b>{group}</b> ({len(items or [])}): it {CAPABILITY_WORDS.get(group, 'uses this capability')}"
-             for group, items in caps.items() if items]
+    lines = [
+        f"<b>{group}</b> ({len(items or [])}): it {CAPABILITY_WORDS.get(group, 'uses this capability')}"
+        for group, items in caps.items()
+        if items
+    ]
     return "What it asks of the system:<br>" + "<br>".join(lines)
 
 
@@ -171,8 +185,10 @@ class ImportsView(FilteredTable):
         self.model.set_rows(rows, flagged, tips)
         summary = capability_summary(report)
         if flagged:
-            summary += (f"<br><span style='color:#c0392b'><b>{len(flagged)} import(s) this host cannot "
-                        "provide</b> (highlighted).</span>")
+            summary += (
+                f"<br><span style='color:#c0392b'><b>{len(flagged)} import(s) this host cannot "
+                "provide</b> (highlighted).</span>"
+            )
         self.summary.setText(summary)
         self.fit_columns()
 

@@ -50,20 +50,27 @@ def section_bars(sections: list[dict[str, Any]]) -> str:
         bar = ("<table width='100%' cellspacing='0' cellpadding='0'><tr>"
                f"<td width='{pct}%' bgcolor='#4a90d9' height='10'></td><td width='{100 - pct}%'></td>"
                "</tr></table>")
-        rows.append(f"<tr><td>{_esc(s.get('name', s.get('id')))}</td><td align='right'>{human_size(size)}</td>"
-                    f"<td width='55%'>{bar}</td></tr>")
+        rows.append(
+            f"<tr><td>{_esc(s.get('name', s.get('id')))}</td><td align='right'>{human_size(size)}</td>"
+            f"<td width='55%'>{bar}</td></tr>"
+        )
     return "<table width='100%' cellspacing='2'>" + "".join(rows) + "</table>"
 
 
 def overview_html(report: dict[str, Any]) -> str:
     runnable = report.get("runnable") or {}
     ok = bool(runnable.get("ok"))
-    verdict = ("<span style='color:#2e9d4f'><b>Runnable here</b></span>" if ok
-               else "<span style='color:#c0392b'><b>Cannot run here</b></span>")
+    verdict = (
+        "<span style='color:#2e9d4f'><b>Runnable here</b></span>"
+        if ok
+        else "<span style='color:#c0392b'><b>Cannot run here</b></span>"
+    )
     reason = runnable.get("reason") or ""
     missing = runnable.get("missing") or []
     if missing:
-        reason += "<br>Missing: " + ", ".join(_esc(m if isinstance(m, str) else m.get("name")) for m in missing)
+        reason += "<br>Missing: " + ", ".join(
+            _esc(m if isinstance(m, str) else m.get("name")) for m in missing
+        )
     flavours = ", ".join((report.get("wasi") or {}).get("flavours") or []) or "none (no WASI imports)"
     rows = [
         ("Kind", _esc(report.get("kind", "?"))),
@@ -74,8 +81,10 @@ def overview_html(report: dict[str, Any]) -> str:
         ("Imports / exports", f"{len(report.get('imports', []))} / {len(report.get('exports', []))}"),
     ]
     table = "".join(f"<tr><td valign='top'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
-    parts = [f"<p>{verdict}" + (f" — {reason}" if reason else "") + "</p>",
-             f"<table cellspacing='4'>{table}</table>"]
+    parts = [
+        f"<p>{verdict}" + (f" — {reason}" if reason else "") + "</p>",
+        f"<table cellspacing='4'>{table}</table>",
+    ]
     sections = report.get("sections") or []
     if sections:
         parts.append("<h4>Sections</h4>" + section_bars(sections))
@@ -85,7 +94,9 @@ def overview_html(report: dict[str, Any]) -> str:
         parts.append(f"<h4>Custom sections</h4><ul>{items}</ul>")
     producers = report.get("producers") or {}
     if producers:
-        items = "".join(f"<li><b>{_esc(k)}</b>: {_esc(_producer_values(v))}</li>" for k, v in producers.items())
+        items = "".join(
+            f"<li><b>{_esc(k)}</b>: {_esc(_producer_values(v))}</li>" for k, v in producers.items()
+        )
         parts.append(f"<h4>Producers</h4><ul>{items}</ul>")
     return "".join(parts)
 
@@ -121,5 +132,6 @@ class OverviewPanel(QWidget):
         self.browser.setHtml(overview_html(report))
 
     def set_error(self, message: str) -> None:
-        self.browser.setHtml(f"<p style='color:#c0392b'><b>Not a module this playground can read</b></p>"
-                             f"<p>{_esc(message)}</p>")
+        self.browser.setHtml(
+            f"<p style='color:#c0392b'><b>Not a module this playground can read</b></p><p>{_esc(message)}</p>"
+        )

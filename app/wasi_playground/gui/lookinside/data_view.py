@@ -57,10 +57,14 @@ class DataPanel(LazyPanel):
         self.scan: DataScan | None = None
         self.segments_model = RowsModel(
             ("#", "Mode", "Memory", "Offset", "Address", "Size"),
-            lambda s: (s.index, s.mode, s.memory, s.offset_expr, _address(s.address), s.size), self)
+            lambda s: (s.index, s.mode, s.memory, s.offset_expr, _address(s.address), s.size),
+            self,
+        )
         self.strings_model = RowsModel(
             ("Address", "Segment", "Encoding", "Text"),
-            lambda s: (_address(s.address) or f"+{s.offset}", s.segment, s.encoding, s.text), self)
+            lambda s: (_address(s.address) or f"+{s.offset}", s.segment, s.encoding, s.text),
+            self,
+        )
         self.segments_view = table_view(self.segments_model, "dataSegmentsView")
         self.hex_view = QPlainTextEdit(readOnly=True)
         self.hex_view.setObjectName("dataHexView")

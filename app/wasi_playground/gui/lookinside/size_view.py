@@ -75,7 +75,9 @@ class SizePanel(LazyPanel):
         self.report: SizeReport | None = None
         self.summary = QLabel()
         self.bars = SizeBars()
-        self.sections_model = RowsModel(("Section", "Kind", "Offset", "Size", "Share"), self._section_cells, self)
+        self.sections_model = RowsModel(
+            ("Section", "Kind", "Offset", "Size", "Share"), self._section_cells, self
+        )
         self.functions_model = RowsModel(("Function", "Name", "Body size"), lambda r: r, self)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(table_view(self.sections_model, "sizeSectionsView"))
@@ -95,8 +97,13 @@ class SizePanel(LazyPanel):
     def start_load(self) -> None:
         path = self.context.path
         self.summary.setText("Measuring…")
-        run_for(self, lambda: size_report(read_module_bytes(path)), self._on_size, self._on_error,
-                 key=f"size-{id(self)}")
+        run_for(
+            self,
+            lambda: size_report(read_module_bytes(path)),
+            self._on_size,
+            self._on_error,
+            key=f"size-{id(self)}",
+        )
 
     def _on_size(self, report: SizeReport) -> None:
         self.report = report
@@ -104,8 +111,9 @@ class SizePanel(LazyPanel):
         self.sections_model.set_items(report.sections)
         self.functions_model.set_items(report.largest_functions)
         big = max(report.categories, key=lambda c: report.categories[c])
-        self.summary.setText(f"{human_size(report.total)} in all; the largest part is {big} "
-                             f"({report.share(big) * 100:.0f}%)")
+        self.summary.setText(
+            f"{human_size(report.total)} in all; the largest part is {big} ({report.share(big) * 100:.0f}%)"
+        )
 
     def _on_error(self, exc: BaseException) -> None:
         self.summary.setText(f"Cannot measure: {exc}")

@@ -42,7 +42,9 @@ class ValidationPanel(LazyPanel):
         report = self.context.report
         if report is not None and getattr(report, "format", "binary") == "wat":
             wasm = report.wasm
-            run_for(self, lambda: _validate_bytes(wasm), self._show, self._on_error, key=f"validate-{id(self)}")
+            run_for(
+                self, lambda: _validate_bytes(wasm), self._show, self._on_error, key=f"validate-{id(self)}"
+            )
             return
         run_for(self, lambda: validate_path(path), self._show, self._on_error, key=f"validate-{id(self)}")
 
@@ -56,8 +58,10 @@ class ValidationPanel(LazyPanel):
         if result.offset is not None:
             parts.append(f"at byte offset {result.offset} (0x{result.offset:x})")
         if result.function_index is not None:
-            parts.append(f"in function {result.function_index}"
-                         + (f" — {result.function_name}" if result.function_name else ""))
+            parts.append(
+                f"in function {result.function_index}"
+                + (f" — {result.function_name}" if result.function_name else "")
+            )
         self.details.setText(", ".join(parts))
         if result.function_index is not None and result.offset is not None:
             self._show_function(result.function_index, result.offset)
@@ -75,11 +79,17 @@ class ValidationPanel(LazyPanel):
             def work() -> RenderedFunction:
                 return render_function(FunctionTable.from_bytes(wasm), index)
         else:
+
             def work() -> RenderedFunction:
                 return render_function(load_cached(path), index)
 
-        run_for(self, work, lambda rendered: self._on_rendered(rendered, offset), lambda _e: None,
-                 key=f"validate-wat-{id(self)}")
+        run_for(
+            self,
+            work,
+            lambda rendered: self._on_rendered(rendered, offset),
+            lambda _e: None,
+            key=f"validate-wat-{id(self)}",
+        )
 
     def _on_rendered(self, rendered: RenderedFunction, offset: int) -> None:
         self.wat_view.show_rendered(rendered)

@@ -54,9 +54,14 @@ def tokenize_wat(text: str) -> list[list[Span]] | None:
 
 def _formats(dark: bool) -> dict[str, QTextCharFormat]:
     colours = {
-        "comment": ("#7f8c8d", "#8a9499"), "string": ("#a31515", "#ce9178"), "number": ("#098658", "#b5cea8"),
-        "type": ("#267f99", "#4ec9b0"), "keyword": ("#0000c0", "#569cd6"), "instruction": ("#795e26", "#dcdcaa"),
-        "name": ("#001080", "#9cdcfe"), "link": ("#0b61c4", "#6cb6ff"),
+        "comment": ("#7f8c8d", "#8a9499"),
+        "string": ("#a31515", "#ce9178"),
+        "number": ("#098658", "#b5cea8"),
+        "type": ("#267f99", "#4ec9b0"),
+        "keyword": ("#0000c0", "#569cd6"),
+        "instruction": ("#795e26", "#dcdcaa"),
+        "name": ("#001080", "#9cdcfe"),
+        "link": ("#0b61c4", "#6cb6ff"),
     }
     out = {}
     for name, (light, darkc) in colours.items():

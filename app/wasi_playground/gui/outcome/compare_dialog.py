@@ -32,20 +32,30 @@ def _diff_html(lines: list[str]) -> str:
 def config_html(cmp: RunComparison) -> str:
     if not cmp.config_changes:
         return "<p>Both runs used the same configuration.</p>"
-    rows = "".join(f"<tr><td><b>{html.escape(c.setting)}</b></td><td>{html.escape(c.before)}</td>"
-                   f"<td>{html.escape(c.after)}</td></tr>" for c in cmp.config_changes)
-    return f"<table cellspacing='6'><tr><th>Setting</th><th>First run</th><th>Second run</th></tr>{rows}</table>"
+    rows = "".join(
+        f"<tr><td><b>{html.escape(c.setting)}</b></td><td>{html.escape(c.before)}</td>"
+        f"<td>{html.escape(c.after)}</td></tr>"
+        for c in cmp.config_changes
+    )
+    return (
+        f"<table cellspacing='6'><tr><th>Setting</th><th>First run</th><th>Second run</th></tr>{rows}</table>"
+    )
 
 
 def timings_html(cmp: RunComparison) -> str:
     def ms(v: float | None) -> str:
         return "—" if v is None else f"{v:,.1f} ms"
 
-    rows = "".join(f"<tr><td>{t.phase}</td><td align='right'>{ms(t.before_ms)}</td>"
-                   f"<td align='right'>{ms(t.after_ms)}</td><td>{t.describe()}</td></tr>" for t in cmp.timings)
+    rows = "".join(
+        f"<tr><td>{t.phase}</td><td align='right'>{ms(t.before_ms)}</td>"
+        f"<td align='right'>{ms(t.after_ms)}</td><td>{t.describe()}</td></tr>"
+        for t in cmp.timings
+    )
     outcome = f"<p>Outcome: {html.escape(cmp.before.outcome())} → {html.escape(cmp.after.outcome())}</p>"
-    return outcome + ("<table cellspacing='6'><tr><th>Phase</th><th>First</th><th>Second</th><th>Ratio</th></tr>"
-                      f"{rows}</table>")
+    return outcome + (
+        "<table cellspacing='6'><tr><th>Phase</th><th>First</th><th>Second</th><th>Ratio</th></tr>"
+        f"{rows}</table>"
+    )
 
 
 class CompareDialog(QDialog):
@@ -59,10 +69,12 @@ class CompareDialog(QDialog):
         self.summary.setWordWrap(True)
         self.tabs = QTabWidget(self)
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        for title, body in (("Configuration", config_html(comparison)),
-                            ("stdout", _diff_html(comparison.stdout_diff)),
-                            ("stderr", _diff_html(comparison.stderr_diff)),
-                            ("Timings", timings_html(comparison))):
+        for title, body in (
+            ("Configuration", config_html(comparison)),
+            ("stdout", _diff_html(comparison.stdout_diff)),
+            ("stderr", _diff_html(comparison.stderr_diff)),
+            ("Timings", timings_html(comparison)),
+        ):
             view = QTextBrowser(self)
             if title in ("stdout", "stderr"):
                 view.setFont(fixed)

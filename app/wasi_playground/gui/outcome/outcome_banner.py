@@ -35,12 +35,16 @@ def describe(result: RunResult) -> tuple[str, str]:
         return "warn", "<b>Timed out</b>: the run hit its time limit and was stopped."
     if result.trap is not None:
         trap = result.trap
-        text = f"<b>Trap</b>{f' ({html.escape(trap.code)})' if trap.code else ''}: {html.escape(trap.message)}"
+        text = (
+            f"<b>Trap</b>{f' ({html.escape(trap.code)})' if trap.code else ''}: {html.escape(trap.message)}"
+        )
         if result.limit_message:
             text += f"<br>{html.escape(result.limit_message)}"
-        frames = [f"#{i} {html.escape(f.func_name or f'func[{f.func_index}]')}"
-                  + (f" @ 0x{f.module_offset:x}" if f.module_offset is not None else "")
-                  for i, f in enumerate(trap.frames[:12])]
+        frames = [
+            f"#{i} {html.escape(f.func_name or f'func[{f.func_index}]')}"
+            + (f" @ 0x{f.module_offset:x}" if f.module_offset is not None else "")
+            for i, f in enumerate(trap.frames[:12])
+        ]
         if frames:
             text += "<br><span style='font-family:monospace'>" + "<br>".join(frames) + "</span>"
         if len(trap.frames) > 12:

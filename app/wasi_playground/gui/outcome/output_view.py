@@ -51,7 +51,9 @@ def break_long_lines(text: str, column: int, width: int | None = None) -> tuple[
 
 
 class OutputView(QWidget):
-    def __init__(self, name: str, stream: str, tail_lines: int = 20000, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, stream: str, tail_lines: int = 20000, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.stream = stream
         self.text = QPlainTextEdit(self)
@@ -154,7 +156,9 @@ class OutputView(QWidget):
         found = self.text.find(needle, flags)
         if not found:
             cursor = self.text.textCursor()
-            cursor.movePosition(QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start)
+            cursor.movePosition(
+                QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
+            )
             self.text.setTextCursor(cursor)
             found = self.text.find(needle, flags)
         self.status.setText("" if found else "not found")

@@ -16,7 +16,9 @@ def timing_rows(result: RunResult) -> list[tuple[str, str]]:
     for key, label in PHASES:
         ms = result.timings_ms.get(key)
         rows.append((label, "—" if ms is None else f"{ms:,.1f} ms"))
-    cache = {True: "hit (compiled code reused)", False: "miss (compiled now)", None: "unknown"}[result.cache_hit]
+    cache = {True: "hit (compiled code reused)", False: "miss (compiled now)", None: "unknown"}[
+        result.cache_hit
+    ]
     rows.append(("Compiled-code cache", cache))
     fuel = "not metered" if result.fuel_consumed is None else f"{result.fuel_consumed:,}"
     if result.fuel_consumed is not None and result.trap is not None:

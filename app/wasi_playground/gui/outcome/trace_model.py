@@ -72,7 +72,9 @@ class TraceModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -133,15 +135,26 @@ class TraceFilter(QAbstractTableModel):
     def sourceModel(self) -> TraceModel | None:
         return self._source
 
-    def set_filters(self, function: str | None = None, group: str | None = None, errno: int | None = None,
-                    denied_only: bool = False, text: str = "") -> None:
+    def set_filters(
+        self,
+        function: str | None = None,
+        group: str | None = None,
+        errno: int | None = None,
+        denied_only: bool = False,
+        text: str = "",
+    ) -> None:
         self.function, self.group, self.errno = function, group, errno
         self.denied_only, self.text = denied_only, text.strip().lower()
         self._refilter()
 
     def _active(self) -> bool:
-        return (self.function is not None or self.group is not None or self.errno is not None
-                or self.denied_only or bool(self.text))
+        return (
+            self.function is not None
+            or self.group is not None
+            or self.errno is not None
+            or self.denied_only
+            or bool(self.text)
+        )
 
     def _matching(self, start: int, end: int) -> list[int]:
         m = self._source
@@ -196,7 +209,9 @@ class TraceFilter(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         return self._source.headerData(section, orientation, role) if self._source is not None else None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

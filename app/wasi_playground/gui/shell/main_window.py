@@ -122,10 +122,12 @@ class MainWindow(QMainWindow):
         self.stop_action = self._action("&Stop", "stopAction", ["Shift+F5"], self.stop_current)
         self.stop_action.setToolTip("Stop the run (Shift+F5)")
         self.reload_action = self._action("Re&load", "reloadAction", ["Ctrl+Shift+R"], self.reload_current)
-        self.close_action = self._action("&Close module", "closeAction", ["Ctrl+W"],
-                                         lambda: self.close_tab(self.tabs.currentIndex()))
-        self.copy_command_action = self._action("Copy as &wasmtime command", "copyCommandAction",
-                                                ["Ctrl+Shift+C"], self.copy_command)
+        self.close_action = self._action(
+            "&Close module", "closeAction", ["Ctrl+W"], lambda: self.close_tab(self.tabs.currentIndex())
+        )
+        self.copy_command_action = self._action(
+            "Copy as &wasmtime command", "copyCommandAction", ["Ctrl+Shift+C"], self.copy_command
+        )
         self.rerun_action = self._action("Rerun when the file &changes", "rerunOnChangeAction")
         self.rerun_action.setCheckable(True)
         self.rerun_action.setChecked(self.store.preferences.rerun_on_change)
@@ -159,10 +161,12 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolBar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        icons = {self.open_action: QStyle.StandardPixmap.SP_DialogOpenButton,
-                 self.run_action: QStyle.StandardPixmap.SP_MediaPlay,
-                 self.stop_action: QStyle.StandardPixmap.SP_MediaStop,
-                 self.reload_action: QStyle.StandardPixmap.SP_BrowserReload}
+        icons = {
+            self.open_action: QStyle.StandardPixmap.SP_DialogOpenButton,
+            self.run_action: QStyle.StandardPixmap.SP_MediaPlay,
+            self.stop_action: QStyle.StandardPixmap.SP_MediaStop,
+            self.reload_action: QStyle.StandardPixmap.SP_BrowserReload,
+        }
         for action, pixmap in icons.items():
             action.setIcon(self.style().standardIcon(pixmap))
             toolbar.addAction(action)

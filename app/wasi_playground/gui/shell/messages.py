@@ -17,9 +17,16 @@ from wasi_playground.gui.palette import is_dark
 
 log = logging.getLogger(__name__)
 
-LEVEL_COLOURS = {"info": ("#1f4e79", "#d6e9f8"), "warning": ("#7a4b00", "#fff1cc"), "error": ("#7f1d1d", "#fde2e2")}
-DARK_LEVEL_COLOURS = {"info": ("#cfe4ff", "#1d3550"), "warning": ("#ffe3a3", "#4a3711"),
-                      "error": ("#ffd0d0", "#5a2424")}
+LEVEL_COLOURS = {
+    "info": ("#1f4e79", "#d6e9f8"),
+    "warning": ("#7a4b00", "#fff1cc"),
+    "error": ("#7f1d1d", "#fde2e2"),
+}
+DARK_LEVEL_COLOURS = {
+    "info": ("#cfe4ff", "#1d3550"),
+    "warning": ("#ffe3a3", "#4a3711"),
+    "error": ("#ffd0d0", "#5a2424"),
+}
 
 
 class MessageStrip(QWidget):
@@ -57,7 +64,9 @@ class MessageStrip(QWidget):
         self.history.append((level, text))
         colours = DARK_LEVEL_COLOURS if is_dark() else LEVEL_COLOURS
         fg, bg = colours.get(level, colours["info"])
-        self.setStyleSheet(f"#messageStrip {{ background: {bg}; }} #messageStrip QLabel, #messageStrip QToolButton {{ color: {fg}; }}")
+        self.setStyleSheet(
+            f"#messageStrip {{ background: {bg}; }} #messageStrip QLabel, #messageStrip QToolButton {{ color: {fg}; }}"
+        )
         self.label.setText(text)
         visible_count = sum(1 for _ in self.history)
         self.count.setText(f"({visible_count} messages)" if visible_count > 1 else "")

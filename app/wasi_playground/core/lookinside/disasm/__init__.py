@@ -4,5 +4,13 @@ from wasi_playground.core.lookinside.disasm.decode import Instr, decode_instruct
 from wasi_playground.core.lookinside.disasm.printer import FunctionText, Link, WatContext, function_wat
 from wasi_playground.core.lookinside.disasm.syntax import wat_id
 
-__all__ = ["FunctionText", "Instr", "Link", "WatContext", "decode_instructions", "decode_locals", "function_wat",
-           "wat_id"]
+__all__ = [
+    "FunctionText",
+    "Instr",
+    "Link",
+    "WatContext",
+    "decode_instructions",
+    "decode_locals",
+    "function_wat",
+    "wat_id",
+]
