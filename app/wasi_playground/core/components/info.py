@@ -56,7 +56,7 @@ class ComponentInfo:
         return ", ".join(sorted(versions)) or None
 
 
-def _extern_name(r: Reader) -> tuple[str, str]:
+def read_extern_name(r: Reader) -> tuple[str, str]:
     at = r.pos
     form = r.u8()
     if form not in (0x00, 0x01):
@@ -66,7 +66,7 @@ def _extern_name(r: Reader) -> tuple[str, str]:
     return name, suffix
 
 
-def _skip_extern_desc(r: Reader) -> str:
+def skip_extern_desc(r: Reader) -> str:
     at = r.pos
     code = r.u8()
     if code not in EXTERN_DESCS:
@@ -89,7 +89,7 @@ def _skip_extern_desc(r: Reader) -> str:
     return EXTERN_DESCS[code]
 
 
-def _sort(r: Reader) -> str:
+def read_sort(r: Reader) -> str:
     at = r.pos
     code = r.u8()
     if code == 0x00:
@@ -103,17 +103,17 @@ def _sort(r: Reader) -> str:
 
 
 def _import(r: Reader) -> ComponentItem:
-    name, version = _extern_name(r)
-    return ComponentItem(name, _skip_extern_desc(r), version)
+    name, version = read_extern_name(r)
+    return ComponentItem(name, skip_extern_desc(r), version)
 
 
 def _export(r: Reader) -> ComponentItem:
-    name, version = _extern_name(r)
-    kind = _sort(r)
+    name, version = read_extern_name(r)
+    kind = read_sort(r)
     r.u32()
     has_desc = r.u8()
     if has_desc == 0x01:
-        _skip_extern_desc(r)
+        skip_extern_desc(r)
     elif has_desc != 0x00:
         raise r.fail(f"invalid export type-ascription flag 0x{has_desc:02x}", r.pos - 1)
     return ComponentItem(name, kind, version)
