@@ -20,15 +20,30 @@ from pathlib import Path
 from wasi_playground.core.binary.module_info import ModuleInfo, parse_module
 from wasi_playground.core.binary.names import NameSection, parse_name_section
 from wasi_playground.core.binary.reader import WasmFormatError, read_sections
+from wasi_playground.core.components.contents import NestedPath, nested_bytes
 from wasi_playground.core.inspect.input import compile_wat, looks_like_wat
 from wasi_playground.core.lookinside.demangle import demangle
 from wasi_playground.core.lookinside.disasm import FunctionText, WatContext, function_wat
 from wasi_playground.core.lookinside.disasm.decode import uleb
+from wasi_playground.core.lookinside.module_ref import ModuleSource, as_ref
 
 
-def read_module_bytes(path: str | Path) -> bytes:
-    """The binary of a module file; WAT text is compiled. Raises WasmFormatError with a clear message."""
-    p = Path(path)
+def read_module_bytes(source: ModuleSource) -> bytes:
+    """The binary of a module file (WAT text is compiled), or of the core module nested at `source.nested`.
+    Raises WasmFormatError with a clear message."""
+    ref = as_ref(source)
+    data = _read_file(ref.path)
+    if not ref.nested:
+        return data
+    try:
+        return nested_bytes(data, ref.nested)
+    except WasmFormatError:
+        raise
+    except (KeyError, ValueError) as e:
+        raise WasmFormatError(f"{ref.path.name}: {e.args[0] if e.args else e}", 0) from None
+
+
+def _read_file(p: Path) -> bytes:
     try:
         data = p.read_bytes()
     except IsADirectoryError:
@@ -96,8 +111,8 @@ class FunctionTable:
         return cls(data, module, names, starts, sizes)
 
     @classmethod
-    def from_path(cls, path: str | Path) -> FunctionTable:
-        return cls.from_bytes(read_module_bytes(path))
+    def from_path(cls, source: ModuleSource) -> FunctionTable:
+        return cls.from_bytes(read_module_bytes(source))
 
     def __len__(self) -> int:
         return self.module.function_count
@@ -237,26 +252,28 @@ class FunctionTable:
         return function_wat(self.data, index, body[0], body[1], self.wat_context)
 
 
-_CACHE: OrderedDict[tuple[str, int, int], FunctionTable] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int, int, NestedPath], FunctionTable] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 2
 
 
-def load_cached(path: str | Path) -> FunctionTable:
-    """One table per file version, shared by the panels of a document (each would otherwise hold its own
-    copy of a 100 MB module). Keyed by path, size and modification time, so a rebuilt file is re-read."""
-    p = Path(path)
+def load_cached(source: ModuleSource) -> FunctionTable:
+    """One table per file version (and nested module), shared by the panels of a document (each would
+    otherwise hold its own copy of a 100 MB module). Keyed by path, size and modification time, so a
+    rebuilt file is re-read."""
+    ref = as_ref(source)
+    p = ref.path
     try:
         st = os.stat(p)
     except OSError as e:
         raise WasmFormatError(f"{p}: cannot read: {e.strerror or e}", 0) from None
-    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns, ref.nested)
     with _CACHE_LOCK:
         table = _CACHE.get(key)
         if table is not None:
             _CACHE.move_to_end(key)
             return table
-    table = FunctionTable.from_path(p)
+    table = FunctionTable.from_path(ref)
     with _CACHE_LOCK:
         _CACHE[key] = table
         while len(_CACHE) > _CACHE_SIZE:

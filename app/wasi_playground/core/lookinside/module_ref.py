@@ -1,0 +1,61 @@
+"""Which core module the look-inside views work on: a file, or a core module nested inside a component file.
+
+Every look-inside entry point takes a `ModuleSource` (a path, or a `ModuleRef`); a plain path behaves exactly
+as before. A `ModuleRef` with a `nested` path reads the file and cuts the nested module's exact bytes out
+of it (`core.components.contents.nested_bytes`), so Functions, Data, Size, Validation and WAT see that
+module as if it were a file of its own: offsets they report are the nested module's own.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from wasi_playground.core.components.contents import NestedPath, path_text
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleRef:
+    path: Path
+    nested: NestedPath = ()
+    """(kind, index) steps from the outer component to the core module; empty for the file itself."""
+
+    def __str__(self) -> str:
+        return f"{self.path} [{path_text(self.nested)}]" if self.nested else str(self.path)
+
+    @property
+    def display_name(self) -> str:
+        """`app.wasm` or `app.wasm › core module 1`."""
+        return self.path.name + (f" › {path_text(self.nested)}" if self.nested else "")
+
+
+ModuleSource = str | os.PathLike[str] | ModuleRef
+
+
+def as_ref(source: ModuleSource) -> ModuleRef:
+    return source if isinstance(source, ModuleRef) else ModuleRef(Path(source))
+
+
+@contextmanager
+def as_file(source: ModuleSource, data: bytes | None = None) -> Iterator[Path]:
+    """A file path for tools that read files (wasm-tools): the file itself, or a temporary copy of the
+    nested module's bytes (`data`, read when not given), removed afterwards."""
+    ref = as_ref(source)
+    if not ref.nested:
+        yield ref.path
+        return
+    if data is None:
+        from wasi_playground.core.lookinside.functions import read_module_bytes
+
+        data = read_module_bytes(ref)
+    fd, name = tempfile.mkstemp(prefix="nested-", suffix=".wasm")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
