@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wasi_playground.core.binary.module_info import parse_module
+from wasi_playground.core.binary.module_info import EXTERNAL_KINDS
 from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
 from wasi_playground.core.components.canonical import (
     CanonicalFunction,
@@ -157,12 +157,10 @@ class _Level:
             return
         try:
             with memoryview(self.data)[s.payload_offset:s.end] as inner:
-                module = parse_module(inner)
+                item.imports, item.exports = module_surface(inner)
         except WasmFormatError as e:
             item.notes.append(f"unreadable: {e.message} at byte offset {item.offset + e.offset}")
             return
-        item.imports = [{"module": i.module, "name": i.name, "kind": i.kind} for i in module.imports]
-        item.exports = [{"name": e.name, "kind": e.kind} for e in module.exports]
         self.spaces.module_exports[index] = item.exports
 
     def _component(self, s: Section) -> None:
@@ -317,6 +315,36 @@ class _Level:
     def _tagged(self, tag: str) -> list[tuple[str, tuple[Any, ...]]]:
         found = [(sort, o) for sort, space in self.spaces.spaces.items() for o in space if o[0] == tag]
         return found
+
+
+def module_surface(data: bytes | memoryview) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A core module's imports (`module`, `name`, `kind`) and exports (`name`, `kind`): names only, so
+    that a component of many big modules is read in milliseconds (types are the Functions view's job)."""
+    kind, sections = read_sections(data)
+    if kind != "module":
+        raise WasmFormatError("a core module section holds a component", 4)
+    imports: list[dict[str, Any]] = []
+    exports: list[dict[str, Any]] = []
+    for s in sections:
+        if s.id == 2:
+            r = s.reader(data)
+            for _ in range(r.count(3)):
+                module, name, at = r.name(), r.name(), r.pos
+                code = r.u8()
+                if code not in EXTERNAL_KINDS:
+                    raise r.fail(f"unknown import kind {code}", at)
+                r.skip_import_desc(code)
+                imports.append({"module": module, "name": name, "kind": EXTERNAL_KINDS[code]})
+        elif s.id == 7:
+            r = s.reader(data)
+            for _ in range(r.count(3)):
+                name, at = r.name(), r.pos
+                code = r.u8()
+                if code not in EXTERNAL_KINDS:
+                    raise r.fail(f"unknown export kind {code}", at)
+                r.u32()
+                exports.append({"name": name, "kind": EXTERNAL_KINDS[code]})
+    return imports, exports
 
 
 def _core_export_kind(r: Reader) -> str:
