@@ -208,8 +208,10 @@ def build_python_command(cache: Path, adapter: Path) -> PythonCommand:
 
 
 @pytest.fixture(scope="session")
-def component_cache(pytestconfig: pytest.Config) -> Path:
-    assert pytestconfig.cache is not None
+def component_cache(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pytest's cache folder (kept across sessions); without the cache plugin, a temporary folder."""
+    if pytestconfig.cache is None:
+        return tmp_path_factory.mktemp("component-programs")
     return Path(pytestconfig.cache.mkdir("component-programs"))
 
 

@@ -132,6 +132,9 @@ class _Level:
         self.spaces = IndexSpaces()
         self.items: list[ContentsItem] = []
         self.notes: list[str] = []
+        self.imports: list[dict[str, Any]] = []
+        self.exports: list[dict[str, Any]] = []
+        """This component's own imports (`name`, `kind`) and exports (also `index`), in definition order."""
 
     def read(self, sections: list[Section]) -> None:
         handlers = {1: self._core_module, 2: self._core_instances, 3: self._count("core type"),
@@ -168,8 +171,8 @@ class _Level:
         item = self._item("component", index, s)
         nested = read_level(self.data, s.payload_offset, s.end, item.path, self.details)
         item.children, item.notes = nested.items, nested.notes
-        item.imports = [{"name": o[1], "kind": sort} for sort, o in nested.imports_in_order()]
-        item.exports = [{"name": o[1], "kind": sort} for sort, o in nested.exports_in_order()]
+        item.imports = nested.imports
+        item.exports = [{"name": e["name"], "kind": e["kind"]} for e in nested.exports]
         self.spaces.component_exports[index] = item.exports
         self.spaces.component_reexports[index] = nested.reexports()
         if self.details:
@@ -257,7 +260,9 @@ class _Level:
         r = s.reader(self.data)
         for _ in range(r.count(3)):
             name, _ = read_extern_name(r)
-            self.spaces.add(skip_extern_desc(r), ("import", name))
+            sort = skip_extern_desc(r)
+            self.spaces.add(sort, ("import", name))
+            self.imports.append({"name": name, "kind": sort})
 
     def _exports(self, s: Section) -> None:
         r = s.reader(self.data)
@@ -271,6 +276,7 @@ class _Level:
             elif flag != 0x00:
                 raise r.fail(f"invalid export type-ascription flag 0x{flag:02x}", r.pos - 1)
             self.spaces.add(sort, ("export", name, index))
+            self.exports.append({"name": name, "kind": sort, "index": index})
 
     def _names(self, s: Section) -> None:
         """Names are advisory: a broken subsection is a note, never an error."""
@@ -297,24 +303,14 @@ class _Level:
         if any(i.kind == "core module" and i.name == SHIM_MODULE for i in self.items):
             self.notes.append(SHIM_NOTE)
 
-    def imports_in_order(self) -> list[tuple[str, tuple[Any, ...]]]:
-        return self._tagged("import")
-
-    def exports_in_order(self) -> list[tuple[str, tuple[Any, ...]]]:
-        return self._tagged("export")
-
     def reexports(self) -> dict[str, list[str]]:
         """Import name -> export names that are that very import (a shim component passing it on)."""
         out: dict[str, list[str]] = {}
-        for sort, origin in self.exports_in_order():
-            source = self.spaces.origin(sort, origin[2])
+        for export in self.exports:
+            source = self.spaces.origin(export["kind"], export["index"])
             if source is not None and source[0] == "import":
-                out.setdefault(source[1], []).append(origin[1])
+                out.setdefault(source[1], []).append(export["name"])
         return out
-
-    def _tagged(self, tag: str) -> list[tuple[str, tuple[Any, ...]]]:
-        found = [(sort, o) for sort, space in self.spaces.spaces.items() for o in space if o[0] == tag]
-        return found
 
 
 def module_surface(data: bytes | memoryview) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
