@@ -172,6 +172,14 @@ def test_malformed_nested_component_is_an_error_at_its_file_offset() -> None:
         read_contents(truncated)
 
 
+def test_absurdly_deep_nesting_is_a_format_error_not_a_crash() -> None:
+    data = _component()
+    for _ in range(2000):
+        data = _component((4, data))
+    with pytest.raises(WasmFormatError, match="nested more than 64 deep"):
+        read_contents(data)
+
+
 def test_canonical_builtins_not_decoded_are_said_not_guessed() -> None:
     data = _component((8, b"\x02\x02\x00\x0c"))  # resource.new of type 0, then an async built-in
     contents = read_contents(data)

@@ -36,6 +36,8 @@ CORE_EXPORT_KINDS = {0x00: "core func", 0x01: "core table", 0x02: "core memory",
 NAMED_SORTS: dict[tuple[int, ...], str] = {
     **{(0x00, k): v for k, v in CORE_SORTS.items()}, (0x00, 0x04): "core tag",
     (0x01,): "func", (0x02,): "value", (0x03,): "type", (0x04,): "component", (0x05,): "instance"}
+MAX_NESTING = 64
+"""Deeper nesting is refused (as a format error), not followed until Python's recursion limit."""
 SHIM_MODULE = "wit-component-shim-module"
 SHIM_NOTE = ("Built by wit-component with a shim: a lowered function given to the fixup module as N fills "
              "slot N of the shim's table, and a core module that imports shim export N calls it there.")
@@ -355,6 +357,8 @@ def read_level(data: bytes | memoryview, start: int = 0, end: int | None = None,
                details: bool = True) -> _Level:
     """Read the component in `data[start:end]`; every offset (and error) is one of the whole file."""
     end = len(data) if end is None else end
+    if len(path) > MAX_NESTING:
+        raise WasmFormatError(f"components nested more than {MAX_NESTING} deep", start)
     try:
         with memoryview(data)[start:end] as view:
             kind, sections = read_sections(view)
