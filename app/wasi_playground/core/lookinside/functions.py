@@ -25,10 +25,10 @@ from wasi_playground.core.inspect.input import compile_wat, looks_like_wat
 from wasi_playground.core.lookinside.demangle import demangle
 from wasi_playground.core.lookinside.disasm import FunctionText, WatContext, function_wat
 from wasi_playground.core.lookinside.disasm.decode import uleb
-from wasi_playground.core.lookinside.module_ref import ModuleSource, as_ref
+from wasi_playground.core.lookinside.module_ref import PathOrRef, as_ref
 
 
-def read_module_bytes(source: ModuleSource) -> bytes:
+def read_module_bytes(source: PathOrRef) -> bytes:
     """The binary of a module file (WAT text is compiled), or of the core module nested at `source.nested`.
     Raises WasmFormatError with a clear message."""
     ref = as_ref(source)
@@ -111,7 +111,7 @@ class FunctionTable:
         return cls(data, module, names, starts, sizes)
 
     @classmethod
-    def from_path(cls, source: ModuleSource) -> FunctionTable:
+    def from_path(cls, source: PathOrRef) -> FunctionTable:
         return cls.from_bytes(read_module_bytes(source))
 
     def __len__(self) -> int:
@@ -257,7 +257,7 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 2
 
 
-def load_cached(source: ModuleSource) -> FunctionTable:
+def load_cached(source: PathOrRef) -> FunctionTable:
     """One table per file version (and nested module), shared by the panels of a document (each would
     otherwise hold its own copy of a 100 MB module). Keyed by path, size and modification time, so a
     rebuilt file is re-read."""

@@ -1,6 +1,6 @@
 """Which core module the look-inside views work on: a file, or a core module nested inside a component file.
 
-Every look-inside entry point takes a `ModuleSource` (a path, or a `ModuleRef`); a plain path behaves exactly
+Every look-inside entry point takes a `PathOrRef` (a path, or a `ModuleRef`); a plain path behaves exactly
 as before. A `ModuleRef` with a `nested` path reads the file and cuts the nested module's exact bytes out
 of it (`core.components.contents.nested_bytes`), so Functions, Data, Size, Validation and WAT see that
 module as if it were a file of its own: offsets they report are the nested module's own.
@@ -33,15 +33,15 @@ class ModuleRef:
         return self.path.name + (f" › {path_text(self.nested)}" if self.nested else "")
 
 
-ModuleSource = str | os.PathLike[str] | ModuleRef
+PathOrRef = str | os.PathLike[str] | ModuleRef
 
 
-def as_ref(source: ModuleSource) -> ModuleRef:
+def as_ref(source: PathOrRef) -> ModuleRef:
     return source if isinstance(source, ModuleRef) else ModuleRef(Path(source))
 
 
 @contextmanager
-def as_file(source: ModuleSource, data: bytes | None = None) -> Iterator[Path]:
+def as_file(source: PathOrRef, data: bytes | None = None) -> Iterator[Path]:
     """A file path for tools that read files (wasm-tools): the file itself, or a temporary copy of the
     nested module's bytes (`data`, read when not given), removed afterwards."""
     ref = as_ref(source)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from wasi_playground.core.binary.reader import WasmFormatError
 from wasi_playground.core.binary.tools import ToolMissing, wasm_tools
-from wasi_playground.core.lookinside.module_ref import ModuleSource, as_file, as_ref
+from wasi_playground.core.lookinside.module_ref import PathOrRef, as_file, as_ref
 
 _OFFSET = re.compile(r"\(at offset (0x[0-9a-fA-F]+|\d+)\)")
 TIMEOUT_S = 300
@@ -49,7 +49,7 @@ def _first_error(text: str) -> str:
     return re.sub(r"^error:\s*", "", lines[0]) if lines else "invalid module"
 
 
-def _locate(path: ModuleSource, result: ValidationResult) -> ValidationResult:
+def _locate(path: PathOrRef, result: ValidationResult) -> ValidationResult:
     if result.offset is None:
         return result
     try:
@@ -79,7 +79,7 @@ def _with_wasmtime(path: Path) -> ValidationResult:
     return ValidationResult(True, "valid", validator="wasmtime")
 
 
-def validate_path(source: ModuleSource) -> ValidationResult:
+def validate_path(source: PathOrRef) -> ValidationResult:
     """Validate a .wasm file (module or component), or a core module nested in a component (its offsets
     are then the nested module's own)."""
     p = as_ref(source).path

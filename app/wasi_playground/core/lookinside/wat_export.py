@@ -17,7 +17,7 @@ from pathlib import Path
 
 from wasi_playground.core.binary.reader import WasmFormatError, read_sections
 from wasi_playground.core.binary.tools import wasm_tools
-from wasi_playground.core.lookinside.module_ref import ModuleRef, ModuleSource, as_file, as_ref
+from wasi_playground.core.lookinside.module_ref import ModuleRef, PathOrRef, as_file, as_ref
 
 POLL_S = 0.1
 TEXT_PER_CODE_BYTE = 20
@@ -69,7 +69,7 @@ def _check_input(path: Path) -> None:
         raise WatExportError(f"{path}: not a WebAssembly binary (wrong magic)")
 
 
-def export_wat(source: ModuleSource, output: str | Path, progress: Callable[[float, int], None] | None = None,
+def export_wat(source: PathOrRef, output: str | Path, progress: Callable[[float, int], None] | None = None,
                cancel: threading.Event | None = None) -> ExportResult:
     """Print the module or component at `source` (a file, or a core module nested in a component) as WAT
     into `output`.
@@ -120,7 +120,7 @@ def _print_to_file(src: Path, title: str, out: Path, progress: Callable[[float, 
     return ExportResult(out, written, time.perf_counter() - started)
 
 
-def export_wat_to_stdout(source: ModuleSource) -> int:
+def export_wat_to_stdout(source: PathOrRef) -> int:
     """Print to this process's stdout: the printer writes to our file descriptor directly, no copy here."""
     ref = as_ref(source)
     _check_input(ref.path)
