@@ -15,46 +15,15 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
+from wasi_playground.core.binary.component_contents import NestedPath
 from wasi_playground.core.binary.module_info import ModuleInfo, parse_module
 from wasi_playground.core.binary.names import NameSection, parse_name_section
 from wasi_playground.core.binary.reader import WasmFormatError, read_sections
-from wasi_playground.core.components.contents import NestedPath, nested_bytes
-from wasi_playground.core.inspect.input import compile_wat, looks_like_wat
 from wasi_playground.core.lookinside.demangle import demangle
 from wasi_playground.core.lookinside.disasm import FunctionText, WatContext, function_wat
 from wasi_playground.core.lookinside.disasm.decode import uleb
-from wasi_playground.core.lookinside.module_ref import PathOrRef, as_ref
-
-
-def read_module_bytes(source: PathOrRef) -> bytes:
-    """The binary of a module file (WAT text is compiled), or of the core module nested at `source.nested`.
-    Raises WasmFormatError with a clear message."""
-    ref = as_ref(source)
-    data = _read_file(ref.path)
-    if not ref.nested:
-        return data
-    try:
-        return nested_bytes(data, ref.nested)
-    except WasmFormatError:
-        raise
-    except (KeyError, ValueError) as e:
-        raise WasmFormatError(f"{ref.path.name}: {e.args[0] if e.args else e}", 0) from None
-
-
-def _read_file(p: Path) -> bytes:
-    try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise WasmFormatError(f"{p} is a directory, not a WebAssembly file", 0) from None
-    except OSError as e:
-        raise WasmFormatError(f"{p}: cannot read: {e.strerror or e}", 0) from None
-    if not data:
-        raise WasmFormatError("empty file: no WebAssembly header", 0)
-    if looks_like_wat(data[:64], p):
-        data = compile_wat(data)
-    return data
+from wasi_playground.core.lookinside.module_ref import PathOrRef, as_ref, read_module_bytes
 
 
 def code_bodies(data: bytes, payload_start: int, payload_end: int) -> tuple[array, array]:

@@ -2,7 +2,7 @@
 
 Every look-inside entry point takes a `PathOrRef` (a path, or a `ModuleRef`); a plain path behaves exactly
 as before. A `ModuleRef` with a `nested` path reads the file and cuts the nested module's exact bytes out
-of it (`core.components.contents.nested_bytes`), so Functions, Data, Size, Validation and WAT see that
+of it (`core.binary.component_contents.nested_bytes`), so Functions, Data, Size, Validation and WAT see that
 module as if it were a file of its own: offsets they report are the nested module's own.
 """
 
@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from wasi_playground.core.components.contents import NestedPath, path_text
+from wasi_playground.core.binary.component_contents import NestedPath, nested_bytes, path_text
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.inspect.input import compile_wat, looks_like_wat
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,35 @@ def as_ref(source: PathOrRef) -> ModuleRef:
     return source if isinstance(source, ModuleRef) else ModuleRef(Path(source))
 
 
+def read_module_bytes(source: PathOrRef) -> bytes:
+    """The binary of a module file (WAT text is compiled), or of the core module nested at `source.nested`.
+    Raises WasmFormatError with a clear message."""
+    ref = as_ref(source)
+    data = _read_file(ref.path)
+    if not ref.nested:
+        return data
+    try:
+        return nested_bytes(data, ref.nested)
+    except WasmFormatError:
+        raise
+    except (KeyError, ValueError) as e:
+        raise WasmFormatError(f"{ref.path.name}: {e.args[0] if e.args else e}", 0) from None
+
+
+def _read_file(p: Path) -> bytes:
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise WasmFormatError(f"{p} is a directory, not a WebAssembly file", 0) from None
+    except OSError as e:
+        raise WasmFormatError(f"{p}: cannot read: {e.strerror or e}", 0) from None
+    if not data:
+        raise WasmFormatError("empty file: no WebAssembly header", 0)
+    if looks_like_wat(data[:64], p):
+        data = compile_wat(data)
+    return data
+
+
 @contextmanager
 def as_file(source: PathOrRef, data: bytes | None = None) -> Iterator[Path]:
     """A file path for tools that read files (wasm-tools): the file itself, or a temporary copy of the
@@ -49,8 +80,6 @@ def as_file(source: PathOrRef, data: bytes | None = None) -> Iterator[Path]:
         yield ref.path
         return
     if data is None:
-        from wasi_playground.core.lookinside.functions import read_module_bytes
-
         data = read_module_bytes(ref)
     fd, name = tempfile.mkstemp(prefix="nested-", suffix=".wasm")
     try:
