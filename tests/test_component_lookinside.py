@@ -104,6 +104,12 @@ def test_wat_of_a_nested_module_and_of_the_whole_component(tmp_path: Path, capfd
     assert printed.startswith("(module") and "cabi_import_realloc" in printed
 
 
+def test_names_of_a_nested_module() -> None:
+    assert MAIN.display_name == "hello-component.wasm › core module 0"
+    assert MAIN.stem == "hello-component.core-module-0"
+    assert ModuleRef(HELLO).stem == "hello-component" and str(ModuleRef(HELLO)) == str(HELLO)
+
+
 def test_temporary_copies_of_nested_modules_are_removed() -> None:
     with as_file(MAIN) as path:
         assert path.read_bytes() == read_module_bytes(MAIN)

@@ -30,6 +30,12 @@ class ModuleRef:
         return f"{self.path} [{path_text(self.nested)}]" if self.nested else str(self.path)
 
     @property
+    def stem(self) -> str:
+        """A file name stem for what is exported from it: `app` or `app.core-module-1`."""
+        steps = "".join(f".{kind.replace(' ', '-')}-{index}" for kind, index in self.nested)
+        return self.path.stem + steps
+
+    @property
     def display_name(self) -> str:
         """`app.wasm` or `app.wasm › core module 1`."""
         return self.path.name + (f" › {path_text(self.nested)}" if self.nested else "")
