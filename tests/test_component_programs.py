@@ -9,7 +9,7 @@ import pytest
 
 from component_programs import *  # noqa: F403  (the fixtures)
 from component_programs import PREVIEW1_SAMPLES, AdaptedSample, PythonCommand
-from wasi_playground.core.binary.component_contents import nested_bytes, read_contents
+from wasi_playground.core.components.contents import nested_bytes, read_contents
 from wasi_playground.core.run.runner import run
 
 

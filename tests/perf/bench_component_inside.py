@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from real_modules import DOWNLOADS, wheel_module  # noqa: E402
 
 import component_programs  # noqa: E402
-from wasi_playground.core.binary.component_contents import read_contents  # noqa: E402
+from wasi_playground.core.components.contents import read_contents  # noqa: E402
 from wasi_playground.core.inspect.report import inspect_path  # noqa: E402
 from wasi_playground.core.lookinside import functions  # noqa: E402
 from wasi_playground.core.lookinside.module_ref import ModuleRef  # noqa: E402

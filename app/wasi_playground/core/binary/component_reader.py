@@ -1,7 +1,7 @@
 """Small readers shared by what reads a component's binary: extern names, sorts, extern descriptors.
 
 A component's sections name their items with these few encodings; `components.info` (the top-level imports
-and exports) and `binary.component_contents` (what is nested inside) both read them here.
+and exports) and `components.contents` (what is nested inside) both read them here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """WASI 0.2 components: their world as WIT-like text, WAVE values, calls, and what this host cannot provide.
 
-`info` and `binary.component_contents` (what is nested inside, and the canonical lifts and lowers) read a
-component's binary without wasmtime (inspection stays light); the names below are imported when first asked
-for.
+`info` and `contents` (what is nested inside, and the canonical lifts and lowers) read a component's binary
+without wasmtime (inspection stays light); the names below are imported when first asked for.
 """
 
 from __future__ import annotations
@@ -11,9 +10,8 @@ import importlib
 from typing import Any
 
 _FACE = {
-    "CanonicalFunction": ".binary.component_canonical", "ComponentContents": ".binary.component_contents",
-    "ContentsItem": ".binary.component_contents", "nested_bytes": ".binary.component_contents",
-    "read_contents": ".binary.component_contents",
+    "CanonicalFunction": "canonical", "ComponentContents": "contents", "ContentsItem": "contents",
+    "nested_bytes": "contents", "read_contents": "contents",
     "MissingImport": "host_support", "explain_missing": "host_support", "missing_imports": "host_support",
     "call_component_export": "invoke", "resolve_export": "invoke",
     "WaveError": "wave", "format_value": "wave", "parse_value": "wave",

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wasi_playground.core.binary.component_contents import ComponentContents, contents_json, read_contents
 from wasi_playground.core.binary.module_info import ModuleInfo, parse_module
 from wasi_playground.core.binary.names import (
     NameSection,
@@ -25,6 +24,7 @@ from wasi_playground.core.binary.names import (
     parse_target_features,
 )
 from wasi_playground.core.binary.reader import Section, WasmFormatError, read_sections
+from wasi_playground.core.components.contents import ComponentContents, contents_json, read_contents
 from wasi_playground.core.components.info import ComponentInfo, parse_component
 from wasi_playground.core.inspect.digest import cached_digest, remember_digest
 from wasi_playground.core.inspect.input import (

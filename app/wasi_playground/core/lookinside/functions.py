@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from wasi_playground.core.binary.component_contents import NestedPath
 from wasi_playground.core.binary.module_info import ModuleInfo, parse_module
 from wasi_playground.core.binary.names import NameSection, parse_name_section
 from wasi_playground.core.binary.reader import WasmFormatError, read_sections
+from wasi_playground.core.components.contents import NestedPath
 from wasi_playground.core.lookinside.demangle import demangle
 from wasi_playground.core.lookinside.disasm import FunctionText, WatContext, function_wat
 from wasi_playground.core.lookinside.disasm.decode import uleb

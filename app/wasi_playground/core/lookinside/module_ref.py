@@ -2,7 +2,7 @@
 
 Every look-inside entry point takes a `PathOrRef` (a path, or a `ModuleRef`); a plain path behaves exactly
 as before. A `ModuleRef` with a `nested` path reads the file and cuts the nested module's exact bytes out
-of it (`core.binary.component_contents.nested_bytes`), so Functions, Data, Size, Validation and WAT see that
+of it (`core.components.contents.nested_bytes`), so Functions, Data, Size, Validation and WAT see that
 module as if it were a file of its own: offsets they report are the nested module's own.
 """
 
@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from wasi_playground.core.binary.component_contents import NestedPath, nested_bytes, path_text
 from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.components.contents import NestedPath, nested_bytes, path_text
 from wasi_playground.core.inspect.input import compile_wat, looks_like_wat
 
 

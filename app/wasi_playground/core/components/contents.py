@@ -3,7 +3,7 @@
 Read from the binary without wasmtime, in one pass over the sections (a nested module is never decoded beyond
 the names of its imports and exports, so a 40 MB component's tree takes a fraction of a second).
 `nested_bytes` gives the exact bytes of a nested core module or component, so the look-inside views can work
-on it as on a file. It lives beside the core-module reader because inspection and look-inside both use it.
+on it as on a file.
 
 A nested item is named by its `NestedPath`: the (kind, index) steps from the outer component, e.g.
 `(("component", 0), ("core module", 1))`; indices are those of the component's own index spaces (the
@@ -16,12 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wasi_playground.core.binary.component_canonical import (
-    CanonicalFunction,
-    IndexSpaces,
-    describe_canonicals,
-    read_canon,
-)
 from wasi_playground.core.binary.component_reader import (
     CORE_SORTS,
     read_extern_name,
@@ -30,6 +24,12 @@ from wasi_playground.core.binary.component_reader import (
 )
 from wasi_playground.core.binary.module_info import EXTERNAL_KINDS
 from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
+from wasi_playground.core.components.canonical import (
+    CanonicalFunction,
+    IndexSpaces,
+    describe_canonicals,
+    read_canon,
+)
 
 NestedPath = tuple[tuple[str, int], ...]
 CORE_EXPORT_KINDS = {0x00: "core func", 0x01: "core table", 0x02: "core memory", 0x03: "core global",
