@@ -22,7 +22,7 @@ def _table(rows: dict[int, str | tuple[str, str] | tuple[str, str, int]]) -> dic
         elif len(row) == 2:
             out[code] = (row[0], row[1], 0)
         else:
-            out[code] = row  # type: ignore[assignment]
+            out[code] = row
     return out
 
 
