@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import overload
 
-from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
+from wasi_playground.core.binary.reader import ModuleBytes, Reader, Section, WasmFormatError, read_sections
 from wasi_playground.core.binary.types import (
     FuncType,
     GlobalType,
@@ -335,7 +335,7 @@ def _tag(r: Reader) -> int:
     return r.u32()
 
 
-def parse_module(data: bytes | memoryview, sections: list[Section] | None = None) -> ModuleInfo:
+def parse_module(data: ModuleBytes, sections: list[Section] | None = None) -> ModuleInfo:
     """Decode the declaration sections of a core module; `sections` saves re-reading the layout."""
     if sections is None:
         kind, sections = read_sections(data)

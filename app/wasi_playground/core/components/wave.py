@@ -223,7 +223,7 @@ class _Parser:
 
     def string(self) -> str:
         self.expect('"')
-        out = []
+        out: list[str] = []
         while True:
             if self.pos < len(self.text) and self.text[self.pos] == '"':
                 self.pos += 1
@@ -289,9 +289,9 @@ class _Parser:
 
     def variant(self, ty: Any, start: int) -> Any:
         cases = dict(variant_cases(ty))
-        word = self.match(_LABEL)
-        name = word.removeprefix("%") if word else None
-        if name is None or name not in cases or (isinstance(ty, wc.OptionType) and word.startswith("%")):
+        word = self.match(_LABEL) or ""
+        name = word.removeprefix("%")
+        if not name or name not in cases or (isinstance(ty, wc.OptionType) and word.startswith("%")):
             if isinstance(ty, wc.OptionType) and not isinstance(ty.payload, wc.OptionType):
                 self.pos = start
                 return make_case(ty, "some", self.value(ty.payload))

@@ -131,7 +131,9 @@ def _resource_block(name: str, funcs: list[FunctionInfo], names: TypeNames, inde
         return [f"{indent}resource {name};"]
     lines = [f"{indent}resource {name} {{"]
     for f in funcs:
-        kind, _, method = _RESOURCE_FUNC.match(f.name).groups()
+        m = _RESOURCE_FUNC.match(f.name)
+        assert m is not None, f.name  # grouped here by `resource`, which is this match
+        kind, _, method = m.groups()
         params = [(n, t) for n, t in f.params if not (kind == "method" and n == "self")]
         args = ", ".join(f"{n}: {render_type(t, names)}" for n, t in params)
         if kind == "constructor":

@@ -56,13 +56,13 @@ class TraceSession:
 
     def link(self, engine: wasmtime.Engine, store: wasmtime.Store, linker: wasmtime.Linker) -> None:
         self._store = store
-        has_memory = self._memory_limits is not None
+        limits = self._memory_limits
+        has_memory = limits is not None
         module = wrapper_module(engine, self._names, self._denied, has_memory)
         flush = wasmtime.Func(store, wasmtime.FuncType([wasmtime.ValType.i32()], []), self._flush)
         linker.allow_shadowing = True
         linker.define(store, TRACE, "flush", flush)
-        if has_memory:
-            limits = self._memory_limits
+        if limits is not None:
             memory = wasmtime.Memory(
                 store, wasmtime.MemoryType(wasmtime.Limits(limits.minimum, limits.maximum))
             )

@@ -133,11 +133,11 @@ def _record_body(fn: WasiFunction, params: list[tuple[str, str]], has_memory: bo
     if fn.name == "fd_prestat_dir_name":
         strings = ["path"]
     for slot, name in enumerate(strings[:2]):
-        ptr, length = index[f"{name}_ptr"], index[f"{name}_len"]
+        ptr_local, len_local = index[f"{name}_ptr"], index[f"{name}_len"]
         dest, len_off = (L.OFF_PATH1, L.OFF_PATH1_LEN) if slot == 0 else (L.OFF_PATH2, L.OFF_PATH2_LEN)
         out.append(
             f"(i32.store $ring offset={len_off} {b} "
-            f"(call $copy (i32.add {b} (i32.const {dest})) (local.get {ptr}) (local.get {length})))"
+            f"(call $copy (i32.add {b} (i32.const {dest})) (local.get {ptr_local}) (local.get {len_local})))"
         )
     for name, t in fn.params:
         if t in ("iovec_array", "ciovec_array"):
