@@ -112,7 +112,9 @@ def test_edit_args_env_dirs_then_run_shows_output(qtbot, window, wat, tmp_path) 
     assert "Exited with code 0" in doc.banner.text()
     timings = window.findChild(QTableWidget, "timingsView").values()
     assert timings["Total"].endswith(" ms") and timings["Compile"] != "—"
-    assert timings["Compiled-code cache"] != "unknown" or timings["Run"].endswith(" ms")
+    assert timings["Run"].endswith(" ms")
+    assert result.cache_hit is not None  # the run went through the compiled-code cache, which says so
+    assert timings["Compiled-code cache"].startswith("hit" if result.cache_hit else "miss")
 
 
 def test_stop_an_infinite_loop(qtbot, window, wat) -> None:

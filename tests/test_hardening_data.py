@@ -297,10 +297,12 @@ def test_mistyped_history_file_loads_as_an_empty_history(tmp_path: Path, content
     history.file.path.parent.mkdir(parents=True, exist_ok=True)
     history.file.path.write_text(content)
     reloaded = RunHistory(HELLO, tmp_path)
-    for record in reloaded.records:
-        record.label()
-        record.outcome()
-        record.run_config  # noqa: B018 - reading it is the test
+    assert reloaded.records == []
+    assert reloaded.file.problems  # what was dropped is said, not silently lost
+    reloaded.add(RunRecord.from_result(HELLO_SHA, RunConfig(), RunResult(exit_code=0, stdout="after"), 3.0))
+    again = RunHistory(HELLO, tmp_path)
+    assert [(r.stdout, r.exit_code) for r in again.records] == [("after", 0)]
+    assert again.file.problems == []
 
 
 # ---- the compiled-code cache --------------------------------------------------------------------------------

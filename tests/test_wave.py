@@ -233,10 +233,30 @@ def test_round_trip_every_type(types, data) -> None:
     text=st.text(max_size=30), name=st.sampled_from(["m", "n", "p", "s", "x", "y", "aa", "ac", "r", "l", "j"])
 )
 def test_garbage_gives_wave_errors_only(types, text, name) -> None:
+    ty = types[name]
     try:
-        parse_value(text, types[name])
+        value = parse_value(text, ty)
     except WaveError:
-        pass
+        return
+    # Accepted, so it is a value of the type: it prints and reads back as itself, and the text held nothing
+    # beyond it (the same text with junk after it is refused).
+    again = parse_value(format_value(value, ty), ty)
+    assert again == value or (isinstance(value, float) and math.isnan(value) and math.isnan(again))
+    with pytest.raises(WaveError):
+        parse_value(text + " ]x", ty)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a", "maybe"), ("c", "300"), ("c", "-1"), ("g", "5 x"), ("g", ""), ("g", "1.5"), ("m", '"abc'),
+        ("n", "[1, 2"), ("n", "[1, 2]]"), ("p", '("a", 1)'), ("s", "ok(1) junk"), ("s", "fine(1)"),
+        ("w", "purple"), ("x", "{read, bogus}"), ("y", "{x: 1}"), ("y", "{x: 1, y: 2, z: 3}"), ("l", "'ab'"),
+    ],
+)
+def test_malformed_text_is_refused_with_a_wave_error(types, name: str, text: str) -> None:
+    with pytest.raises(WaveError):
+        parse_value(text, types[name])
 
 
 def test_f32_near_its_maximum_prints_and_reads_back(types) -> None:
