@@ -147,7 +147,9 @@ def parse_name_section(data: ModuleBytes, section: Section) -> NameSection:
     return ns
 
 
-def parse_producers(data: ModuleBytes, section: Section) -> tuple[dict[str, list[dict[str, str]]], str | None]:
+def parse_producers(
+    data: ModuleBytes, section: Section
+) -> tuple[dict[str, list[dict[str, str]]], str | None]:
     """Field ("language", "processed-by", "sdk") -> [{name, version}], and a warning if it was malformed."""
     r = section.reader(data)
     r.name()
@@ -165,7 +167,8 @@ def parse_producers(data: ModuleBytes, section: Section) -> tuple[dict[str, list
 
 
 def parse_target_features(data: ModuleBytes, section: Section) -> tuple[list[str], str | None]:
-    """Features as written by the linker: "+simd128" (used), "-atomics" (must not be used), "=..." (required)."""
+    """Features as written by the linker: "+simd128" (used), "-atomics" (must not be used), "=..."
+    (required)."""
     r = section.reader(data)
     r.name()
     out: list[str] = []

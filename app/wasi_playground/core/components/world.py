@@ -18,7 +18,8 @@ from wasmtime import component as wc
 from wasi_playground.core.components.types import TypeNames, render_type
 
 WORLD_LEVEL = ""
-"""Interface name used for functions and types a component imports or exports directly (not in an interface)."""
+"""Interface name used for functions and types a component imports or exports directly (not in an
+interface)."""
 
 _RESOURCE_FUNC = re.compile(r"^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
 

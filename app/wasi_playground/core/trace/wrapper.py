@@ -66,8 +66,9 @@ def _function(fn: WasiFunction, denied: frozenset[str], has_memory: bool) -> str
     params = fn.core_params
     sig = "".join(f" {t}" for _, t in params)
     call = f"(call $real_{fn.name}{''.join(f' (local.get {i})' for i in range(len(params)))})"
+    result = " (result i32)" if fn.returns_errno else ""
     lines = [
-        f'(func $trace_{fn.name} (export "{fn.name}") (param{sig}){" (result i32)" if fn.returns_errno else ""}',
+        f'(func $trace_{fn.name} (export "{fn.name}") (param{sig}){result}',
         "(local $r i32) (local $b i32) (local $t0 i64) (local $id i32)",
         "(local.set $t0 (call $now))",
         f"(local.set $id (i32.const {function_id(fn.name)}))",
@@ -169,7 +170,8 @@ _HELPERS_WITH_MEMORY = f"""
   (local.get $len))
 (func $iovsum (param $p i32) (param $n i32) (result i32) (local $sum i32)
   (if (i32.gt_u (local.get $n) (i32.const 1024)) (then (return (i32.const -1))))
-  (if (i32.eqz (call $inb (local.get $p) (i32.shl (local.get $n) (i32.const 3)))) (then (return (i32.const -1))))
+  (if (i32.eqz (call $inb (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (then (return (i32.const -1))))
   (block $done (loop $next
     (br_if $done (i32.eqz (local.get $n)))
     (local.set $sum (i32.add (local.get $sum) (i32.load $user offset=4 (local.get $p))))
