@@ -1,5 +1,6 @@
 """A run never takes the window down: traps and crashes leave it working, closing it mid-run stops the run
-cleanly, and quitting with runs in flight keeps the user's configuration and leaves no threads or temp files."""
+cleanly, and quitting with runs in flight keeps the user's configuration and leaves no threads or temp
+files."""
 
 from __future__ import annotations
 

@@ -171,6 +171,12 @@ def test_deep_nesting_is_an_error_not_a_crash(types) -> None:
 
 def values_of(ty) -> st.SearchStrategy:
     """Python values (as wasmtime-py represents them) of a component type."""
+    if isinstance(ty, wc.Bool | wc.F32 | wc.F64 | wc.Char | wc.String) or type(ty) in INT_RANGES:
+        return scalars_of(ty)
+    return compounds_of(ty)
+
+
+def scalars_of(ty) -> st.SearchStrategy:
     if isinstance(ty, wc.Bool):
         return st.booleans()
     if type(ty) in INT_RANGES:
@@ -182,8 +188,10 @@ def values_of(ty) -> st.SearchStrategy:
         return st.floats(allow_nan=False)
     if isinstance(ty, wc.Char):
         return st.characters(exclude_categories=["Cs"])
-    if isinstance(ty, wc.String):
-        return st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
+    return st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
+
+
+def compounds_of(ty) -> st.SearchStrategy:
     if isinstance(ty, wc.ListType):
         if isinstance(ty.element, wc.U8):
             return st.binary(max_size=8)
