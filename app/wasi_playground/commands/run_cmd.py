@@ -16,7 +16,7 @@ import time
 from typing import Any, BinaryIO
 
 from wasi_playground.commands.parsing import CommandParser, UsageError, fail
-from wasi_playground.core.engine.config import Limits, Preopen, RunConfig, Stdin
+from wasi_playground.core.engine.config import CAPABILITY_GROUPS, Limits, Preopen, RunConfig, Stdin
 from wasi_playground.core.engine.result import RunResult
 
 TRAP_EXIT = 134
@@ -38,6 +38,8 @@ def _parser() -> CommandParser:
     p.add_argument("--max-memory", type=_size, metavar="BYTES", help="e.g. 67108864 or 64MiB")
     p.add_argument("--timeout", type=_positive_float, metavar="SECONDS")
     p.add_argument("--trace", metavar="FILE", help="WASI calls as JSON lines; - for stderr")
+    p.add_argument("--deny", action="append", default=[], metavar="GROUP",
+                   help=f"switch a capability group off (repeatable): {', '.join(CAPABILITY_GROUPS)}")
     p.add_argument("--json", action="store_true", help="print one JSON object with the result")
     return p
 
@@ -85,6 +87,14 @@ def _env(spec: str) -> tuple[str, str]:
     return name, value
 
 
+def _denied(groups: list[str]) -> list[str]:
+    unknown = [g for g in groups if g not in CAPABILITY_GROUPS]
+    if unknown:
+        raise UsageError(f"wasi-playground run: --deny {unknown[0]}: no such capability group "
+                         f"(groups: {', '.join(CAPABILITY_GROUPS)})")
+    return list(dict.fromkeys(groups))
+
+
 def build_config(argv: list[str]) -> tuple[str, RunConfig, Any]:
     """Parse the command line into (module path, RunConfig, parsed options). Raises UsageError."""
     head, rest = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
@@ -98,6 +108,7 @@ def build_config(argv: list[str]) -> tuple[str, RunConfig, Any]:
         invoke=opts.invoke,
         invoke_args=list(rest) if opts.invoke else [],
         trace=opts.trace is not None,
+        denied=_denied(opts.deny),
     )
     if opts.stdin in ("-", "/dev/stdin"):
         config.stdin = Stdin(kind="inherit")

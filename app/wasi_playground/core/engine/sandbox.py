@@ -45,11 +45,11 @@ class Sandbox:
     """One store, its WASI configuration and linker, with the run configuration's grants and limits."""
 
     def __init__(self, engine: wasmtime.Engine, config: RunConfig, kind: Kind, outputs: Outputs,
-                 scratch_dir: str | Path, module_name: str, *, interrupter: Interrupter | None = None,
+                 scratch_dir: str | Path, module_name: str, *, interruptible: bool = False,
                  fuel: int | None = None) -> None:
-        """`fuel` replaces the configured budget (a call session measures calls without a limit);
-        `interrupter` is attached for the sandbox's whole life (a run); a call session instead uses
-        `interruptible()` around each call."""
+        """`fuel` replaces the configured budget (a call session measures calls without a limit).
+        `interruptible` attaches an interrupter for the sandbox's whole life, its timeout counted from
+        now (a run); a call session instead uses `interruptible()` around each call."""
         self.engine = engine
         self.config = config
         self.kind = kind
@@ -62,8 +62,8 @@ class Sandbox:
         self.store.set_wasi(self.wasi)
         self._linker: AnyLinker | None = None
         self.interrupter: Interrupter | None = None
-        if interrupter is not None:
-            self.attach(interrupter)
+        if interruptible:
+            self._attach(Interrupter(config.limits.timeout_s))
 
     @property
     def linker(self) -> AnyLinker:
@@ -81,7 +81,7 @@ class Sandbox:
 
     # --- stopping -----------------------------------------------------------------------------------
 
-    def attach(self, interrupter: Interrupter) -> None:
+    def _attach(self, interrupter: Interrupter) -> None:
         interrupter.attach(self.engine, self.store)
         self.interrupter = interrupter
 
@@ -93,19 +93,27 @@ class Sandbox:
     def interruptible(self) -> Iterator[Interrupter]:
         """A fresh interrupter (the configured timeout counted from now) for the code run inside."""
         interrupter = Interrupter(self.config.limits.timeout_s)
-        self.attach(interrupter)
+        self._attach(interrupter)
         try:
             yield interrupter
         finally:
             interrupter.detach()
 
     def cancel(self) -> None:
+        """Stop the code running in this sandbox (thread-safe); no effect when it is not interruptible."""
         if self.interrupter is not None:
             self.interrupter.cancel()
 
     @property
     def stop_reason(self) -> str | None:
+        """ "cancelled", "timeout", or None while the code may run."""
         return self.interrupter.stop_reason if self.interrupter is not None else None
+
+    def check_stop(self) -> str | None:
+        """The stop reason, with the timeout checked now (between phases, when no code runs)."""
+        if self.interrupter is not None:
+            self.interrupter.check_deadline()
+        return self.stop_reason
 
     # --- instantiating and classifying ----------------------------------------------------------------
 

@@ -19,7 +19,6 @@ import wasmtime
 from wasi_playground.core.engine.config import ConfigError, RunConfig
 from wasi_playground.core.engine.engines import get_engine
 from wasi_playground.core.engine.interpose import Interposer
-from wasi_playground.core.engine.interrupts import Interrupter
 from wasi_playground.core.engine.outcome import mark_stopped
 from wasi_playground.core.engine.output import FifoTap, OutputCapture
 from wasi_playground.core.engine.result import RunResult
@@ -37,6 +36,10 @@ TIMED_PHASES = ("read", "compile", "instantiate", "run")
 
 class RunStopped(Exception):
     """Raised between phases when the run was cancelled or timed out before its code started."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _sink_method(sink: object, name: str) -> Any:
@@ -56,7 +59,8 @@ class RunJob:
         self.config = config
         self.sink = sink
         self.interruptible = stoppable or config.limits.timeout_s is not None
-        self.interrupter = Interrupter(config.limits.timeout_s)
+        self._cancelled = False
+        self._sandbox: Sandbox | None = None
         self.finished = threading.Event()
         self.result = RunResult()
         self.interposer: Interposer | None = None
@@ -68,21 +72,24 @@ class RunJob:
 
     def cancel(self) -> None:
         """Stop the run (thread-safe): running code within ~10 ms, otherwise before its next phase."""
-        self.interrupter.cancel()
+        self._cancelled = True
+        sandbox = self._sandbox
+        if sandbox is not None:
+            sandbox.cancel()
 
     def execute(self) -> RunResult:
         """Run to the end on this thread and return the result (also kept as `self.result`)."""
         started = time.perf_counter()
         try:
             self._execute()
-        except RunStopped:
-            mark_stopped(self.result, self.interrupter.stop_reason or "cancelled", self.config.limits)
+        except RunStopped as stop:
+            mark_stopped(self.result, stop.reason, self.config.limits)
         except ConfigError as e:
             self.result.error = str(e)
         except Exception as e:  # last line of defence: a result, never a traceback in the caller
             self.result.error = f"internal error while running: {type(e).__name__}: {e}"
         finally:
-            self.interrupter.detach()
+            self._sandbox = None
             self.phase("done")
             self._finish_outputs()
             for key in TIMED_PHASES:
@@ -103,8 +110,10 @@ class RunJob:
                 notify(name)
             except Exception:
                 pass
-        if name not in ("read", "done") and self.interrupter.check_deadline():
-            raise RunStopped()
+        if name not in ("read", "done"):
+            reason = self._sandbox.check_stop() if self._sandbox is not None else None
+            if reason is not None or self._cancelled:
+                raise RunStopped(reason or "cancelled")
 
     def open_sandbox(self, engine: wasmtime.Engine, kind: Kind, scratch: str, name: str) -> Sandbox:
         """The run's sandbox, its output going through FIFOs where the platform has them (fast), else
@@ -116,10 +125,12 @@ class RunJob:
                 self._taps = []
         files = [tap.path for tap in self._taps] or [None, None]
         outputs = Outputs(self.stdout.write, self.stderr.write, stdout_file=files[0], stderr_file=files[1])
-        sandbox = Sandbox(engine, self.config, kind, outputs, scratch, name,
-                          interrupter=self.interrupter if self.interruptible else None)
+        sandbox = Sandbox(engine, self.config, kind, outputs, scratch, name, interruptible=self.interruptible)
         for tap in self._taps:
             tap.start()
+        self._sandbox = sandbox
+        if self._cancelled:
+            sandbox.cancel()
         return sandbox
 
     def _execute(self) -> None:

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
 from wasi_playground.core.wagi.environment import ServerInfo
-from wasi_playground.core.wagi.handler import WagiExchange, not_found
+from wasi_playground.core.wagi.exchange import WagiExchange, not_found
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import HttpResponse, gateway_error
 from wasi_playground.core.wagi.routes import RouteMatch, RouteTable
