@@ -27,7 +27,7 @@ def _is_forbidden(qualified: str | None) -> bool:
     if qualified in FORBIDDEN:
         return True
     head, _, leaf = qualified.rpartition(".")
-    return leaf in FORBIDDEN_LEAVES and (head.startswith("wasmtime.") or head.startswith("wasi_playground.core"))
+    return leaf in FORBIDDEN_LEAVES and head.startswith(("wasmtime.", "wasi_playground.core"))
 
 
 class _Constructions(ast.NodeVisitor):
@@ -70,8 +70,8 @@ class _Constructions(ast.NodeVisitor):
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value)
             return f"{base}.{node.attr}" if base is not None else None
-        is_getattr = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
-        if is_getattr and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+                and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)):
             base = self.resolve(node.args[0])
             return f"{base}.{node.args[1].value}" if base is not None else None
         return None

@@ -207,16 +207,22 @@ def main(argv: list[str]) -> int:
         sys.stdout.flush()
         sys.stderr.flush()
     _settle()
-    if opts.json:
+    return _report(result, opts.json)
+
+
+def _report(result: RunResult, as_json: bool) -> int:
+    """Print what the run gave (the JSON object, or results, trap and limit lines) and pick the status."""
+    if as_json:
         print(json.dumps(result.to_json_dict(), ensure_ascii=False))
     if result.error is not None:
         return fail(f"wasi-playground run: {result.error}")
-    if result.results is not None and not opts.json:
-        for value in result.results:
-            print(value)
-    if result.trap is not None and not opts.json:
+    if as_json:
+        return exit_status(result)
+    for value in result.results or []:
+        print(value)
+    if result.trap is not None:
         print(trap_line(result), file=sys.stderr)
-    if result.limit_message and not opts.json:
+    if result.limit_message:
         print(f"wasi-playground run: {result.limit_message}", file=sys.stderr)
     return exit_status(result)
 

@@ -6,4 +6,6 @@ from wasi_playground.core.calls.component_session import ComponentSession
 from wasi_playground.core.calls.module_session import CallSession, open_session
 from wasi_playground.core.calls.outcome import CallOutcome, ExportedFunction, GlobalValue
 
-__all__ = ["CallOutcome", "CallSession", "ComponentSession", "ExportedFunction", "GlobalValue", "open_session"]
+__all__ = [
+    "CallOutcome", "CallSession", "ComponentSession", "ExportedFunction", "GlobalValue", "open_session",
+]

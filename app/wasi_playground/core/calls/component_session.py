@@ -1,9 +1,10 @@
 """Calling a component's exported functions on one instance kept alive between calls.
 
 The component counterpart of `core.calls.module_session.CallSession`: WAVE text in, WAVE text out,
-WASI 0.2 wired up with output captured per call, time and fuel per call, and a fresh instance on request. Resources that a
-call returns (`own<counter>`) stay in the session under a name such as `counter#1`, which later calls
-accept as an argument (`counter.increment` with `counter#1`), because a resource handle has no text form.
+WASI 0.2 wired up with output captured per call, time and fuel per call, and a fresh instance on request.
+Resources that a call returns (`own<counter>`) stay in the session under a name such as `counter#1`, which
+later calls accept as an argument (`counter.increment` with `counter#1`), because a resource handle has no
+text form.
 Imports this host cannot provide are listed in `missing` and linked as traps, so the rest still works.
 """
 
@@ -134,7 +135,8 @@ class ComponentSession:
         return name
 
     def call(self, name: str, args: list[str], fresh: bool = False) -> CallOutcome:
-        """Call export `name` with WAVE `args`. ConfigError for a bad name or argument; traps in the outcome."""
+        """Call export `name` with WAVE `args`. ConfigError for a bad name or argument; traps end up in
+        the outcome."""
         info = self.function_info(name)
         outcome = CallOutcome(function=info.qualified_name)
         if fresh or self.sandbox is None or self.instance is None:

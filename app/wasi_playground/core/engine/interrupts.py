@@ -35,7 +35,8 @@ _FINALIZER = _FINALIZER_TYPE(_no_finalizer)
 
 
 class Interrupter:
-    """Decides, tick by tick, whether one store's code goes on: stop on request or when its deadline passes."""
+    """Decides, tick by tick, whether one store's code goes on: stop on request or once its deadline
+    passes."""
 
     def __init__(self, timeout_s: float | None = None) -> None:
         self._stop_reason: str | None = None

@@ -21,7 +21,13 @@ from wasi_playground.core.engine.config import ConfigError, RunConfig
 from wasi_playground.core.engine.interrupts import Interrupter
 from wasi_playground.core.engine.limits import new_store
 from wasi_playground.core.engine.messages import first_line
-from wasi_playground.core.engine.outcome import NO_SHIFT, classify, describe_trap, forget_traceback, link_error
+from wasi_playground.core.engine.outcome import (
+    NO_SHIFT,
+    classify,
+    describe_trap,
+    forget_traceback,
+    link_error,
+)
 from wasi_playground.core.engine.result import RunResult, TrapInfo
 from wasi_playground.core.engine.source import Kind
 from wasi_playground.core.engine.wasi_config import make_wasi_config

@@ -123,7 +123,7 @@ class RunJob:
                 self._taps = [FifoTap(scratch, self.stdout), FifoTap(scratch, self.stderr)]
             except OSError:
                 self._taps = []
-        files = [tap.path for tap in self._taps] or [None, None]
+        files: list[str | None] = [tap.path for tap in self._taps] or [None, None]
         outputs = Outputs(self.stdout.write, self.stderr.write, stdout_file=files[0], stderr_file=files[1])
         sandbox = Sandbox(engine, self.config, kind, outputs, scratch, name, interruptible=self.interruptible)
         for tap in self._taps:

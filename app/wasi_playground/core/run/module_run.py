@@ -15,7 +15,12 @@ from wasi_playground.core.binary.reader import WasmFormatError
 from wasi_playground.core.engine.config import ConfigError, RunConfig
 from wasi_playground.core.engine.engines import load_module
 from wasi_playground.core.engine.invoke_args import parse_args, results_list
-from wasi_playground.core.engine.limits import add_probe_exports, describe_limits, probe_sizes, uses_table_grow
+from wasi_playground.core.engine.limits import (
+    add_probe_exports,
+    describe_limits,
+    probe_sizes,
+    uses_table_grow,
+)
 from wasi_playground.core.engine.outcome import compile_error
 from wasi_playground.core.engine.sandbox import Sandbox
 from wasi_playground.core.engine.source import ModuleSource

@@ -1,8 +1,9 @@
 """A traced (and possibly capability-restricted) run of one core module: the runner's side of tracing.
 
 The runner compiles what `prepare` returns instead of the original, calls `link` after `define_wasi`,
-runs, and calls `finish` (the `core.engine.interpose.Interposer` protocol). In between, the generated wrapper (see `wrapper`) records every WASI call into its
-ring and hands full batches to `_flush`, which decodes them on the run's thread and passes each event on.
+runs, and calls `finish` (the `core.engine.interpose.Interposer` protocol). In between, the generated
+wrapper (see `wrapper`) records every WASI call into its ring and hands full batches to `_flush`, which
+decodes them on the run's thread and passes each event on.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class TraceSession:
         self._on_event = on_event
         self._guests = [normalise_guest_path(p.guest) for p in config.preopens]
         self._dirs = [(p.host, normalise_guest_path(p.guest)) for p in config.preopens]
-        self._names: list[str] = []
+        self._names: tuple[str, ...] = ()
         self._memory_limits: Any = None
         self._explainer = Explainer(bool(config.preopens), list(config.denied), [], opens_files=False)
         self._decoder = RecordDecoder(self._guests, self._emit)

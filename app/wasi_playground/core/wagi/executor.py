@@ -14,7 +14,12 @@ from typing import Any
 
 from wasi_playground.core.engine.config import ConfigError
 from wasi_playground.core.wagi.environment import ServerInfo
-from wasi_playground.core.wagi.exchange import CaptureSink, WagiExchange, exchange_for_run, prepare_request_run
+from wasi_playground.core.wagi.exchange import (
+    CaptureSink,
+    WagiExchange,
+    exchange_for_run,
+    prepare_request_run,
+)
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import gateway_error
 from wasi_playground.core.wagi.routes import RouteMatch

@@ -1,9 +1,9 @@
 """The server's executor: compile each route's module once, then a fresh instance per request.
 
-Compilation goes through the engine's on-disk cache (`core.engine.engines.load_module`) once per module file; the
-imports are resolved once into a wasmtime `InstancePre`; a request then costs a store, a `WasiConfig`
-(`core.engine.wasi_config`), an instantiation and the call. Every request gets its own store, so no state leaks
-from one request to the next, and its own `Interrupter`, so a timeout stops that request only.
+Compilation goes through the engine's on-disk cache (`core.engine.engines.load_module`) once per module
+file (WAT assembled first); the imports are resolved once into a wasmtime `InstancePre`; a request then
+costs a `Sandbox` (store, WASI configuration, interrupter), an instantiation and the call. Every request
+gets its own store, so no state leaks from one request to the next, and a timeout stops that request only.
 """
 
 from __future__ import annotations
@@ -24,7 +24,12 @@ from wasi_playground.core.engine.result import RunResult
 from wasi_playground.core.engine.sandbox import Outputs, Sandbox, prelink
 from wasi_playground.core.engine.source import read_source
 from wasi_playground.core.wagi.environment import ServerInfo
-from wasi_playground.core.wagi.exchange import CaptureSink, WagiExchange, exchange_for_run, prepare_request_run
+from wasi_playground.core.wagi.exchange import (
+    CaptureSink,
+    WagiExchange,
+    exchange_for_run,
+    prepare_request_run,
+)
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import gateway_error
 from wasi_playground.core.wagi.routes import RouteMatch, RouteTable
