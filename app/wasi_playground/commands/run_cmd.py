@@ -177,6 +177,16 @@ def trap_line(result: RunResult) -> str:
 
 
 def main(argv: list[str]) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C while starting (the runner takes a while to import) or running
+        sys.stdout.flush()
+        print("wasi-playground run: interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(130)
+
+
+def _main(argv: list[str]) -> int:
     from wasi_playground.core.run.runner import run
 
     try:
@@ -194,13 +204,7 @@ def main(argv: list[str]) -> int:
     sink = _CliSink(stream_output=not opts.json, trace_writer=writer)
     # Without --timeout nothing needs to stop running code but Ctrl-C, which ends the process: so the
     # module runs without epoch checks, as fast as under a bare wasmtime script.
-    try:
-        result = run(path, config, sink, spill=opts.json, stoppable=opts.timeout is not None)
-    except KeyboardInterrupt:
-        sys.stdout.flush()
-        print("wasi-playground run: interrupted", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(130)
+    result = run(path, config, sink, spill=opts.json, stoppable=opts.timeout is not None)
     if trace_file is not None:
         trace_file.close()
     if not opts.json:
