@@ -1,14 +1,28 @@
-"""How errors and stops read: one wording for every runner, call session and WAGI executor."""
+"""How errors and stops read: one wording for every runner, call session and WAGI executor.
+
+Free of wasmtime, so layers that must not import it (inspection) can take error lines the same way."""
 
 from __future__ import annotations
 
-from wasi_playground.core.engine.traps import cause_of
+import re
 
 
 def first_line(error: BaseException) -> str:
     """The first line of an error's text (wasmtime appends backtraces and causes), or its type's name."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def cause_of(message: str) -> str:
+    """The 'Caused by' part of a wasmtime message, without the backtrace and the 'wasm trap:' prefix."""
+    text = message.strip()
+    if "Caused by:" in text:
+        causes = [line.strip() for line in text.split("Caused by:", 1)[1].splitlines() if line.strip()]
+        causes = [re.sub(r"^\d+:\s*", "", c) for c in causes]
+        text = ": ".join(causes)
+    elif "wasm backtrace:" in text:
+        text = text.split("wasm backtrace:", 1)[0].strip().removesuffix(" at")
+    return text.removeprefix("wasm trap: ").strip()
 
 
 def trap_message(error: BaseException) -> str:

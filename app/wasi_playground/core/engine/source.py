@@ -2,7 +2,8 @@
 
 Everything that takes a module (the runner, both call sessions, both WAGI executors, the CLI and the
 window) gets its bytes from `read_source`, so a `.wat` file works wherever a `.wasm` file does and a
-pipe, device, directory or missing file is refused with the same sentence everywhere.
+pipe, device, directory or missing file is refused with the same sentence everywhere. Importing this
+module does not import wasmtime (the inspector's own WAT handling can delegate to `wat_to_binary`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-
-import wasmtime
 
 from wasi_playground.core.binary.reader import MAGIC, WasmFormatError, header_kind
 from wasi_playground.core.engine.config import ConfigError
@@ -60,6 +59,8 @@ def wat_to_binary(text: bytes) -> bytes:
         source = text.decode("utf-8")
     except UnicodeDecodeError as e:
         raise WasmFormatError("WAT text is not valid UTF-8", e.start) from None
+    import wasmtime  # only when WAT arrives: inspection uses this module and stays free of wasmtime
+
     try:
         return bytes(wasmtime.wat2wasm(source))
     except wasmtime.WasmtimeError as e:
