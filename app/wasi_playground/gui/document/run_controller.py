@@ -12,7 +12,6 @@ import codecs
 import logging
 import time
 from collections import deque
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,27 +76,6 @@ class _Stream:
         return self.decoder.decode(data), skipped
 
 
-WAT_SUFFIXES = (".wat", ".wast")
-MAX_INLINE_WAT_BYTES = 256 * 1024
-
-
-def wat_as_binary(module: str | Path, config: RunConfig) -> tuple[str | bytes, RunConfig]:
-    """The runner takes binaries; a small WAT file is assembled here (a few ms), keeping its file name
-    as argv[0]. A large one is refused with advice rather than assembled on the GUI thread."""
-    path = Path(module)
-    if path.suffix.lower() not in WAT_SUFFIXES:
-        return str(module), config
-    if path.stat().st_size > MAX_INLINE_WAT_BYTES:
-        raise ValueError(f"{path.name} is a large WAT file: convert it to .wasm first (wasm-tools parse)")
-    import wasmtime
-
-    try:
-        binary = wasmtime.wat2wasm(path.read_text(encoding="utf-8"))
-    except wasmtime.WasmtimeError as e:
-        raise ValueError(f"{path.name} is not valid WAT: {str(e).strip().splitlines()[0]}") from None
-    return binary, replace(config, argv0=config.argv0 or path.name)
-
-
 class RunController(QObject):
     started = Signal(object)
     """The core RunHandle."""
@@ -144,9 +122,8 @@ class RunController(QObject):
         try:
             from wasi_playground.core.run.runner import start_run
 
-            target, config = wat_as_binary(module, config)
             self.sink = QueueSink()
-            self.handle = start_run(target, config, self.sink)
+            self.handle = start_run(str(module), config, self.sink)  # it assembles WAT itself
         except Exception as e:  # the runner refused (bad config, missing runner): a result, not a crash
             log.info("run could not start: %s", e)
             self.handle = None
