@@ -16,14 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LINT = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
-# The engine room's branch removes these cycles: calls.module_session <-> calls.component_session,
-# run.runner <-> run.component_run, wagi.handler <-> wagi.executor. Flip to a plain test at that merge.
-_CYCLES = "three import cycles in core.calls, core.run and core.wagi are removed by the engine room's branch"
-# Two imports cross independent siblings of one layer: lookinside.functions ->
-# inspect.input (WAT compilation) and inspect.report -> components.info (the component binary reader).
-_SIBLINGS = ("lookinside.functions imports inspect.input and inspect.report imports components.info: "
-             "siblings of one layer; the lead decides where those two modules belong")
-EXPECTED_BROKEN = {"no-cycles": _CYCLES, "core-layers": _SIBLINGS}
+EXPECTED_BROKEN: dict[str, str] = {}
+"""Contracts known to be broken, with the reason (strict xfails): none today."""
 
 
 def _contract_ids() -> list[str]:
