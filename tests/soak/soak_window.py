@@ -61,7 +61,6 @@ def main() -> int:
     from wasi_playground.core.state.settings import SettingsStore
     from wasi_playground.gui import MainWindow
     from wasi_playground.gui.app import guard_refcount_underflow
-    from wasi_playground.gui.background import tasks
     from wasi_playground.gui.document import panels
 
     def quiet_offscreen(_mode, _context, message: str) -> None:
@@ -88,7 +87,7 @@ def main() -> int:
 
     def settle() -> None:
         for _ in range(3):  # a delivered result may start another task (a panel reloading): settle again
-            pump_until(lambda: tasks().pool.activeThreadCount() == 0)
+            pump_until(lambda: window.background.pool.activeThreadCount() == 0)
             for _ in range(5):
                 app.processEvents()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -100,7 +99,7 @@ def main() -> int:
             "rss": proc.memory_info().rss / 2**20,
             "threads": threading.active_count(),
             "os_threads": proc.num_threads(),
-            "pool": tasks().pool.activeThreadCount(),
+            "pool": window.background.pool.activeThreadCount(),
             "fds": proc.num_fds() if hasattr(proc, "num_fds") else 0,
             "docs": len(documents),
             "temp": len([p for p in temp_dir.iterdir()]),

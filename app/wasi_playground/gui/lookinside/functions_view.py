@@ -1,7 +1,7 @@
 """The Functions tab: every function of the module in a sortable, filterable table, its WAT beside it.
 
 The model (`functions_model`) sorts and filters on plain lists, so 90,000 rows stay instant; the table and
-each function's WAT are loaded on worker threads through `run_task`.
+each function's WAT are loaded on worker threads through the window's `Background`.
 """
 
 from __future__ import annotations
@@ -37,9 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from wasi_playground.core.lookinside.functions import FunctionTable, load_cached
-from wasi_playground.gui.background import tasks
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.lookinside.common import LazyPanel, run_for
+from wasi_playground.gui.lookinside.common import LazyPanel
 from wasi_playground.gui.lookinside.functions_model import FunctionsModel
 from wasi_playground.gui.lookinside.wat_highlight import MAX_HIGHLIGHT_CHARS, tokenize_wat
 from wasi_playground.gui.lookinside.wat_view import RenderedFunction, WatView, render_function
@@ -165,7 +164,7 @@ class FunctionsPanel(LazyPanel):
 
     # loading ---------------------------------------------------------------------------------------
     def show_component(self) -> None:
-        tasks().cancel_key(f"functions-{id(self)}")
+        self.context.background.cancel_key(f"functions-{id(self)}")
         self.model.set_table(None)
         self.count_label.setText("A component: its functions live in its core modules.")
         self.wat_view.show_message(";; Components have no function list; see the WIT tab.")
@@ -173,7 +172,7 @@ class FunctionsPanel(LazyPanel):
     def start_load(self) -> None:
         path = self.context.path
         self.count_label.setText("Loading functions…")
-        run_for(self, lambda: load_cached(path), self._on_table, self._on_error, key=f"functions-{id(self)}")
+        self.in_background(lambda: load_cached(path), self._on_table, self._on_error, key=f"functions-{id(self)}")
 
     def _on_table(self, table: FunctionTable) -> None:
         self.table = table
@@ -188,7 +187,7 @@ class FunctionsPanel(LazyPanel):
     def _on_error(self, exc: BaseException) -> None:
         self.model.set_table(None)
         self.count_label.setText(f"Cannot list functions: {exc}")
-        self.context.message.emit(f"Functions: {exc}")
+        self.message(f"Functions: {exc}", "error")
 
     def _update_count(self) -> None:
         if self.table is None:
@@ -219,7 +218,7 @@ class FunctionsPanel(LazyPanel):
                 self.view.scrollTo(self.model.index(row, 0))
         table = self.table
         self.title.setText(f"{index}: {table.display_name(index)}")
-        run_for(self, lambda: render_function(table, index), self._on_rendered, self._on_render_error,
+        self.in_background(lambda: render_function(table, index), self._on_rendered, self._on_render_error,
                  key=f"wat-{id(self)}")
 
     def _on_rendered(self, rendered: RenderedFunction) -> None:
@@ -227,7 +226,7 @@ class FunctionsPanel(LazyPanel):
         self.wat_view.show_rendered(rendered)
         ft = rendered.function
         if self.wat_view.needs_highlighting() and len(ft.text) <= MAX_HIGHLIGHT_CHARS:
-            run_for(self, lambda: tokenize_wat(ft.text), lambda spans: self.wat_view.apply_spans(ft, spans),
+            self.in_background(lambda: tokenize_wat(ft.text), lambda spans: self.wat_view.apply_spans(ft, spans),
                      key=f"highlight-{id(self)}")
 
     def _on_render_error(self, exc: BaseException) -> None:
@@ -289,12 +288,12 @@ class FunctionsPanel(LazyPanel):
         def done(result: Any) -> None:
             dialog.reset()
             relay.deleteLater()
-            self.context.message.emit(f"WAT written to {result.output} ({result.bytes_written / 1e6:.1f} MB)")
+            self.message(f"WAT written to {result.output} ({result.bytes_written / 1e6:.1f} MB)")
 
         def failed(exc: BaseException) -> None:
             dialog.reset()
             relay.deleteLater()
-            self.context.message.emit(f"WAT export: {exc}")
+            self.message(f"WAT export: {exc}", "error")
 
         def work() -> Any:
             if compiled is None:
@@ -304,4 +303,4 @@ class FunctionsPanel(LazyPanel):
                 binary.write_bytes(compiled)
                 return export_wat(binary, target, relay.progress.emit, cancel)
 
-        run_for(self, work, done, failed)
+        self.in_background(work, done, failed)
