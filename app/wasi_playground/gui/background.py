@@ -11,7 +11,8 @@ and panels (`context.background`). There is no global instance.
 
 Every reference a task holds — its callbacks, `fn` and its result — is released on the GUI thread: callbacks
 never leave it, and the worker parks `fn` and the result in an outbox before it signals. Otherwise a worker
-could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the process.
+could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the
+process.
 Call everything but `post` from the GUI thread.
 """
 

@@ -122,7 +122,8 @@ class RunRecord:
                     "cache_hit": bool}
         if not all(_is(getattr(self, name), kind) for name, kind in required.items()):
             return False
-        if not all(getattr(self, name) is None or _is(getattr(self, name), kind) for name, kind in optional.items()):
+        if not all(getattr(self, name) is None or _is(getattr(self, name), kind)
+                   for name, kind in optional.items()):
             return False
         return all(_is(v, float) for v in self.timings_ms.values())
 

@@ -83,7 +83,8 @@ class JsonFile:
         try:
             atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True))
         except OSError as e:
-            raise SaveError(f"could not save {self.path.name} in {self.path.parent}: {e.strerror or e}") from e
+            reason = e.strerror or e
+            raise SaveError(f"could not save {self.path.name} in {self.path.parent}: {reason}") from e
 
     def writer(self, data: dict[str, Any]) -> Callable[[], None]:
         """A call that writes `data` (a snapshot the caller no longer changes) when run, on any thread:
@@ -98,7 +99,9 @@ class JsonFile:
             where = f"kept as {target.name}"
         except OSError:
             where = "left in place"
-        self.problems.append(f"{self.path.name} was unreadable ({why}); started with defaults, old file {where}")
+        self.problems.append(
+            f"{self.path.name} was unreadable ({why}); started with defaults, old file {where}"
+        )
 
 
 @dataclass

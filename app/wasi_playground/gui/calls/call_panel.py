@@ -177,7 +177,8 @@ class CallPanel(Panel):
     def _on_load_error(self, error: BaseException) -> None:
         self.functions.clear()
         self._set_enabled(False)
-        message = str(error) if isinstance(error, ValueError | OSError) else f"{type(error).__name__}: {error}"
+        readable = isinstance(error, ValueError | OSError)
+        message = str(error) if readable else f"{type(error).__name__}: {error}"
         self.status.setText(f"Cannot call into this file: {message}")
 
     def close_session(self) -> None:

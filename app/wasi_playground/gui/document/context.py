@@ -37,7 +37,8 @@ class DocumentContext(QObject):
     closing = Signal()
     """The document is closing: panels stop their work and let go of what they hold."""
 
-    def __init__(self, path: Path, background: Background | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, path: Path, background: Background | None = None,
+                 parent: QObject | None = None) -> None:
         """Without a `background` (a panel tested on its own) the context makes its own."""
         super().__init__(parent)
         self.path = path

@@ -104,7 +104,8 @@ class ModuleDocument(QWidget):
         self.exports = ExportsView(self.context, self)
         self.inspector_tabs = QTabWidget(self)
         self.inspector_tabs.setObjectName("inspectorTabs")
-        for panel, title in ((self.overview, "Overview"), (self.imports, "Imports"), (self.exports, "Exports")):
+        for panel, title in ((self.overview, "Overview"), (self.imports, "Imports"),
+                             (self.exports, "Exports")):
             self.inspector_tabs.addTab(panel, title)
         self.editor = ConfigEditor(self)
         self.editor.set_module_name(self.path.name)

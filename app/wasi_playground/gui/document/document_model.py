@@ -178,7 +178,8 @@ class DocumentModel(QObject):
     def save_config(self) -> None:
         self.save_timer.stop()
         if self.sha256:
-            self.services.write_settings(self.store.config_writer(self.path, self.sha256, self.context.config))
+            write = self.store.config_writer(self.path, self.sha256, self.context.config)
+            self.services.write_settings(write)
 
     # ---- running ------------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ TICK_MS = 25
 DISPLAY_BYTES_PER_TICK = 16 * 1024
 TRACE_EVENTS_PER_TICK = 5000
 DRAIN_BUDGET_S = 0.012
+RUN_THREAD_NAME = "wasm-run"
 
 
 class QueueSink:
@@ -139,10 +140,13 @@ class _Execution:
         self.result: RunResult | None = None
 
     def __call__(self) -> RunResult:
+        worker = threading.current_thread()
+        pool_name, worker.name = worker.name, RUN_THREAD_NAME  # thread dumps show which worker runs a module
         try:
             self.result = self.job.execute()
             return self.result
         finally:
+            worker.name = pool_name
             self.ended.set()
 
 
@@ -238,9 +242,22 @@ class RunController(QObject):
             self._timer.stop()
             return
         done = self.result is not None
+        trace = self._take_queued(sink.queue)
+        self._show_streams()
+        if trace:
+            self.traceEvents.emit(trace)
+        ms = self._clock.elapsed()
+        if ms - self._last_elapsed_emit >= 200:
+            self._last_elapsed_emit = ms
+            self.elapsed.emit(ms / 1000)
+        if done and not sink.queue:
+            self._finish()
+
+    def _take_queued(self, queue: deque[tuple[str, Any]]) -> list[Any]:
+        """Move what the run queued into the streams (and phases), within this tick's budget; returns the
+        trace events taken."""
         deadline = time.perf_counter() + DRAIN_BUDGET_S
         trace: list[Any] = []
-        queue = sink.queue
         n = 0
         while queue:
             kind, payload = queue.popleft()
@@ -256,6 +273,9 @@ class RunController(QObject):
             n += 1
             if n % 256 == 0 and time.perf_counter() > deadline:
                 break
+        return trace
+
+    def _show_streams(self) -> None:
         for name, stream in self._streams.items():
             if stream.size:
                 text, skipped = stream.take()
@@ -263,14 +283,6 @@ class RunController(QObject):
                     self.skipped.emit(name, skipped)
                 if text:
                     self.output.emit(name, text)
-        if trace:
-            self.traceEvents.emit(trace)
-        ms = self._clock.elapsed()
-        if ms - self._last_elapsed_emit >= 200:
-            self._last_elapsed_emit = ms
-            self.elapsed.emit(ms / 1000)
-        if done and not queue:
-            self._finish()
 
     def _finish(self) -> None:
         self._timer.stop()

@@ -106,7 +106,8 @@ class HttpPanel(Panel):
         self.headersTable.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         add = QPushButton("Add header", objectName="httpAddHeaderButton")
         add.clicked.connect(lambda: self.add_header("", ""))
-        self.bodyEdit = QPlainTextEdit(objectName="httpBodyEdit", placeholderText="request body (sent on stdin)")
+        self.bodyEdit = QPlainTextEdit(objectName="httpBodyEdit",
+                                       placeholderText="request body (sent on stdin)")
         request_box = QWidget()
         form = QFormLayout(request_box)
         form.addRow(line)

@@ -82,7 +82,9 @@ def overview_html(report: Report) -> str:
     if report.sections:
         parts.append("<h4>Sections</h4>" + section_bars(report.sections))
     if report.custom_sections:
-        items = "".join(f"<li>{_esc(c.custom_name)} — {human_size(c.size)}</li>" for c in report.custom_sections)
+        items = "".join(
+            f"<li>{_esc(c.custom_name)} — {human_size(c.size)}</li>" for c in report.custom_sections
+        )
         parts.append(f"<h4>Custom sections</h4><ul>{items}</ul>")
     if report.producers:
         items = "".join(

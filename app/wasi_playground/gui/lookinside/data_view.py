@@ -1,7 +1,7 @@
 """The Data tab: data segments, a hex view of the selected one, and the strings found in them (searchable).
 
-Segments and strings are found on a worker (`core.lookinside.datascan`); the strings list is a model over the found
-list, filtered in Python, so a module with 200,000 strings stays responsive.
+Segments and strings are found on a worker (`core.lookinside.datascan`); the strings list is a model over
+the found list, filtered in Python, so a module with 200,000 strings stays responsive.
 """
 
 from __future__ import annotations

@@ -172,7 +172,8 @@ class FunctionsPanel(LazyPanel):
     def start_load(self) -> None:
         path = self.context.path
         self.count_label.setText("Loading functions…")
-        self.in_background(lambda: load_cached(path), self._on_table, self._on_error, key=f"functions-{id(self)}")
+        self.in_background(lambda: load_cached(path), self._on_table, self._on_error,
+                           key=f"functions-{id(self)}")
 
     def _on_table(self, table: FunctionTable) -> None:
         self.table = table
@@ -226,8 +227,9 @@ class FunctionsPanel(LazyPanel):
         self.wat_view.show_rendered(rendered)
         ft = rendered.function
         if self.wat_view.needs_highlighting() and len(ft.text) <= MAX_HIGHLIGHT_CHARS:
-            self.in_background(lambda: tokenize_wat(ft.text), lambda spans: self.wat_view.apply_spans(ft, spans),
-                     key=f"highlight-{id(self)}")
+            self.in_background(lambda: tokenize_wat(ft.text),
+                               lambda spans: self.wat_view.apply_spans(ft, spans),
+                               key=f"highlight-{id(self)}")
 
     def _on_render_error(self, exc: BaseException) -> None:
         self.wat_view.show_message(f";; cannot disassemble this function: {exc}")

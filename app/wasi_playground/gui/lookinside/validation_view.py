@@ -42,10 +42,11 @@ class ValidationPanel(LazyPanel):
         report = self.context.report
         if report is not None and getattr(report, "format", "binary") == "wat":
             wasm = report.wasm
-            self.in_background(lambda: _validate_bytes(wasm), self._show, self._on_error, key=f"validate-{id(self)}"
-            )
+            self.in_background(lambda: _validate_bytes(wasm), self._show, self._on_error,
+                               key=f"validate-{id(self)}")
             return
-        self.in_background(lambda: validate_path(path), self._show, self._on_error, key=f"validate-{id(self)}")
+        self.in_background(lambda: validate_path(path), self._show, self._on_error,
+                           key=f"validate-{id(self)}")
 
     def _show(self, result: ValidationResult) -> None:
         self.result = result
@@ -82,7 +83,8 @@ class ValidationPanel(LazyPanel):
             def work() -> RenderedFunction:
                 return render_function(load_cached(path), index)
 
-        self.in_background(work,
+        self.in_background(
+            work,
             lambda rendered: self._on_rendered(rendered, offset),
             lambda _e: None,
             key=f"validate-wat-{id(self)}",

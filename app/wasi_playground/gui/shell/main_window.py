@@ -117,7 +117,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.open_action = self._action("&Open…", "openAction", [QKeySequence.StandardKey.Open], self.ask_open)
+        self.open_action = self._action("&Open…", "openAction", [QKeySequence.StandardKey.Open],
+                                        self.ask_open)
         self.run_action = self._action("&Run", "runAction", ["F5", "Ctrl+R"], self.run_current)
         self.run_action.setToolTip("Run the module (F5)")
         self.stop_action = self._action("&Stop", "stopAction", ["Shift+F5"], self.stop_current)
