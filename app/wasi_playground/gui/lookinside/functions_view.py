@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,22 +40,10 @@ from wasi_playground.gui.lookinside.wat_view import RenderedFunction, WatView, r
 FILTER_DELAY_MS = 200
 DEBOUNCE_ROWS = 20_000
 NARROW_WIDTH = 800
-class _ExportRelay(QObject):
-    """Carries progress from the export's worker thread to the dialog (a queued connection to its slot)."""
-
-    progress = Signal(float, int)
-
-    def __init__(self, dialog: QProgressDialog, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.dialog = dialog
-        self.progress.connect(self._show)
-
-    @Slot(float, int)
-    def _show(self, fraction: float, written: int) -> None:
-        if self.dialog.wasCanceled():
-            return
-        self.dialog.setValue(int(fraction * 1000))
-        self.dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB")
+def _show_progress(dialog: QProgressDialog, fraction: float, written: int) -> None:
+    if not dialog.wasCanceled():
+        dialog.setValue(int(fraction * 1000))
+        dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB")
 
 
 class FunctionsPanel(LazyPanel):
@@ -281,7 +263,11 @@ class FunctionsPanel(LazyPanel):
         dialog.setWindowTitle("Export WAT")
         dialog.setMinimumDuration(300)
         dialog.canceled.connect(cancel.set)
-        relay = _ExportRelay(dialog, self)
+        background = self.context.background
+
+        def progress(fraction: float, written: int) -> None:  # on the export's worker
+            background.post(dialog, partial(_show_progress, dialog, fraction, written))
+
         source = Path(self.context.path)
         report = self.context.report
         compiled = getattr(report, "wasm", None) if getattr(report, "format", "binary") == "wat" else None
@@ -289,20 +275,18 @@ class FunctionsPanel(LazyPanel):
 
         def done(result: Any) -> None:
             dialog.reset()
-            relay.deleteLater()
             self.message(f"WAT written to {result.output} ({result.bytes_written / 1e6:.1f} MB)")
 
         def failed(exc: BaseException) -> None:
             dialog.reset()
-            relay.deleteLater()
             self.message(f"WAT export: {exc}", "error")
 
         def work() -> Any:
             if compiled is None:
-                return export_wat(source, target, relay.progress.emit, cancel)
+                return export_wat(source, target, progress, cancel)
             with tempfile.TemporaryDirectory() as tmp:  # WAT text on disk: print the module it compiles to
                 binary = Path(tmp) / (source.stem + ".wasm")
                 binary.write_bytes(compiled)
-                return export_wat(binary, target, relay.progress.emit, cancel)
+                return export_wat(binary, target, progress, cancel)
 
         self.in_background(work, done, failed)
