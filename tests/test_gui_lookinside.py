@@ -128,7 +128,8 @@ def test_click_a_branch_moves_to_the_block(qtbot, wat) -> None:
 
 
 def test_component_has_no_function_list(qtbot) -> None:
-    component = Path(__file__).resolve().parent.parent / "samples" / "hello-component" / "hello-component.wasm"
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    component = samples / "hello-component" / "hello-component.wasm"
     if not component.exists():
         pytest.skip("hello-component sample not built")
     from wasi_playground.core.inspect.report import inspect_path

@@ -309,7 +309,8 @@ def test_copy_from_host_stdin_and_limits_reach_the_config(qtbot, window, wat, mo
     config = doc.context.config
     assert config.env == [("PLAYGROUND_TEST_VAR", "from-host")]
     assert (config.stdin.kind, config.stdin.text) == ("text", "typed input")
-    assert (config.limits.max_memory_bytes, config.limits.fuel, config.limits.timeout_s) == (64 << 20, 10**6, 2.5)
+    limits = config.limits
+    assert (limits.max_memory_bytes, limits.fuel, limits.timeout_s) == (64 << 20, 10**6, 2.5)
     command = doc.copy_wasmtime_command()
     assert "fuel=1000000" in command and "PLAYGROUND_TEST_VAR=from-host" in command
     from PySide6.QtGui import QGuiApplication

@@ -1,5 +1,6 @@
 """A run never takes the window down: traps and crashes leave it working, closing it mid-run stops the run
-cleanly, and quitting with runs in flight keeps the user's configuration and leaves no threads or temp files."""
+cleanly, and quitting with runs in flight keeps the user's configuration and leaves no threads or temp
+files."""
 
 from __future__ import annotations
 
@@ -235,7 +236,8 @@ def test_broken_files_opened_in_the_window_are_messages_and_it_keeps_working(
     qtbot, settings_dir, wat, tmp_path
 ) -> None:
     """Mutated real modules and broken WAT, opened one after another: each is a report or a message that says
-    where it broke (WAT: line and column), running the broken ones never raises, and a good module still runs."""
+    where it broke (WAT: line and column), running the broken ones never raises, and a good module still
+    runs."""
     import random
 
     rng = random.Random(11)

@@ -105,7 +105,8 @@ def main() -> int:
             "temp": len([p for p in temp_dir.iterdir()]),
         }
 
-    header = f"{'cycle':>6} {'RSS MiB':>9} {'py thr':>7} {'os thr':>7} {'pool':>5} {'fds':>5} {'docs':>5} {'temp':>5}"
+    header = (f"{'cycle':>6} {'RSS MiB':>9} {'py thr':>7} {'os thr':>7} {'pool':>5} {'fds':>5} "
+              f"{'docs':>5} {'temp':>5}")
     print(
         f"module: {module.name}, {module.stat().st_size / 2**20:.1f} MiB; cycles: {cycles}; run: {with_run}; "
         f"panels: {', '.join(title for title, _ in panels.PANELS)}"
@@ -114,8 +115,8 @@ def main() -> int:
 
     def show(label: str, s: dict[str, float]) -> None:
         print(
-            f"{label:>6} {s['rss']:>9.1f} {s['threads']:>7} {s['os_threads']:>7} {s['pool']:>5} {s['fds']:>5} "
-            f"{s['docs']:>5} {s['temp']:>5}",
+            f"{label:>6} {s['rss']:>9.1f} {s['threads']:>7} {s['os_threads']:>7} {s['pool']:>5} "
+            f"{s['fds']:>5} {s['docs']:>5} {s['temp']:>5}",
             flush=True,
         )
 
@@ -178,12 +179,14 @@ def main() -> int:
         f"max {max(open_times) * 1000:.0f} ms"
     )
     print(
-        f"growth from cycle {10 if 10 in marks else 0} to {max(marks)}: RSS {end['rss'] - base['rss']:+.1f} MiB, "
+        f"growth from cycle {10 if 10 in marks else 0} to {max(marks)}: "
+        f"RSS {end['rss'] - base['rss']:+.1f} MiB, "
         f"threads {end['threads'] - base['threads']:+d} (OS {end['os_threads'] - base['os_threads']:+d}), "
         f"fds {end['fds'] - base['fds']:+d}, live documents {end['docs']}, temp entries {end['temp']}"
     )
     print(
-        f"after quit: temp entries of ours {after_quit['temp']}: {sorted(p.name for p in temp_dir.iterdir())[:5]}"
+        f"after quit: temp entries of ours {after_quit['temp']}: "
+        f"{sorted(p.name for p in temp_dir.iterdir())[:5]}"
     )
     if len(python_marks) >= 2:
         first, last = python_marks[min(python_marks)], python_marks[max(python_marks)]
