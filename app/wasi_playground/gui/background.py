@@ -58,7 +58,7 @@ class _Job(QRunnable):
             outcome = (None, exc)
         self.background._park(self.task_id, fn, outcome)
         del fn, outcome
-        self.background._arrived.emit(self.task_id)
+        self.background._announce(self.task_id)
 
 
 class Background(QObject):
@@ -99,7 +99,7 @@ class Background(QObject):
             self._pending[task_id] = _Pending(owner, None, None, None, posted=True)
             self._outbox[task_id] = (fn, (None, None))
         del fn, owner
-        self._arrived.emit(task_id)
+        self._announce(task_id)
 
     def cancel_key(self, key: str) -> None:
         """Make any running task with this key stale."""
@@ -127,6 +127,12 @@ class Background(QObject):
         with self._lock:
             self._pending[task_id] = _Pending(owner, on_done, on_error, key)
         return task_id
+
+    def _announce(self, task_id: int) -> None:
+        try:
+            self._arrived.emit(task_id)
+        except RuntimeError:  # the window and its Background were deleted meanwhile: nobody is left to tell
+            pass
 
     def _park(self, task_id: int, fn: Any, outcome: tuple[Any, BaseException | None]) -> None:
         with self._lock:
