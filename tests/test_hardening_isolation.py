@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from wasi_playground.core.engine.config import Limits, RunConfig
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.background import tasks
 from wasi_playground.gui.document.document import ModuleDocument
 
 pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
@@ -144,16 +143,16 @@ def test_closing_during_an_infinite_loop_stops_it_within_a_second(qtbot, setting
     loops = [open_and_wait(qtbot, window, wat(LOOP, f"loop{i}.wasm")) for i in range(2)]
     for doc in loops:
         start_and_reach_run_phase(qtbot, doc)
-    handles = [doc.controller.handle for doc in loops]
+    executions = [doc.controller.execution for doc in loops]
     assert len(run_threads()) >= 2
     started = time.perf_counter()
     quit_like_the_app(window)
     took = time.perf_counter() - started
     assert took < 1.0, f"closing took {took:.2f} s"
-    assert all(h.done and h.wait(0).cancelled for h in handles)
+    assert all(e.ended.is_set() and e.result.cancelled for e in executions)
     assert not any(doc.controller.running for doc in loops)
     qtbot.waitUntil(lambda: not run_threads(), timeout=1000)
-    assert tasks().wait_idle(2000) and tasks().pool.activeThreadCount() == 0
+    assert window.background.wait_idle(2000) and window.background.pool.activeThreadCount() == 0
     assert ours(temp_dir) == []
 
 
@@ -165,7 +164,7 @@ def test_closing_during_an_output_flood_leaves_no_temp_files(qtbot, settings_dir
     qtbot.waitUntil(lambda: any(p.suffix == ".out" for p in temp_dir.iterdir()), timeout=10000)
     quit_like_the_app(window)
     qtbot.waitUntil(lambda: not run_threads(), timeout=1000)
-    assert tasks().wait_idle(2000)
+    assert window.background.wait_idle(2000)
     assert ours(temp_dir) == []
 
 
@@ -183,7 +182,7 @@ def test_closing_a_module_tab_leaves_no_temp_files(qtbot, settings_dir, wat, tem
     window = new_window(qtbot, settings_dir)
     doc = open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
     assert run_and_wait(qtbot, doc).exit_code == 0
-    assert tasks().wait_idle(5000)
+    assert window.background.wait_idle(5000)
     qtbot.wait(50)
     window.close_tab(window.tabs.indexOf(doc))
     qtbot.waitUntil(lambda: window.tabs.count() == 0)
@@ -214,7 +213,7 @@ def test_quitting_with_runs_in_flight_keeps_the_edited_configuration(
     assert doc2.context.config.env == [("EDITED", "yes")]
     assert reopened.findChild(QLineEdit, "argsEdit").text() == "--edited 'while running'"
     quit_like_the_app(reopened)
-    assert tasks().wait_idle(5000)
+    assert reopened.background.wait_idle(5000)
     qtbot.wait(100)
     assert [name for name in ours(temp_dir) if "-call-" not in name] == []
 
@@ -224,11 +223,11 @@ def test_quitting_right_after_an_edit_leaves_no_call_scratch_directories(
 ) -> None:
     window = new_window(qtbot, settings_dir)
     open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
-    assert tasks().wait_idle(5000)
+    assert window.background.wait_idle(5000)
     qtbot.wait(50)
     window.findChild(QLineEdit, "argsEdit").setText("edited just before quitting")
     quit_like_the_app(window)
-    assert tasks().wait_idle(5000)
+    assert window.background.wait_idle(5000)
     qtbot.wait(100)
     assert ours(temp_dir) == []
 
@@ -286,7 +285,6 @@ from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
 from wasi_playground.gui.document import panels
 from wasi_playground.gui.app import guard_refcount_underflow
-from wasi_playground.gui.background import tasks
 
 guard_refcount_underflow()
 panels.PANELS[:] = [p for p in panels.PANELS if p[0] not in sys.argv[3:]]
@@ -305,7 +303,7 @@ for _ in range(8):
     doc = window.open_path(sys.argv[1])
     pump(lambda: doc.sha256 is not None or doc.inspect_error is not None)
     for _ in range(3):
-        pump(lambda: tasks().pool.activeThreadCount() == 0)
+        pump(lambda: window.background.pool.activeThreadCount() == 0)
         for _ in range(5):
             app.processEvents()
     contexts.append(weakref.ref(doc.context))

@@ -104,24 +104,20 @@ class WindowSoak:
     def settle(self) -> None:
         from PySide6.QtCore import QCoreApplication, QEvent
 
-        from wasi_playground.gui.background import tasks
-
         for _ in range(3):  # a delivered result may start another task (a panel reloading): settle again
-            self.pump_until(lambda: tasks().pool.activeThreadCount() == 0)
+            self.pump_until(lambda: self.window.background.pool.activeThreadCount() == 0)
             for _ in range(5):
                 self.app.processEvents()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.app.processEvents()
 
     def snapshot(self) -> dict[str, float]:
-        from wasi_playground.gui.background import tasks
-
         gc.collect()
         return {
             "rss": self.proc.memory_info().rss / 2**20,
             "threads": threading.active_count(),
             "os_threads": self.proc.num_threads(),
-            "pool": tasks().pool.activeThreadCount(),
+            "pool": self.window.background.pool.activeThreadCount(),
             "fds": self.proc.num_fds() if hasattr(self.proc, "num_fds") else 0,
             "docs": len(self.documents),
             "temp": len([p for p in self.temp_dir.iterdir()]),
