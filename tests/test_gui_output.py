@@ -105,3 +105,12 @@ def test_a_wat_file_runs_with_its_name_as_argv0(qtbot, tmp_path) -> None:
     with qtbot.waitSignal(controller.finished, timeout=20000) as blocker:
         controller.start(broken, RunConfig())
     assert "not valid WAT" in blocker.args[0].error
+
+
+def test_sgr_codes_set_attributes_palette_and_true_colours() -> None:
+    style = apply_sgr(Style(), "1;31;104")
+    assert (style.bold, style.fg, style.bg) == (True, "#cd3131", "#3b8eea")
+    style = apply_sgr(style, "38;2;1;2;300;22;3")
+    assert (style.fg, style.bold, style.italic) == ("#0102ff", False, True)
+    assert apply_sgr(style, "39;49").fg is None and apply_sgr(style, "0") == Style()
+    assert apply_sgr(Style(), "48;5;9;4") == Style(bg="#f14c4c", underline=True)

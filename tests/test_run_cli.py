@@ -92,7 +92,8 @@ def test_timeout_and_memory_limit_options(wat) -> None:
 
 def test_invoke_with_typed_args(wat) -> None:
     module = wat(
-        '(module (func (export "mul") (param i64 f64) (result f64) (f64.mul (f64.convert_i64_s (local.get 0)) (local.get 1))))'
+        '(module (func (export "mul") (param i64 f64) (result f64)'
+        ' (f64.mul (f64.convert_i64_s (local.get 0)) (local.get 1))))'
     )
     data = json.loads(cli(str(module), "--invoke", "mul", "--json", "--", "-3", "2.5").stdout)
     assert data["results"] == [-7.5] and data["exit_code"] == 0
