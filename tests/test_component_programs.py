@@ -80,7 +80,8 @@ def test_python_component_uses_every_capability_it_was_given(
 
 
 @pytest.mark.slow
-def test_python_component_has_cpython_inside_and_a_libc_that_calls_wasi_02(python_command: PythonCommand) -> None:
+def test_python_component_has_cpython_inside_and_a_libc_that_calls_wasi_02(
+        python_command: PythonCommand) -> None:
     data = python_command.path.read_bytes()
     assert len(data) > 5_000_000
     contents = read_contents(data)

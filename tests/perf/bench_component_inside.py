@@ -72,7 +72,8 @@ def measure(path: Path) -> None:
     first = (time.perf_counter() - start) * 1000
     cached = median_ms(lambda: functions.load_cached(ref), 5)
     instances = sum(1 for i in contents.walk() if i.kind.endswith("instance"))
-    print(f"\n{path.name}: {size / 1e6:.1f} MB, {len(contents.core_modules)} core modules, {instances} instances, "
+    print(f"\n{path.name}: {size / 1e6:.1f} MB, {len(contents.core_modules)} core modules, "
+          f"{instances} instances, "
           f"{len(contents.canonical)} canonical functions")
     print(f"  read file              {read:8.1f} ms")
     print(f"  tree (read_contents)   {tree:8.1f} ms   positions only {positions:.1f} ms")

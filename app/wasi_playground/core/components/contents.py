@@ -23,7 +23,7 @@ from wasi_playground.core.binary.component_reader import (
     skip_extern_desc,
 )
 from wasi_playground.core.binary.module_info import EXTERNAL_KINDS
-from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
+from wasi_playground.core.binary.reader import ModuleBytes, Reader, Section, WasmFormatError, read_sections
 from wasi_playground.core.components.canonical import (
     CanonicalFunction,
     IndexSpaces,
@@ -128,7 +128,7 @@ def parse_path_text(text: str) -> NestedPath:
 class _Level:
     """Reads one component's sections, recording index spaces and nested items."""
 
-    def __init__(self, data: bytes | memoryview, path: NestedPath, details: bool) -> None:
+    def __init__(self, data: ModuleBytes, path: NestedPath, details: bool) -> None:
         self.data = data
         self.path = path
         self.details = details
@@ -316,7 +316,7 @@ class _Level:
         return out
 
 
-def module_surface(data: bytes | memoryview) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def module_surface(data: ModuleBytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A core module's imports (`module`, `name`, `kind`) and exports (`name`, `kind`): names only, so
     that a component of many big modules is read in milliseconds (types are the Functions view's job)."""
     kind, sections = read_sections(data)
@@ -354,7 +354,7 @@ def _core_export_kind(r: Reader) -> str:
     return CORE_EXPORT_KINDS[code]
 
 
-def read_level(data: bytes | memoryview, start: int = 0, end: int | None = None, path: NestedPath = (),
+def read_level(data: ModuleBytes, start: int = 0, end: int | None = None, path: NestedPath = (),
                details: bool = True) -> _Level:
     """Read the component in `data[start:end]`; every offset (and error) is one of the whole file."""
     end = len(data) if end is None else end
@@ -376,7 +376,7 @@ def read_level(data: bytes | memoryview, start: int = 0, end: int | None = None,
     return level
 
 
-def read_contents(data: bytes | memoryview, details: bool = True) -> ComponentContents:
+def read_contents(data: ModuleBytes, details: bool = True) -> ComponentContents:
     """The tree inside a component. Raises WasmFormatError (with the file offset) on a malformed one.
 
     Without `details`, only positions are read (what `nested_bytes` needs): no module declarations, no
@@ -387,7 +387,7 @@ def read_contents(data: bytes | memoryview, details: bool = True) -> ComponentCo
     return ComponentContents(level.items, canonical, level.notes)
 
 
-def nested_bytes(data: bytes | memoryview, path: NestedPath) -> bytes:
+def nested_bytes(data: ModuleBytes, path: NestedPath) -> bytes:
     """The exact bytes of the nested core module or component at `path` (a copy, ready to parse alone)."""
     if not path:
         raise ValueError("an empty path names the outer component itself")

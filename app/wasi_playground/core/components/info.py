@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wasi_playground.core.binary.component_reader import read_extern_name, read_sort, skip_extern_desc
-from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
+from wasi_playground.core.binary.reader import ModuleBytes, Reader, Section, WasmFormatError, read_sections
 
 WORLD_BY_EXPORT = {
     "wasi:cli/run": "wasi:cli/command",
@@ -68,7 +68,7 @@ def _export(r: Reader) -> ComponentItem:
     return ComponentItem(name, kind, version)
 
 
-def parse_component(data: bytes | memoryview, sections: list[Section] | None = None) -> ComponentInfo:
+def parse_component(data: ModuleBytes, sections: list[Section] | None = None) -> ComponentInfo:
     """Top-level imports and exports; nested components and core modules are located, not decoded."""
     if sections is None:
         kind, sections = read_sections(data)

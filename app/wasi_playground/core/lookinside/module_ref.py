@@ -17,7 +17,7 @@ from pathlib import Path
 
 from wasi_playground.core.binary.reader import WasmFormatError
 from wasi_playground.core.components.contents import NestedPath, nested_bytes, path_text
-from wasi_playground.core.inspect.input import compile_wat, looks_like_wat
+from wasi_playground.core.engine.source import looks_like_wat, wat_to_binary
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ def _read_file(p: Path) -> bytes:
     if not data:
         raise WasmFormatError("empty file: no WebAssembly header", 0)
     if looks_like_wat(data[:64], p):
-        data = compile_wat(data)
+        data = wat_to_binary(data)
     return data
 
 
