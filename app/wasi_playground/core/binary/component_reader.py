@@ -6,7 +6,10 @@ and exports) and `components.contents` (what is nested inside) both read them he
 
 from __future__ import annotations
 
-from wasi_playground.core.binary.reader import Reader
+from typing import Any
+
+from wasi_playground.core.binary.module_info import EXTERNAL_KINDS
+from wasi_playground.core.binary.reader import ModuleBytes, Reader, WasmFormatError, read_sections
 
 SORTS = {0x01: "func", 0x02: "value", 0x03: "type", 0x04: "component", 0x05: "instance"}
 CORE_SORTS = {0x00: "core func", 0x01: "core table", 0x02: "core memory", 0x03: "core global",
@@ -59,3 +62,33 @@ def read_sort(r: Reader) -> str:
     if code not in SORTS:
         raise r.fail(f"unknown sort 0x{code:02x}", at)
     return SORTS[code]
+
+
+def module_surface(data: ModuleBytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A core module's imports (`module`, `name`, `kind`) and exports (`name`, `kind`): names only, so
+    that a component of many big modules is read in milliseconds (types are the Functions view's job)."""
+    kind, sections = read_sections(data)
+    if kind != "module":
+        raise WasmFormatError("a core module section holds a component", 4)
+    imports: list[dict[str, Any]] = []
+    exports: list[dict[str, Any]] = []
+    for s in sections:
+        if s.id == 2:
+            r = s.reader(data)
+            for _ in range(r.count(3)):
+                module, name, at = r.name(), r.name(), r.pos
+                code = r.u8()
+                if code not in EXTERNAL_KINDS:
+                    raise r.fail(f"unknown import kind {code}", at)
+                r.skip_import_desc(code)
+                imports.append({"module": module, "name": name, "kind": EXTERNAL_KINDS[code]})
+        elif s.id == 7:
+            r = s.reader(data)
+            for _ in range(r.count(3)):
+                name, at = r.name(), r.pos
+                code = r.u8()
+                if code not in EXTERNAL_KINDS:
+                    raise r.fail(f"unknown export kind {code}", at)
+                r.u32()
+                exports.append({"name": name, "kind": EXTERNAL_KINDS[code]})
+    return imports, exports

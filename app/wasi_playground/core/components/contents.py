@@ -18,11 +18,11 @@ from typing import Any
 
 from wasi_playground.core.binary.component_reader import (
     CORE_SORTS,
+    module_surface,
     read_extern_name,
     read_sort,
     skip_extern_desc,
 )
-from wasi_playground.core.binary.module_info import EXTERNAL_KINDS
 from wasi_playground.core.binary.reader import ModuleBytes, Reader, Section, WasmFormatError, read_sections
 from wasi_playground.core.components.canonical import (
     CanonicalFunction,
@@ -314,36 +314,6 @@ class _Level:
             if source is not None and source[0] == "import":
                 out.setdefault(source[1], []).append(export["name"])
         return out
-
-
-def module_surface(data: ModuleBytes) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A core module's imports (`module`, `name`, `kind`) and exports (`name`, `kind`): names only, so
-    that a component of many big modules is read in milliseconds (types are the Functions view's job)."""
-    kind, sections = read_sections(data)
-    if kind != "module":
-        raise WasmFormatError("a core module section holds a component", 4)
-    imports: list[dict[str, Any]] = []
-    exports: list[dict[str, Any]] = []
-    for s in sections:
-        if s.id == 2:
-            r = s.reader(data)
-            for _ in range(r.count(3)):
-                module, name, at = r.name(), r.name(), r.pos
-                code = r.u8()
-                if code not in EXTERNAL_KINDS:
-                    raise r.fail(f"unknown import kind {code}", at)
-                r.skip_import_desc(code)
-                imports.append({"module": module, "name": name, "kind": EXTERNAL_KINDS[code]})
-        elif s.id == 7:
-            r = s.reader(data)
-            for _ in range(r.count(3)):
-                name, at = r.name(), r.pos
-                code = r.u8()
-                if code not in EXTERNAL_KINDS:
-                    raise r.fail(f"unknown export kind {code}", at)
-                r.u32()
-                exports.append({"name": name, "kind": EXTERNAL_KINDS[code]})
-    return imports, exports
 
 
 def _core_export_kind(r: Reader) -> str:
