@@ -129,3 +129,25 @@ def test_a_core_module_has_no_contents(qtbot, window) -> None:
     assert panel.model.rowCount() == 0 and not panel.canonical_model.items
     assert "nothing nested" in panel.notes.text()
     assert not panel.findChild(QPushButton, "lookInsideButton").isEnabled()
+
+
+def test_a_component_whose_inside_is_unreadable_says_so(qtbot, tmp_path: Path) -> None:
+    from wasi_playground.core.binary.reader import uleb128
+    from wasi_playground.core.inspect.report import inspect_path
+    from wasi_playground.gui.document.context import DocumentContext
+    from wasi_playground.gui.lookinside.contents_view import ContentsPanel
+
+    def component(*sections: tuple[int, bytes]) -> bytes:
+        out = bytearray(b"\0asm\x0d\x00\x01\x00")
+        for sid, payload in sections:
+            out += bytes([sid]) + uleb128(len(payload)) + payload
+        return bytes(out)
+
+    path = tmp_path / "odd.wasm"
+    path.write_bytes(component((4, component((6, b"\x01\x01\x07\x00")))))
+    context = DocumentContext(path)
+    panel = ContentsPanel(context)
+    qtbot.addWidget(panel)
+    context.set_report(inspect_path(path))
+    assert panel.model.rowCount() == 0
+    assert "cannot be read" in panel.notes.text() and "unknown alias target" in panel.notes.text()

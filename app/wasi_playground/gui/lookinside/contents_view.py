@@ -99,6 +99,14 @@ def _entry(d: dict[str, Any]) -> str:
     return f"{name}{kind}{index}"
 
 
+def _why_empty(report: Report | None) -> str:
+    if report is None:
+        return "The file cannot be read."
+    if report.kind == "module":
+        return "A core module has nothing nested inside it."
+    return "The inside of this component cannot be read: " + "; ".join(report.warnings[-1:])
+
+
 class ContentsPanel(Panel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -149,13 +157,9 @@ class ContentsPanel(Panel):
         buttons.addWidget(self.look_button)
         buttons.addWidget(self.whole_button)
         buttons.addStretch(1)
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(self.details)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.tree)
-        top.addWidget(right)
+        top.addWidget(self.details)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
         bottom = QWidget()
@@ -175,14 +179,12 @@ class ContentsPanel(Panel):
 
     # the report ------------------------------------------------------------------------------------
     def show_report(self, report: Report | None) -> None:
-        self.contents = getattr(report, "contents", None) if report is not None else None
+        self.contents = report.contents if report is not None else None
         self.model.removeRows(0, self.model.rowCount())
         self.details.clear()
         self.look_button.setEnabled(False)
         if self.contents is None:
-            kind = getattr(report, "kind", None)
-            self.notes.setText("A core module has nothing nested inside it." if kind == "module"
-                               else "Nothing to show.")
+            self.notes.setText(_why_empty(report))
             self._set_canonical([], "")
         else:
             fill(self.model.invisibleRootItem(), self.contents.items)
@@ -245,8 +247,8 @@ class ContentsPanel(Panel):
         self.message(f"Looking inside {ref.display_name}: Functions, WAT, Data, Size and Validation show "
                      "this core module.")
 
-    def _on_module(self, ref: object) -> None:
-        nested = isinstance(ref, ModuleRef) and bool(ref.nested)
-        self.whole_button.setEnabled(nested)
-        self.looking_at.setText(f"Look-inside panels show {path_text(ref.nested)}" if nested
+    def _on_module(self, ref: ModuleRef | None) -> None:
+        nested = ref.nested if ref is not None else ()
+        self.whole_button.setEnabled(bool(nested))
+        self.looking_at.setText(f"Look-inside panels show {path_text(nested)}" if nested
                                 else "Look-inside panels show the whole component")
