@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADERS = ("Item", "Size", "Imports", "Exports")
+KIND_ORDER = {"lift": 0, "lower": 1}
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -97,6 +98,10 @@ def _entry(d: dict[str, Any]) -> str:
     kind = f" ({d['kind']})" if d.get("kind") else ""
     index = f" #{d['index']}" if "index" in d else ""
     return f"{name}{kind}{index}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _why_empty(report: Report | None) -> str:
@@ -195,15 +200,19 @@ class ContentsPanel(Panel):
         self._on_module(self.context.module)
 
     def _set_canonical(self, canonical: list[CanonicalFunction], whose: str) -> None:
-        self.canonical = canonical
+        """Lifts (what the component exports) first, then lowers (what it imports), then the built-ins."""
+        self.canonical = sorted(canonical, key=lambda f: KIND_ORDER.get(f.kind, len(KIND_ORDER)))
         lifts = sum(1 for f in canonical if f.kind == "lift")
         lowers = sum(1 for f in canonical if f.kind == "lower")
         unresolved = sum(1 for f in canonical if not f.resolved)
-        self.canonical_title.setText(
-            f"Canonical functions of {whose}: {lifts} lifts (exports), {lowers} lowers (imports), "
-            f"{len(canonical) - lifts - lowers} resource built-ins"
-            + (f"; {unresolved} not followed to both ends" if unresolved else "") if whose else "")
+        text = (f"Canonical functions of {whose}: {_count(lifts, 'lift')} (exports), "
+                f"{_count(lowers, 'lower')} (imports), "
+                f"{_count(len(canonical) - lifts - lowers, 'resource built-in')}"
+                + (f"; {unresolved} not followed to both ends" if unresolved else ""))
+        self.canonical_title.setText(text if whose else "")
         self._apply_filter(self.canonical_filter.text())
+        self.canonical_view.resizeColumnToContents(0)
+        self.canonical_view.setColumnWidth(1, min(self.canonical_view.sizeHintForColumn(1) + 12, 420))
 
     def _apply_filter(self, text: str) -> None:
         needle = text.casefold()
