@@ -244,7 +244,8 @@ _CACHE_SIZE = 2
 
 def load_cached(path: str | Path) -> FunctionTable:
     """One table per file version, shared by the panels of a document (each would otherwise hold its own
-    copy of a 100 MB module). Keyed by path, size and modification time, so a rebuilt file is re-read."""
+    copy of a 100 MB module). Keyed by path, size and modification time, so a rebuilt file is re-read.
+    The table comes back with its function names decoded, so showing the first row costs nothing."""
     p = Path(path)
     try:
         st = os.stat(p)
@@ -257,6 +258,7 @@ def load_cached(path: str | Path) -> FunctionTable:
             _CACHE.move_to_end(key)
             return table
     table = FunctionTable.from_path(p)
+    _ = table.raw_names  # decoded on the caller's worker thread: 89,000 names take a second or more
     with _CACHE_LOCK:
         _CACHE[key] = table
         while len(_CACHE) > _CACHE_SIZE:
