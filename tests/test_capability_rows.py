@@ -45,7 +45,8 @@ def test_a_component_counts_its_interfaces():
 
 
 def test_switches_follow_the_denied_groups():
-    rows = capability_rows({"filesystem": ["wasi_snapshot_preview1.path_open"]}, denied=["filesystem", "clocks"])
+    rows = capability_rows({"filesystem": ["wasi_snapshot_preview1.path_open"]},
+                           denied=["filesystem", "clocks"])
     allowed = {r.group: r.allowed for r in rows}
     assert not allowed["filesystem"] and not allowed["clocks"] and allowed["stdio"]
 
@@ -62,7 +63,8 @@ def test_after_a_run_each_imported_group_counts_its_calls_and_denials():
     rows = capability_rows(report.wasi.capabilities, config.denied, calls, denied)
     random_row = next(r for r in rows if r.group == "random")
     assert not random_row.allowed
-    expected = f"1 import · {calls['random']} call{'s' if calls['random'] > 1 else ''} ({denied['random']} denied)"
+    plural = "s" if calls["random"] > 1 else ""
+    expected = f"1 import · {calls['random']} call{plural} ({denied['random']} denied)"
     assert random_row.counts_text() == expected
     stdio = next(r for r in rows if r.group == "stdio")
     assert stdio.calls == calls["stdio"] > 0 and stdio.denied_calls == 0

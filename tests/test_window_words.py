@@ -9,7 +9,8 @@ from wasi_playground.core.window_words import window_words
 
 @pytest.mark.parametrize(("cli", "window"), [
     ("the module has no _start (it is not a command); use --invoke NAME; exports: add",
-     "the module has no _start (it is not a command); choose a function in the Entry point field; exports: add"),
+     "the module has no _start (it is not a command); choose a function in the Entry point field; "
+     "exports: add"),
     ("typed arguments need --invoke NAME (they are for an exported function)",
      "typed arguments need a function chosen in the Entry point field (they are for an exported function)"),
     ("the component exports no wasi:cli/run (it exports x); use --invoke NAME",

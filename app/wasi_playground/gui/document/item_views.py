@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QTableView, QToolTip, QTreeView
 
-ROW_PADDING_PX = 6
+ROW_PADDING_PX = 4
 """Row height = one line of text plus this: denser than the style's default, still easy to click."""
 
 
@@ -37,9 +37,11 @@ class FullTextToolTips(QObject):
         return True
 
 
-def make_readable(view: QAbstractItemView, stretch_column: int | None = None) -> None:
+def make_readable(view: QAbstractItemView, stretch_column: int | None = None,
+                  size_columns: bool = True) -> None:
     """Elide in the middle, tooltips with the whole text, compact rows; for tables, columns sized to
-    their content with `stretch_column` (default: the last) taking the room that is left."""
+    their content with `stretch_column` (default: the last) taking the room that is left. A view whose
+    rows stream in by the thousand (the trace) keeps its set widths: `size_columns=False`."""
     view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     filter_ = FullTextToolTips(view)
     view.viewport().installEventFilter(filter_)
@@ -47,10 +49,12 @@ def make_readable(view: QAbstractItemView, stretch_column: int | None = None) ->
     if isinstance(view, QTableView):
         view.verticalHeader().setDefaultSectionSize(row_height)
         view.verticalHeader().setMinimumSectionSize(row_height)
-        _size_columns(view.horizontalHeader(), stretch_column)
+        if size_columns:
+            _size_columns(view.horizontalHeader(), stretch_column)
     elif isinstance(view, QTreeView):
         view.setUniformRowHeights(True)
-        _size_columns(view.header(), stretch_column)
+        if size_columns:
+            _size_columns(view.header(), stretch_column)
     elif isinstance(view, QListView):
         view.setUniformItemSizes(True)
 

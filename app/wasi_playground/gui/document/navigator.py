@@ -232,17 +232,18 @@ class DocumentNavigator(QWidget):
 
     # ---- pages ------------------------------------------------------------------------------------
 
-    def add_view(self, key: str, factory: Callable[[], QWidget]) -> None:
-        """Register the page of a view; `factory` runs when the view is first needed."""
+    def add_view(self, key: str, factory: Callable[[], QWidget | None]) -> None:
+        """Register the page of a view; `factory` runs when the view is first needed. A factory that
+        returns None (a panel that failed to load) leaves the view without a page."""
         self._factories[key] = factory
 
     def page(self, key: str) -> QWidget | None:
         """The view's page, made now if it was not yet; None for a view with no page."""
         if key not in self._pages:
-            factory = self._factories.get(key)
-            if factory is None:
+            factory = self._factories.pop(key, None)
+            widget = factory() if factory is not None else None
+            if widget is None:
                 return None
-            widget = factory()
             self._pages[key] = widget
             self.pages.addWidget(widget)
             self.pageBuilt.emit(key, widget)
@@ -251,10 +252,10 @@ class DocumentNavigator(QWidget):
     def built_pages(self) -> dict[str, QWidget]:
         return dict(self._pages)
 
-    def build_next_pending(self) -> str | None:
-        """Make one page not yet made (in list order); returns its key, or None when all are made."""
-        for key in self._factories:
-            if key not in self._pages:
+    def build_next_pending(self, keys: list[str] | None = None) -> str | None:
+        """Make one page not yet made (of `keys`, default all, in order); its key, or None if none is left."""
+        for key in keys if keys is not None else list(self._factories):
+            if key in self._factories:
                 self.page(key)
                 return key
         return None

@@ -61,6 +61,12 @@ class ProgressNote(QWidget):
         self._timer.start()
         self._tick()
 
+    def relabel(self, what: str) -> None:
+        """Say what is going on now without restarting the clock (a run going from compiling to running)."""
+        self._what = what
+        if self.busy:
+            self._tick()
+
     def finish(self) -> None:
         self._timer.stop()
         self._on_cancel = None

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressDialog,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from wasi_playground.core.lookinside.functions import FunctionTable, load_cached
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.item_views import make_readable
 from wasi_playground.gui.lookinside.common import LazyPanel
 from wasi_playground.gui.lookinside.functions_model import FunctionsModel
 from wasi_playground.gui.lookinside.wat_highlight import MAX_HIGHLIGHT_CHARS, tokenize_wat
@@ -69,8 +69,7 @@ class FunctionsPanel(LazyPanel):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
-        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        make_readable(self.view, stretch_column=1)
         self.view.setWordWrap(False)
         self.count_label = QLabel()
         self.export_button = QPushButton("Export WAT…")
@@ -130,8 +129,10 @@ class FunctionsPanel(LazyPanel):
         wanted = Qt.Orientation.Horizontal if self.width() >= NARROW_WIDTH else Qt.Orientation.Vertical
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
+            # side by side the WAT gets two thirds; stacked, the list keeps two thirds (20+ rows at 768 px)
             total = self.width() if wanted == Qt.Orientation.Horizontal else self.height()
-            self.splitter.setSizes([total // 3, total - total // 3])
+            first = total // 3 if wanted == Qt.Orientation.Horizontal else total * 2 // 3
+            self.splitter.setSizes([first, total - first])
 
     def _on_filter_text(self, _text: str) -> None:
         """Filter at once on small modules; on big ones wait for a pause in typing (each pass is ~0.1 s)."""
