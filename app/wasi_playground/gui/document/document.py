@@ -236,7 +236,8 @@ class ModuleDocument(QWidget):
             self._show_verdicts(report)
 
     def _show_verdicts(self, report: Report) -> None:
-        self._verdicts = view_verdicts(report, self._facts, self._extra_views)
+        verdicts = view_verdicts(report, self._facts, self._extra_views)
+        self._verdicts = [v for v in verdicts if self.navigator.has_view(v.key)]  # no page, not listed
         self.navigator.set_verdicts(self._verdicts)
 
     def _applicable(self) -> list[str]:

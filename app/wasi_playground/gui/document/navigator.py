@@ -249,6 +249,10 @@ class DocumentNavigator(QWidget):
             self.pageBuilt.emit(key, widget)
         return self._pages[key]
 
+    def has_view(self, key: str) -> bool:
+        """A page was registered for `key` (made or not)."""
+        return key in self._pages or key in self._factories
+
     def built_pages(self) -> dict[str, QWidget]:
         return dict(self._pages)
 
