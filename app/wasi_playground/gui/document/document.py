@@ -40,6 +40,7 @@ from wasi_playground.gui.document.document_model import DocumentModel
 from wasi_playground.gui.document.navigator import DocumentNavigator
 from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.document.panels import PANELS
+from wasi_playground.gui.document.progress_note import ProgressNote
 from wasi_playground.gui.document.run_output_page import RunOutputPage
 from wasi_playground.gui.document.services import WindowServices
 from wasi_playground.gui.inspector.imports_view import ExportsView, ImportsView
@@ -137,9 +138,11 @@ class ModuleDocument(QWidget):
         self._presets: PresetBar | None = None
         QTimer.singleShot(0, self, self._build_next_page)  # one part per turn: opening stays under 50 ms
         self.navigator.set_verdicts(BEFORE_REPORT)
+        self.reading = ProgressNote(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.navigator)
+        layout.addWidget(self.reading)
+        layout.addWidget(self.navigator, 1)
 
     def _build_config(self) -> None:
         if self._editor is not None:
@@ -211,6 +214,7 @@ class ModuleDocument(QWidget):
         m.statusChanged.connect(self.statusChanged)
         m.runningChanged.connect(self.runningChanged)
         m.inspected.connect(self.inspected)
+        m.inspected.connect(self.reading.finish)
         m.inspected.connect(lambda: self.presets.refresh())
         m.reportArrived.connect(lambda report: self.editor.set_report(report))
         m.reportArrived.connect(self._on_report)
@@ -254,8 +258,7 @@ class ModuleDocument(QWidget):
             self._build_config()
         elif self.navigator.build_next_pending(self._pending_order()) is None:
             if not self._reading:
-                self._reading = True
-                self.model.reload()
+                self.reload()
             return  # all made; the report starts the chain again for the views that apply
         QTimer.singleShot(0, self, self._build_next_page)
 
@@ -296,6 +299,7 @@ class ModuleDocument(QWidget):
 
     def reload(self) -> None:
         self._reading = True
+        self.reading.start(f"Reading {self.path.name}")
         self.model.reload()
 
     def save_config(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,10 @@ from wasi_playground.gui.lookinside.wat_view import RenderedFunction, WatView, r
 FILTER_DELAY_MS = 200
 DEBOUNCE_ROWS = 20_000
 NARROW_WIDTH = 800
-def _show_progress(dialog: QProgressDialog, fraction: float, written: int) -> None:
+def _show_progress(dialog: QProgressDialog, fraction: float, written: int, started: float) -> None:
     if not dialog.wasCanceled():
         dialog.setValue(int(fraction * 1000))
-        dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB")
+        dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB, {time.monotonic() - started:.1f} s")
 
 
 class FunctionsPanel(LazyPanel):
@@ -266,8 +267,10 @@ class FunctionsPanel(LazyPanel):
         dialog.canceled.connect(cancel.set)
         background = self.context.background
 
+        started = time.monotonic()
+
         def progress(fraction: float, written: int) -> None:  # on the export's worker
-            background.post(dialog, partial(_show_progress, dialog, fraction, written))
+            background.post(dialog, partial(_show_progress, dialog, fraction, written, started))
 
         source = Path(self.context.path)
         report = self.context.report
