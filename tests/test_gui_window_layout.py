@@ -98,3 +98,12 @@ def test_folding_the_configuration_applies_to_every_module_and_is_kept(qtbot, tm
     again = make_window(qtbot, tmp_path)
     doc = open_sample(qtbot, again, "hello")
     assert doc.navigator.config.folded
+
+
+def test_run_pressed_while_the_module_is_still_read_runs_with_its_configuration(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    doc = window.open_path(SAMPLES / "cat" / "cat.wasm")
+    with qtbot.waitSignal(doc.controller.finished, timeout=30000) as finished:
+        window.findChild(QAction, "runAction").trigger()
+    result = finished.args[0]
+    assert result.exit_code == 0 and "A module wakes inside its box" in result.stdout

@@ -97,6 +97,7 @@ class ModuleDocument(QWidget):
         self._verdicts: list[ViewVerdict] = list(BEFORE_REPORT)
         self._editing = False
         self._reading = False
+        self._run_when_read = False
         self._build()
         self._wire()
 
@@ -215,6 +216,7 @@ class ModuleDocument(QWidget):
         m.runningChanged.connect(self.runningChanged)
         m.inspected.connect(self.inspected)
         m.inspected.connect(self.reading.finish)
+        m.inspected.connect(self._run_if_asked)
         m.inspected.connect(lambda: self.presets.refresh())
         m.reportArrived.connect(lambda report: self.editor.set_report(report))
         m.reportArrived.connect(self._on_report)
@@ -317,13 +319,22 @@ class ModuleDocument(QWidget):
 
     def run(self) -> bool:
         """Run; panels that follow runs (the trace) exist first, and the output comes into view unless
-        the user is already looking at one of the "Try it" views."""
+        the user is already looking at one of the "Try it" views. Asked before the module is read (its
+        saved or prepared configuration is not applied yet), the run starts once it is."""
+        if self.sha256 is None and self.inspect_error is None:
+            self._run_when_read = True
+            return False
         self._build_all_pages()
         current = self.navigator.current_view()
         question = next((v.question for v in self._verdicts if v.key == current), "")
         if question != TRY_IT:
             self.navigator.show_view("output")
         return self.model.run()
+
+    def _run_if_asked(self) -> None:
+        if self._run_when_read:
+            self._run_when_read = False
+            self.run()
 
     def stop(self) -> None:
         self.model.stop()
