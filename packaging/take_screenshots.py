@@ -15,7 +15,7 @@ OUT = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
 SHOTS = [
     # (theme, width, height, sample or "" for the first screen, view to show, run first, file)
     ("light", 1366, 768, "", "", False, "first-screen.png"),
-    ("light", 1366, 768, "cat", "trace", True, "window-light-1366.png"),
+    ("light", 1366, 768, "wc", "trace", True, "window-light-1366.png"),
     ("dark", 1366, 768, "random", "capabilities", True, "window-dark-1366.png"),
     ("light", 1920, 1080, "args", "trace", True, "window-light-1920.png"),
     ("dark", 1920, 1080, "clocks", "imports", True, "window-dark-1920.png"),
