@@ -107,3 +107,18 @@ def test_run_pressed_while_the_module_is_still_read_runs_with_its_configuration(
         window.findChild(QAction, "runAction").trigger()
     result = finished.args[0]
     assert result.exit_code == 0 and "A module wakes inside its box" in result.stdout
+
+
+def test_controls_without_a_visible_label_have_an_accessible_name(qtbot, tmp_path):
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+    window = make_window(qtbot, tmp_path)
+    doc = open_sample(qtbot, window, "hello")
+    for key in doc.navigator.views.keys():
+        doc.show_view(key)
+    unnamed = [w.objectName() or repr(w) for w in doc.findChildren(QLineEdit)
+               if w.placeholderText() and not w.accessibleName()]
+    unnamed += [w.objectName() or w.toolTip() for w in doc.findChildren(QAbstractButton)
+                if not any(c.isalnum() for c in w.text()) and w.toolTip() and not w.accessibleName()]
+    assert not unnamed
+    assert doc.navigator.views.accessibleName() == "Views"

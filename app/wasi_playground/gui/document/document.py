@@ -36,6 +36,7 @@ from wasi_playground.core.state.diff import compare_runs
 from wasi_playground.core.state.history import RunRecord
 from wasi_playground.gui.configure.config_editor import ConfigEditor
 from wasi_playground.gui.configure.preset_bar import PresetBar
+from wasi_playground.gui.document.accessibility import name_unlabelled_controls
 from wasi_playground.gui.document.document_model import DocumentModel
 from wasi_playground.gui.document.navigator import DocumentNavigator
 from wasi_playground.gui.document.panel import Panel
@@ -123,6 +124,7 @@ class ModuleDocument(QWidget):
 
     def _build(self) -> None:
         self.navigator = DocumentNavigator(self)
+        self.navigator.pageBuilt.connect(lambda _key, page: name_unlabelled_controls(page))
         self.overview = OverviewPanel(self.context, self)
         self.navigator.add_view("overview", lambda: self.overview)
         self.navigator.page("overview")
@@ -161,6 +163,7 @@ class ModuleDocument(QWidget):
         presets.bind(self.store, lambda: (self.path, self.sha256), lambda: self.context.config)
         presets.notify.connect(self.notify)
         presets.refresh()
+        name_unlabelled_controls(self.navigator.config)
 
     @property
     def editor(self) -> ConfigEditor:
