@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QStyle,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -67,12 +68,14 @@ CLOSE_WAIT_MS = 10000
 
 
 def warm_up() -> None:
-    """What the first open would otherwise pay for on the GUI thread: loading the fonts, and the WAT
-    lexer, imported here once so workers colouring code never import pygments' lexers side by side
-    (pygments swaps its lexers module while importing it; two threads doing that at once can fail)."""
+    """What the first open would otherwise pay for on the GUI thread: loading the fonts, wrapping a
+    scroll area's viewport, and the WAT lexer, imported here once so workers colouring code never import
+    pygments' lexers side by side (pygments swaps its lexers module while importing it; two threads doing
+    that at once can fail)."""
     from pygments.lexers import WatLexer
 
     QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    QTableView().viewport()  # PySide's first viewport() call costs ~15-150 ms, once per process
     assert WatLexer is not None
 
 
