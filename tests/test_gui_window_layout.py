@@ -122,3 +122,16 @@ def test_controls_without_a_visible_label_have_an_accessible_name(qtbot, tmp_pat
                 if not any(c.isalnum() for c in w.text()) and w.toolTip() and not w.accessibleName()]
     assert not unnamed
     assert doc.navigator.views.accessibleName() == "Views"
+
+
+def test_the_function_list_shows_at_least_20_rows_at_1366_by_768(qtbot, tmp_path):
+    from PySide6.QtWidgets import QTableView
+
+    from wasi_playground.gui.document.item_views import visible_rows
+
+    window = make_window(qtbot, tmp_path)
+    doc = open_sample(qtbot, window, "args")
+    doc.show_view("functions")
+    view = doc.findChild(QTableView, "functionsView")
+    qtbot.waitUntil(lambda: view.model().rowCount() > 40, timeout=20000)
+    qtbot.waitUntil(lambda: visible_rows(view) >= 20, timeout=3000)

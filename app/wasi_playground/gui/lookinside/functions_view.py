@@ -130,9 +130,9 @@ class FunctionsPanel(LazyPanel):
         wanted = Qt.Orientation.Horizontal if self.width() >= NARROW_WIDTH else Qt.Orientation.Vertical
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
-            # side by side the WAT gets two thirds; stacked, the list keeps two thirds (20+ rows at 768 px)
+            # side by side the WAT gets two thirds; stacked, the list keeps three quarters (20+ rows at 768)
             total = self.width() if wanted == Qt.Orientation.Horizontal else self.height()
-            first = total // 3 if wanted == Qt.Orientation.Horizontal else total * 2 // 3
+            first = total // 3 if wanted == Qt.Orientation.Horizontal else total * 3 // 4
             self.splitter.setSizes([first, total - first])
 
     def _on_filter_text(self, _text: str) -> None:
