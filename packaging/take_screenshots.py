@@ -1,5 +1,6 @@
-"""Take the README's screenshots from the real app, offscreen: light on `args`, dark on `clocks`, each after a
-run with its WASI trace showing. Run: QT_QPA_PLATFORM=offscreen python packaging/take_screenshots.py
+"""Take the README's screenshots from the real app, offscreen, at 1366x768 and 1920x1080, light and dark:
+the first screen, a module after a run with its WASI calls, and a component being called.
+Run: QT_QPA_PLATFORM=offscreen python packaging/take_screenshots.py
 (uses a throwaway settings folder, so your own configuration and window state are neither used nor changed).
 """
 
@@ -11,13 +12,35 @@ import tempfile
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
-SHOTS = [("light", "args", "Overview", "window-light.png"), ("dark", "clocks", "Imports", "window-dark.png")]
+SHOTS = [
+    # (theme, width, height, sample or "" for the first screen, view to show, run first, file)
+    ("light", 1366, 768, "", "", False, "first-screen.png"),
+    ("light", 1366, 768, "wc", "trace", True, "window-light-1366.png"),
+    ("dark", 1366, 768, "random", "capabilities", True, "window-dark-1366.png"),
+    ("light", 1920, 1080, "args", "trace", True, "window-light-1920.png"),
+    ("dark", 1920, 1080, "clocks", "imports", True, "window-dark-1920.png"),
+    ("dark", 1366, 768, "typed-component", "call", False, "component.png"),
+]
+SETTLE_MS = 1500
+RUN_MS = 2500
 
 
-def take(theme: str, sample_name: str, inspector_tab: str, out: Path) -> None:
+def call_greet(doc) -> None:
+    """On the Call view of the typed component: greet, with a string typed in, called."""
+    from PySide6.QtWidgets import QLineEdit
+
+    panel = doc.panels["Call"]
+    names = [panel.functions.item(i).text() for i in range(panel.functions.count())]
+    if "greet" in names:
+        panel.functions.setCurrentRow(names.index("greet"))
+        for edit in panel.form.form_host.findChildren(QLineEdit):
+            edit.setText("you")
+        panel.call_button.click()
+
+
+def take(theme: str, width: int, height: int, sample_name: str, view: str, run: bool, out: Path) -> None:
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication
 
     from wasi_playground.core.samples import get_sample
     from wasi_playground.gui import MainWindow
@@ -28,29 +51,40 @@ def take(theme: str, sample_name: str, inspector_tab: str, out: Path) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_palette(app, theme)
     window = MainWindow()
-    window.resize(1441, 860)
+    window.resize(width, height)
     window.show()
-    doc = window.open_path(get_sample(sample_name).wasm_path)
+    doc = window.open_path(get_sample(sample_name).wasm_path) if sample_name else None
 
     def save() -> None:
-        doc.output_tabs.setCurrentWidget(window.findChild(QWidget, "traceView"))
-        titles = [doc.inspector_tabs.tabText(i) for i in range(doc.inspector_tabs.count())]
-        doc.inspector_tabs.setCurrentIndex(titles.index(inspector_tab))
-        QTimer.singleShot(700, lambda: (window.grab().save(str(out)), window.close()))
+        window.grab().save(str(out))
+        window.close()
 
-    QTimer.singleShot(
-        1500, lambda: (window.findChild(QAction, "runAction").trigger(), QTimer.singleShot(2500, save))
-    )
+    def show() -> None:
+        if doc is not None and view:
+            doc.show_view(view)
+            if view == "call":
+                QTimer.singleShot(1200, lambda: call_greet(doc))
+        QTimer.singleShot(2000 if view == "call" else 700, save)
+
+    def start() -> None:
+        if doc is not None and run:
+            doc.run()
+            QTimer.singleShot(RUN_MS, show)
+        else:
+            show()
+
+    QTimer.singleShot(SETTLE_MS, start)
     app.exec()
 
 
 def main() -> int:
-    if len(sys.argv) == 5:  # one shot per process: the palette and the settings folder are per process
-        take(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4]))
+    if len(sys.argv) == 8:  # one shot per process: the palette and the settings folder are per process
+        theme, width, height, sample, view, run, out = sys.argv[1:]
+        take(theme, int(width), int(height), sample, view, run == "run", Path(out))
         return 0
     import subprocess
 
-    for theme, sample, tab, name in SHOTS:
+    for theme, width, height, sample, view, run, name in SHOTS:
         with tempfile.TemporaryDirectory() as home:
             env = dict(
                 os.environ,
@@ -58,9 +92,8 @@ def main() -> int:
                 XDG_CONFIG_HOME=f"{home}/config",
                 XDG_DATA_HOME=f"{home}/data",
             )
-            subprocess.run(
-                [sys.executable, __file__, theme, sample, tab, str(OUT / name)], env=env, check=True
-            )
+            args = [theme, str(width), str(height), sample, view, "run" if run else "no", str(OUT / name)]
+            subprocess.run([sys.executable, __file__, *args], env=env, check=True)
             print("saved", OUT / name)
     return 0
 

@@ -73,11 +73,17 @@ def test_registered_panels_load_and_broken_ones_are_skipped(qtbot, wat, monkeypa
     window = MainWindow(SettingsStore(tmp_path))
     qtbot.addWidget(window)
     doc = window.open_path(wat(ECHO, "echo.wasm"))
-    inspector = [doc.inspector_tabs.tabText(i) for i in range(doc.inspector_tabs.count())]
-    outputs = [doc.output_tabs.tabText(i) for i in range(doc.output_tabs.count())]
-    assert inspector == ["Overview", "Imports", "Exports", "Good"]
-    assert outputs == ["stdout", "stderr", "Trace", "Timings", "History"]
+    qtbot.waitUntil(lambda: doc.sha256 is not None, timeout=10000)
+    listed = doc.navigator.views.keys()
+    assert listed[:3] == ["overview", "imports", "exports"]
+    assert {"good", "trace", "output"} <= set(listed)
+    doc.show_view("good")
     assert doc.panels["Good"].text() == "panel for echo.wasm"
+    assert doc.navigator.pages.currentWidget() is doc.panels["Good"]
+    doc.show_view("trace")
+    assert doc.navigator.pages.currentWidget() is doc.panels["Trace"]
+    qtbot.waitUntil(lambda: "Broken view is not available" in window.messages.current_text(), timeout=5000)
+    assert "broken" not in doc.navigator.built_pages() and not doc.navigator.has_view("broken")
     doc.close_document()
 
 

@@ -6,6 +6,7 @@ fields) and reads what a person would read, so cutting the wire between them fai
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
 from wasi_playground.gui.document.document import ModuleDocument
+
+sys.path.insert(0, str(Path(__file__).parent))
+from window_views import choose_view  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -67,7 +71,7 @@ def test_switching_a_capability_off_in_the_tab_denies_it_in_the_windows_run(qtbo
     run_from_toolbar(qtbot, window, doc)
     assert "A module wakes inside its box" in stdout_text(window)
 
-    show_tab(doc.inspector_tabs, "Capabilities")
+    choose_view(qtbot, doc, "Capabilities")
     switch = doc.findChild(QCheckBox, "capability_filesystem")
     assert switch.isVisible() and switch.isChecked()
     qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
@@ -75,7 +79,7 @@ def test_switching_a_capability_off_in_the_tab_denies_it_in_the_windows_run(qtbo
     result = run_from_toolbar(qtbot, window, doc)
 
     assert result.exit_code != 0 and "A module wakes" not in stdout_text(window)
-    show_tab(doc.output_tabs, "Trace")
+    choose_view(qtbot, doc, "Trace")
     status = doc.findChild(QLabel, "traceStatus").text()
     assert " denied" in status and not status.startswith("0 calls")
     assert "0 denied" not in status
@@ -87,7 +91,7 @@ def test_files_a_run_writes_in_a_preopened_folder_are_listed(qtbot, window) -> N
     doc = open_sample(qtbot, window, "write")
     result = run_from_toolbar(qtbot, window, doc)
     assert result.exit_code == 0
-    show_tab(doc.output_tabs, "Trace")
+    choose_view(qtbot, doc, "Trace")
     changes = doc.findChild(QListWidget, "fsChangesList")
     listed = [changes.item(i).text() for i in range(changes.count())]
     assert any("note.txt" in line for line in listed), listed
@@ -120,6 +124,7 @@ def test_fuel_used_is_shown_in_timings_after_a_run_with_a_fuel_limit(qtbot, wind
     qtbot.waitUntil(lambda: doc.context.config.limits.fuel == 50_000_000, timeout=2000)
     result = run_from_toolbar(qtbot, window, doc)
     assert result.exit_code == 0 and result.fuel_consumed
+    choose_view(qtbot, doc, "Run output")
     show_tab(doc.output_tabs, "Timings")
     timings = window.findChild(QTableWidget, "timingsView")
     rows = {timings.item(r, 0).text(): timings.item(r, 1).text() for r in range(timings.rowCount())}

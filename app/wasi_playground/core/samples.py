@@ -26,6 +26,14 @@ SOURCE_SUFFIXES = (".c", ".h", ".zig", ".wat", ".ts", ".wit", ".rs")
 SCRATCH = "@scratch"
 ESCAPE_LINK_NAME = "outside"
 """Name of the symlink in the escape sample's sandbox; it points at the filesystem root."""
+LESSON_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("first-steps", "First steps", "What a WASI program is and how it talks to its host"),
+    ("deny-by-default", "Deny by default", "A module can touch only what the host grants it"),
+    ("limits", "When things go wrong", "Traps, endless loops and limits: the host stays in charge"),
+    ("beyond-commands", "Beyond commands", "Libraries to call, HTTP handlers and WASI 0.2 components"),
+)
+"""(key, title, what the group teaches), in the order the first screen shows them."""
+OTHER_GROUP = ("other", "More samples", "Samples not yet placed in a lesson group")
 
 
 class SampleError(LookupError):
@@ -47,6 +55,10 @@ class Sample:
     """The configuration that makes the sample's point, with preopen host paths made absolute."""
     expect: dict[str, Any] = field(default_factory=dict)
     """What a run with `config` produces (exit_code, stdout, stderr_contains...), for tests and the app."""
+    group: str = ""
+    """The lesson group's key (see LESSON_GROUPS)."""
+    order: int = 0
+    """Place within its lesson group."""
 
     @property
     def folder(self) -> Path:
@@ -82,6 +94,27 @@ def list_samples(root: Path | None = None) -> list[Sample]:
         except SampleError:
             continue
     return found
+
+
+@dataclass
+class LessonGroup:
+    key: str
+    title: str
+    summary: str
+    samples: list[Sample]
+
+
+def lessons(root: Path | None = None) -> list[LessonGroup]:
+    """The samples grouped by what they teach, for the first screen; a sample in no known group goes to
+    a last "More samples" group rather than disappearing. Empty groups are left out."""
+    samples = list_samples(root)
+    known = {key for key, _, _ in LESSON_GROUPS}
+    groups = []
+    for key, title, summary in (*LESSON_GROUPS, OTHER_GROUP):
+        members = [s for s in samples if s.group == key or (key == OTHER_GROUP[0] and s.group not in known)]
+        if members:
+            groups.append(LessonGroup(key, title, summary, sorted(members, key=lambda s: (s.order, s.name))))
+    return groups
 
 
 def sample_at(path: Path, root: Path | None = None) -> Sample | None:
@@ -122,6 +155,8 @@ def get_sample(name: str, root: Path | None = None) -> Sample:
         sources=sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES),
         config=config,
         expect=dict(meta.get("expect", {})),
+        group=str(meta.get("group", "")),
+        order=meta["order"] if isinstance(meta.get("order"), int) else 0,
     )
 
 

@@ -229,7 +229,8 @@ _CACHE_SIZE = 2
 def load_cached(source: PathOrRef) -> FunctionTable:
     """One table per file version (and nested module), shared by the panels of a document (each would
     otherwise hold its own copy of a 100 MB module). Keyed by path, size and modification time, so a
-    rebuilt file is re-read."""
+    rebuilt file is re-read. The table comes back with its function names decoded, so showing the first
+    row costs nothing."""
     ref = as_ref(source)
     p = ref.path
     try:
@@ -243,6 +244,7 @@ def load_cached(source: PathOrRef) -> FunctionTable:
             _CACHE.move_to_end(key)
             return table
     table = FunctionTable.from_path(ref)
+    _ = table.raw_names  # decoded on the caller's worker thread: 89,000 names take a second or more
     with _CACHE_LOCK:
         _CACHE[key] = table
         while len(_CACHE) > _CACHE_SIZE:

@@ -127,6 +127,8 @@ class WindowState:
     open_modules: list[str] = field(default_factory=list)
     current_module: int = 0
     recent_files: list[str] = field(default_factory=list)
+    config_folded: bool = False
+    """The configuration column folded away (one layout for every module of the window)."""
 
 
 def _from_dict(cls: type, data: dict[str, Any]) -> Any:

@@ -30,6 +30,7 @@ from wasi_playground.gui.calls.instance_view import InstanceView
 from wasi_playground.gui.calls.outcome_text import describe_outcome
 from wasi_playground.gui.calls.session_owner import SessionOwner
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.item_views import make_readable
 from wasi_playground.gui.document.panel import Panel
 
 __all__ = ["CallPanel", "CoreArgEdit", "WaveTextEdit", "describe_outcome"]
@@ -74,6 +75,8 @@ class CallPanel(Panel):
         self.status.setWordWrap(True)
         self.functions = QListWidget(self)
         self.functions.setObjectName("callFunctions")
+        self.functions.setAccessibleName("Functions to call")
+        make_readable(self.functions)
         self.form = CallForm(self)
         self.signature = self.form.signature
         self.fresh = _checkbox("Fresh instance", "freshInstance",
@@ -104,7 +107,8 @@ class CallPanel(Panel):
         top = QSplitter(Qt.Orientation.Horizontal, self)
         top.addWidget(self.functions)
         top.addWidget(right)
-        top.setSizes([160, 320])
+        top.setSizes([260, 520])
+        top.setStretchFactor(1, 1)
         whole = QSplitter(Qt.Orientation.Vertical, self)
         whole.addWidget(top)
         whole.addWidget(self.inside)
@@ -160,7 +164,8 @@ class CallPanel(Panel):
         self.functions.clear()
         self.function_list = session.functions()
         for f in self.function_list:
-            self.functions.addItem(f.name)
+            self.functions.addItem(f.name.rsplit("#", 1)[-1])  # a component's interface is in the tooltip
+            self.functions.item(self.functions.count() - 1).setToolTip(f.name)
         kind = "component" if session.kind == "component" else "module"
         notes = [f"{len(self.function_list)} exported functions ({kind})"]
         missing = getattr(session, "missing", [])

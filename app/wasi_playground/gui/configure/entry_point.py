@@ -93,6 +93,7 @@ class EntryPoint(QWidget):
         layout.addWidget(self.combo)
         layout.addWidget(self.fields_box)
         self._signatures: dict[str, str] = {}
+        self._component = False
 
     def set_report(self, report: Report) -> None:
         current = self.invoke()
@@ -101,6 +102,7 @@ class EntryPoint(QWidget):
         self.combo.clear()
         self.combo.addItem(COMMAND, None)
         self._signatures = dict(function_exports(report))
+        self._component = report.component is not None
         for name, sig in self._signatures.items():
             self.combo.addItem(f"{name} {sig}".strip(), name)
         self.combo.blockSignals(False)
@@ -109,7 +111,8 @@ class EntryPoint(QWidget):
     def set_invoke(self, name: str | None, args: list[str]) -> None:
         index = self.combo.findData(name) if name else 0
         if name and index < 0:
-            self.combo.addItem(f"{name} (not exported)", name)
+            # a component's functions live inside its exported interfaces, which the report does not list
+            self.combo.addItem(name if self._component else f"{name} (not exported)", name)
             index = self.combo.count() - 1
         self.combo.blockSignals(True)
         self.combo.setCurrentIndex(max(0, index))

@@ -1,46 +1,62 @@
-"""One open module on screen: its inspection, its configuration and its runs, side by side in splitters.
+"""One open module on screen: a side list of the views that apply (grouped by question), the chosen view,
+and the configuration column that folds away.
 
 What the document does (inspection, saving, runs, history, spill files, the file watcher) lives in
-`DocumentModel`; this widget lays out the views and connects them to it. Every tab is a `Panel` over the
-module's `DocumentContext`: Overview/Imports/Exports, then the panels of `gui/document/panels.py`; the trace
-goes next to stdout/stderr.
+`DocumentModel`; this widget lays out the views and connects them to it. Every view is a `Panel` over the
+module's `DocumentContext`: Overview, Imports, Exports and Run output are made at once; the panels of
+`gui/document/panels.py` are made when first shown or, one per event-loop turn, after the module is read,
+so opening a module never stalls the window for all of them at once.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from wasi_playground.core.engine.config import RunConfig
 from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.inspect.report import Report
+from wasi_playground.core.inspect.views import (
+    ViewFacts,
+    ViewSpec,
+    ViewVerdict,
+    always,
+    read_view_facts,
+    view_key,
+    view_verdicts,
+)
 from wasi_playground.core.state.diff import compare_runs
 from wasi_playground.core.state.history import RunRecord
 from wasi_playground.gui.configure.config_editor import ConfigEditor
 from wasi_playground.gui.configure.preset_bar import PresetBar
+from wasi_playground.gui.document.accessibility import name_unlabelled_controls
 from wasi_playground.gui.document.document_model import DocumentModel
+from wasi_playground.gui.document.navigator import DocumentNavigator
 from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.document.panels import PANELS
+from wasi_playground.gui.document.progress_note import ProgressNote
+from wasi_playground.gui.document.run_output_page import RunOutputPage
 from wasi_playground.gui.document.services import WindowServices
 from wasi_playground.gui.inspector.imports_view import ExportsView, ImportsView
 from wasi_playground.gui.inspector.overview import OverviewPanel
 from wasi_playground.gui.outcome.compare_dialog import CompareDialog
-from wasi_playground.gui.outcome.history_view import HistoryView
-from wasi_playground.gui.outcome.outcome_banner import OutcomeBanner
-from wasi_playground.gui.outcome.output_view import OutputView
-from wasi_playground.gui.outcome.timings_view import TimingsView
 
 log = logging.getLogger(__name__)
 
-OUTPUT_SIDE_PANELS = ("trace",)
-DEFAULT_SPLIT = [420, 360, 720]
+TRY_IT = "try"
+NAMED_VIEWS = ("imports", "exports", "output", "trace")
+"""Made first: their widgets carry the names of DESIGN.md that tests and screen readers look for."""
+BEFORE_REPORT = [ViewVerdict("overview", "Overview", "what", "")]
 
 
-def load_panel(spec: str) -> type[Panel]:
+def load_panel(spec: str) -> type[QWidget]:
     module_name, _, class_name = spec.partition(":")
     return getattr(importlib.import_module(module_name), class_name)
 
@@ -62,6 +78,8 @@ class ModuleDocument(QWidget):
     statusChanged = Signal(str)
     runningChanged = Signal(bool)
     inspected = Signal()
+    layoutChanged = Signal()
+    """The user moved a column or folded the configuration (the window keeps one layout for all)."""
 
     def __init__(self, path: str | Path, services: WindowServices, parent: QWidget | None = None,
                  initial_config: RunConfig | None = None) -> None:
@@ -73,10 +91,16 @@ class ModuleDocument(QWidget):
         self.context = self.model.context
         self.controller = self.model.controller
         self.history = self.model.history
+        self.panels: dict[str, QWidget] = {}
+        """Registered panels made so far, by title."""
+        self._extra_views: list[ViewSpec] = []
+        self._facts = ViewFacts()
+        self._verdicts: list[ViewVerdict] = list(BEFORE_REPORT)
         self._editing = False
+        self._reading = False
+        self._run_when_read = False
         self._build()
         self._wire()
-        self.model.reload()
 
     # ---- what the model knows, for the window and tests ----------------------------------------------
 
@@ -99,59 +123,94 @@ class ModuleDocument(QWidget):
     # ---- layout -------------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.navigator = DocumentNavigator(self)
+        self.navigator.pageBuilt.connect(lambda _key, page: name_unlabelled_controls(page))
         self.overview = OverviewPanel(self.context, self)
-        self.imports = ImportsView(self.context, self)
-        self.exports = ExportsView(self.context, self)
-        self.inspector_tabs = QTabWidget(self)
-        self.inspector_tabs.setObjectName("inspectorTabs")
-        for panel, title in ((self.overview, "Overview"), (self.imports, "Imports"),
-                             (self.exports, "Exports")):
-            self.inspector_tabs.addTab(panel, title)
-        self.editor = ConfigEditor(self)
-        self.editor.set_module_name(self.path.name)
-        self.presets = PresetBar(self)
-        config_side = _column(self, self.presets, self.editor)
-
-        tail = self.store.preferences.output_tail_lines
-        self.stdout = OutputView("stdoutView", "stdout", tail, self)
-        self.stderr = OutputView("stderrView", "stderr", tail, self)
-        self.timings = TimingsView(self)
-        self.history_view = HistoryView(self)
-        self.history_view.set_history(self.history)
-        self.banner = OutcomeBanner(self)
-        self.output_tabs = QTabWidget(self)
-        self.output_tabs.setObjectName("outputTabs")
-        for view, title in ((self.stdout, "stdout"), (self.stderr, "stderr"), (self.timings, "Timings"),
-                            (self.history_view, "History")):
-            self.output_tabs.addTab(view, title)
-        output_side = _column(self, self.banner, self.output_tabs)
-        self._add_registered_panels()
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("documentSplitter")
-        for side in (self.inspector_tabs, config_side, output_side):
-            self.splitter.addWidget(side)
-        self.splitter.setChildrenCollapsible(False)
-        sizes = self.store.window.splitters.get("document")
-        self.splitter.setSizes(sizes if sizes and len(sizes) == 3 else DEFAULT_SPLIT)
+        self.navigator.add_view("overview", lambda: self.overview)
+        self.navigator.page("overview")
+        self.navigator.add_view("imports", lambda: ImportsView(self.context, self.navigator.pages))
+        self.navigator.add_view("exports", lambda: ExportsView(self.context, self.navigator.pages))
+        self.navigator.add_view("output", self._make_output)
+        for title, spec in PANELS:
+            key = view_key(title)
+            if key is None:  # a panel with a view of its own: listed under "What is inside"
+                key = re.sub(r"\W+", "-", title.lower()).strip("-")
+                self._extra_views.append(ViewSpec(key, title, "inside", always))
+            self.navigator.add_view(key, partial(self._make_panel, title, spec))
+        self._editor: ConfigEditor | None = None
+        self._presets: PresetBar | None = None
+        QTimer.singleShot(0, self, self._build_next_page)  # one part per turn: opening stays under 50 ms
+        self.navigator.set_verdicts(BEFORE_REPORT)
+        self.reading = ProgressNote(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.reading)
+        layout.addWidget(self.navigator, 1)
 
-    def _add_registered_panels(self) -> None:
-        self.panels: dict[str, QWidget] = {}
-        for title, spec in PANELS:
-            try:
-                panel = load_panel(spec)(self.context, self)
-            except Exception as e:  # one broken panel must not stop the window
-                log.warning("panel %s (%s) not loaded: %s", title, spec, e)
-                self.context.notify(f"The {title} tab is not available: {e}", "warning")
-                continue
-            self.panels[title] = panel
-            if any(word in title.lower() for word in OUTPUT_SIDE_PANELS):
-                self.output_tabs.insertTab(2, panel, title)
-            else:
-                self.inspector_tabs.addTab(panel, title)
+    def _build_config(self) -> None:
+        if self._editor is not None:
+            return
+        self._editor = editor = ConfigEditor(self)
+        editor.set_module_name(self.path.name)
+        self._presets = presets = PresetBar(self)
+        self.navigator.set_config_widget(_column(self, presets, editor))
+        if self.context.report is not None:
+            editor.set_report(self.context.report)
+        editor.set_config(self.context.config)
+        editor.configEdited.connect(self._on_config_edited)
+        presets.configChosen.connect(self.model.apply_config)
+        presets.copyCommand.connect(self.copy_wasmtime_command)
+        presets.bind(self.store, lambda: (self.path, self.sha256), lambda: self.context.config)
+        presets.notify.connect(self.notify)
+        presets.refresh()
+        name_unlabelled_controls(self.navigator.config)
+
+    @property
+    def editor(self) -> ConfigEditor:
+        self._build_config()
+        assert self._editor is not None
+        return self._editor
+
+    @property
+    def presets(self) -> PresetBar:
+        self._build_config()
+        assert self._presets is not None
+        return self._presets
+
+    def _make_output(self) -> RunOutputPage:
+        page = RunOutputPage(self.history, self.store.preferences.output_tail_lines, self.navigator.pages)
+        c = self.controller
+        c.output.connect(lambda stream, text: page.view(stream).append(text))
+        c.skipped.connect(lambda stream, n: page.view(stream).note_skipped(n))
+        c.phaseChanged.connect(page.phase)
+        self.model.runStarting.connect(lambda: page.starting(self.stop))
+        self.model.runEnded.connect(lambda result: page.ended(result, self.history))
+        page.history_view.compareRequested.connect(self.compare)
+        page.history_view.restoreRequested.connect(lambda r: self.model.apply_config(r.run_config))
+        return page
+
+    # Views made on first use keep their names on the document, for the window, tests and scripts.
+    imports = property(lambda self: self.navigator.page("imports"))
+    exports = property(lambda self: self.navigator.page("exports"))
+    output = property(lambda self: self.navigator.page("output"))
+    stdout = property(lambda self: self.output.stdout)
+    stderr = property(lambda self: self.output.stderr)
+    timings = property(lambda self: self.output.timings)
+    banner = property(lambda self: self.output.banner)
+    output_tabs = property(lambda self: self.output.output_tabs)
+    history_view = property(lambda self: self.output.history_view)
+
+    def _make_panel(self, title: str, spec: str) -> QWidget | None:
+        try:
+            panel = load_panel(spec)(self.context, self.navigator.pages)
+        except Exception as e:  # one broken panel must not stop the window
+            log.warning("panel %s (%s) not loaded: %s", title, spec, e)
+            self.context.notify(f"The {title} view is not available: {e}", "warning")
+            return None
+        if isinstance(panel, Panel) and self.context.report is not None:
+            panel.show_report(self.context.report)
+        self.panels[title] = panel
+        return panel
 
     def _wire(self) -> None:
         m = self.model
@@ -159,26 +218,68 @@ class ModuleDocument(QWidget):
         m.statusChanged.connect(self.statusChanged)
         m.runningChanged.connect(self.runningChanged)
         m.inspected.connect(self.inspected)
-        m.inspected.connect(self.presets.refresh)
-        m.reportArrived.connect(self.editor.set_report)
+        m.inspected.connect(self.reading.finish)
+        m.inspected.connect(self._run_if_asked)
+        m.inspected.connect(lambda: self.presets.refresh())
+        m.reportArrived.connect(lambda report: self.editor.set_report(report))
+        m.reportArrived.connect(self._on_report)
         m.inspectFailed.connect(self.overview.set_error)
-        m.configApplied.connect(self.editor.set_config)
-        m.runStarting.connect(self._clear_outcome)
-        m.runEnded.connect(self._show_outcome)
-        self.editor.configEdited.connect(self._on_config_edited)
+        m.configApplied.connect(lambda config: self.editor.set_config(config))
         self.context.configChanged.connect(self._on_context_config)
-        self.presets.configChosen.connect(m.apply_config)
-        self.presets.copyCommand.connect(self.copy_wasmtime_command)
-        self.presets.bind(self.store, lambda: (self.path, self.sha256), lambda: self.context.config)
-        self.presets.notify.connect(self.notify)
-        c = self.controller
-        c.output.connect(lambda stream, text: self._view(stream).append(text))
-        c.skipped.connect(lambda stream, n: self._view(stream).note_skipped(n))
-        self.history_view.compareRequested.connect(self.compare)
-        self.history_view.restoreRequested.connect(lambda r: m.apply_config(r.run_config))
+        self.navigator.splitter.splitterMoved.connect(lambda *_: self.layoutChanged.emit())
+        self.navigator.config.foldedChanged.connect(lambda _folded: self.layoutChanged.emit())
 
-    def _view(self, stream: str) -> OutputView:
-        return self.stdout if stream == "stdout" else self.stderr
+    # ---- which views apply --------------------------------------------------------------------------
+
+    def _on_report(self, report: Report) -> None:
+        self._build_named_views()
+        self._show_verdicts(report)
+        self.context.background.run(self, lambda: read_view_facts(report),
+                                    lambda facts: self._on_facts(report, facts), lambda _e: None,
+                                    key=f"view-facts-{id(self)}")
+        QTimer.singleShot(0, self, self._build_next_page)
+
+    def _on_facts(self, report: Report, facts: ViewFacts) -> None:
+        if facts != self._facts and report is self.context.report:
+            self._facts = facts
+            self._show_verdicts(report)
+
+    def _show_verdicts(self, report: Report) -> None:
+        verdicts = view_verdicts(report, self._facts, self._extra_views)
+        self._verdicts = [v for v in verdicts if self.navigator.has_view(v.key)]  # no page, not listed
+        self.navigator.set_verdicts(self._verdicts)
+
+    def _applicable(self) -> list[str]:
+        return self.navigator.views.keys()
+
+    def _pending_order(self) -> list[str]:
+        """The views whose widgets others find by name first, then the views that apply."""
+        return [*NAMED_VIEWS, *(self._applicable() if self.context.report is not None else [])]
+
+    def _build_next_page(self) -> None:
+        """Make one part (the configuration, then one page), then give the event loop a turn. Reading
+        the module starts once the named views exist, so its report finds them all."""
+        if self._editor is None:
+            self._build_config()
+        elif self.navigator.build_next_pending(self._pending_order()) is None:
+            if not self._reading:
+                self.reload()
+            return  # all made; the report starts the chain again for the views that apply
+        QTimer.singleShot(0, self, self._build_next_page)
+
+    def _build_named_views(self) -> None:
+        """The widgets DESIGN.md names (argsEdit, importsView, traceView, stdoutView...) exist once the
+        module is read; usually the turn-by-turn chain has made them already."""
+        self._build_config()
+        while self.navigator.build_next_pending(list(NAMED_VIEWS)) is not None:
+            pass
+
+    def _build_all_pages(self) -> None:
+        while self.navigator.build_next_pending(self._pending_order()) is not None:
+            pass
+
+    def show_view(self, key: str) -> None:
+        self.navigator.show_view(key)
 
     # ---- configuration ------------------------------------------------------------------------------
 
@@ -202,6 +303,8 @@ class ModuleDocument(QWidget):
         self.model.apply_config(config, save)
 
     def reload(self) -> None:
+        self._reading = True
+        self.reading.start(f"Reading {self.path.name}")
         self.model.reload()
 
     def save_config(self) -> None:
@@ -218,22 +321,26 @@ class ModuleDocument(QWidget):
     # ---- running ------------------------------------------------------------------------------------
 
     def run(self) -> bool:
+        """Run; panels that follow runs (the trace) exist first, and the output comes into view unless
+        the user is already looking at one of the "Try it" views. Asked before the module is read (its
+        saved or prepared configuration is not applied yet), the run starts once it is."""
+        if self.sha256 is None and self.inspect_error is None:
+            self._run_when_read = True
+            return False
+        self._build_all_pages()
+        current = self.navigator.current_view()
+        question = next((v.question for v in self._verdicts if v.key == current), "")
+        if question != TRY_IT:
+            self.navigator.show_view("output")
         return self.model.run()
+
+    def _run_if_asked(self) -> None:
+        if self._run_when_read:
+            self._run_when_read = False
+            self.run()
 
     def stop(self) -> None:
         self.model.stop()
-
-    def _clear_outcome(self) -> None:
-        self.stdout.clear()
-        self.stderr.clear()
-        self.banner.show_running()
-
-    def _show_outcome(self, result: RunResult) -> None:
-        self.banner.show_result(result)
-        self.timings.set_result(result)
-        self.stdout.set_full_output(result.stdout, result.stdout_file)
-        self.stderr.set_full_output(result.stderr, result.stderr_file)
-        self.history_view.set_history(self.history)
 
     def compare(self, older: RunRecord, newer: RunRecord) -> CompareDialog:
         dialog = CompareDialog(compare_runs(older, newer), self)

@@ -28,6 +28,7 @@ from wasi_playground.core.lookinside.datascan import (
 )
 from wasi_playground.core.lookinside.functions import read_module_bytes
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.progress_note import ProgressNote
 from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, table_view
 
 HEX_LIMIT = 64 * 1024
@@ -87,7 +88,9 @@ class DataPanel(LazyPanel):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(bottom)
+        self.progress = ProgressNote(self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
 
@@ -98,11 +101,13 @@ class DataPanel(LazyPanel):
         self.status.setText("A component: its data lives in its core modules (pick one in the Contents tab).")
 
     def start_load(self) -> None:
-        self.status.setText("Scanning data…")
+        self.status.setText("")
+        self.progress.start("Scanning the data segments")
         path = self.source
         self.in_background(lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")
 
     def _on_scan(self, scan: DataScan) -> None:
+        self.progress.finish()
         self.scan = scan
         self.segments_model.set_items(scan.segments)
         self._apply_search(self.search.text())
@@ -112,6 +117,7 @@ class DataPanel(LazyPanel):
             self.segments_view.selectRow(0)
 
     def _on_error(self, exc: BaseException) -> None:
+        self.progress.finish()
         self.status.setText(f"Cannot read data: {exc}")
 
     def _on_segment(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressDialog,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.lookinside.functions import FunctionTable, load_cached
 from wasi_playground.core.lookinside.module_ref import as_ref
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.item_views import make_readable
 from wasi_playground.gui.lookinside.common import LazyPanel
 from wasi_playground.gui.lookinside.functions_model import FunctionsModel
 from wasi_playground.gui.lookinside.wat_highlight import MAX_HIGHLIGHT_CHARS, tokenize_wat
@@ -41,10 +42,10 @@ from wasi_playground.gui.lookinside.wat_view import RenderedFunction, WatView, r
 FILTER_DELAY_MS = 200
 DEBOUNCE_ROWS = 20_000
 NARROW_WIDTH = 800
-def _show_progress(dialog: QProgressDialog, fraction: float, written: int) -> None:
+def _show_progress(dialog: QProgressDialog, fraction: float, written: int, started: float) -> None:
     if not dialog.wasCanceled():
         dialog.setValue(int(fraction * 1000))
-        dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB")
+        dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB, {time.monotonic() - started:.1f} s")
 
 
 class FunctionsPanel(LazyPanel):
@@ -70,8 +71,7 @@ class FunctionsPanel(LazyPanel):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
-        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        make_readable(self.view, stretch_column=1)
         self.view.setWordWrap(False)
         self.count_label = QLabel()
         self.export_button = QPushButton("Export WAT…")
@@ -131,8 +131,10 @@ class FunctionsPanel(LazyPanel):
         wanted = Qt.Orientation.Horizontal if self.width() >= NARROW_WIDTH else Qt.Orientation.Vertical
         if self.splitter.orientation() != wanted:
             self.splitter.setOrientation(wanted)
+            # side by side the WAT gets two thirds; stacked, the list keeps three quarters (20+ rows at 768)
             total = self.width() if wanted == Qt.Orientation.Horizontal else self.height()
-            self.splitter.setSizes([total // 3, total - total // 3])
+            first = total // 3 if wanted == Qt.Orientation.Horizontal else total * 3 // 4
+            self.splitter.setSizes([first, total - first])
 
     def _on_filter_text(self, _text: str) -> None:
         """Filter at once on small modules; on big ones wait for a pause in typing (each pass is ~0.1 s)."""
@@ -269,8 +271,10 @@ class FunctionsPanel(LazyPanel):
         dialog.canceled.connect(cancel.set)
         background = self.context.background
 
+        started = time.monotonic()
+
         def progress(fraction: float, written: int) -> None:  # on the export's worker
-            background.post(dialog, partial(_show_progress, dialog, fraction, written))
+            background.post(dialog, partial(_show_progress, dialog, fraction, written, started))
 
         source = self.source
         report = self.context.report

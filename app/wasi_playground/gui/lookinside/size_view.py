@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidg
 from wasi_playground.core.lookinside.functions import read_module_bytes
 from wasi_playground.core.lookinside.sizes import CATEGORIES, SizeReport, size_report
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.progress_note import ProgressNote
 from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, table_view
 
 CATEGORY_COLOURS = {
@@ -85,7 +86,9 @@ class SizePanel(LazyPanel):
         functions_view.horizontalHeader().setStretchLastSection(False)
         functions_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         split.addWidget(functions_view)
+        self.progress = ProgressNote(self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
         layout.addWidget(self.summary)
         layout.addWidget(self.bars)
         layout.addWidget(split, 1)
@@ -96,7 +99,8 @@ class SizePanel(LazyPanel):
 
     def start_load(self) -> None:
         path = self.source
-        self.summary.setText("Measuring…")
+        self.summary.setText("")
+        self.progress.start("Measuring where the bytes go")
         self.in_background(lambda: size_report(read_module_bytes(path)),
             self._on_size,
             self._on_error,
@@ -104,6 +108,7 @@ class SizePanel(LazyPanel):
         )
 
     def _on_size(self, report: SizeReport) -> None:
+        self.progress.finish()
         self.report = report
         self.bars.set_report(report)
         self.sections_model.set_items(report.sections)
@@ -114,4 +119,5 @@ class SizePanel(LazyPanel):
         )
 
     def _on_error(self, exc: BaseException) -> None:
+        self.progress.finish()
         self.summary.setText(f"Cannot measure: {exc}")

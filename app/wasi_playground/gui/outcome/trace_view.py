@@ -29,6 +29,7 @@ from wasi_playground.core.engine.config import CAPABILITY_GROUPS
 from wasi_playground.core.trace import COMPONENT_TRACE_NOTE
 from wasi_playground.core.wasi.preview1 import ERRNO
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.item_views import make_readable
 from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.outcome.fs_changes_view import FsChangesView
 from wasi_playground.gui.outcome.trace_model import TraceFilter, TraceModel
@@ -67,13 +68,13 @@ class TracePanel(Panel):
         self.table = QTableView(objectName="traceTable")
         self.table.setModel(self.proxy)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(20)
+        make_readable(self.table, size_columns=False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         # Set widths, never fitted to contents: measuring a million rows would freeze the window. The decoded
         # arguments get the room; the table scrolls sideways when the pane is narrow.
-        for column, width in ((0, 44), (1, 128), (2, 340), (3, 96), (4, 52), (5, 52), (6, 72)):
+        for column, width in ((0, 44), (1, 150), (2, 340), (3, 96), (4, 52), (5, 52), (6, 72)):
             header.resizeSection(column, width)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.summary = QPlainTextEdit(objectName="traceSummary", readOnly=True)

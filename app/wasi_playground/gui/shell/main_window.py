@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QStyle,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,21 +35,25 @@ from wasi_playground.gui.document import panels
 from wasi_playground.gui.document.document import ModuleDocument
 from wasi_playground.gui.document.services import WindowServices
 from wasi_playground.gui.palette import apply_palette
+from wasi_playground.gui.shell.first_screen import FirstScreen
 from wasi_playground.gui.shell.help_menu import build_help_menu
 from wasi_playground.gui.shell.messages import MessageStrip
 from wasi_playground.gui.shell.recent_files import RecentFilesMenu, remember
-from wasi_playground.gui.shell.samples_menu import SamplesMenu
+from wasi_playground.gui.shell.samples_menu import SamplesMenu, load_lessons
+from wasi_playground.gui.shell.view_actions import ViewActions
 
 log = logging.getLogger(__name__)
 
 MODULE_FILTER = "WebAssembly (*.wasm *.wat *.wast);;All files (*)"
-EMPTY_TEXT = ("<h2>WASI Playground</h2><p>Open a module (Ctrl+O), drop a <code>.wasm</code> file here, "
-              "or pick one from the <b>Samples</b> menu.</p>")
 
 
 def preload_panels() -> int:
     """Import the registered panel modules on a worker, so opening the first module does not pay for
-    importing them on the GUI thread. A panel that fails to import is reported when a document loads it."""
+    importing them on the GUI thread, and build the WIT lexer's rules (half a second, once per process).
+    A panel that fails to import is reported when a document loads it."""
+    from wasi_playground.core.components.wit_text import WitLexer
+
+    WitLexer()
     loaded = 0
     for _title, spec in panels.PANELS:
         try:
@@ -60,6 +65,18 @@ def preload_panels() -> int:
 
 
 CLOSE_WAIT_MS = 10000
+
+
+def warm_up() -> None:
+    """What the first open would otherwise pay for on the GUI thread: loading the fonts, wrapping a
+    scroll area's viewport, and the WAT lexer, imported here once so workers colouring code never import
+    pygments' lexers side by side (pygments swaps its lexers module while importing it; two threads doing
+    that at once can fail)."""
+    from pygments.lexers import WatLexer
+
+    QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    QTableView().viewport()  # PySide's first viewport() call costs ~15-150 ms, once per process
+    assert WatLexer is not None
 
 
 class MainWindow(QMainWindow):
@@ -78,12 +95,15 @@ class MainWindow(QMainWindow):
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
-        self.tabs.currentChanged.connect(self._update_actions)
-        empty = QLabel(EMPTY_TEXT, self)
-        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty.setWordWrap(True)
+        self.tabs.currentChanged.connect(self._on_current_changed)
+        self.first_screen = FirstScreen(self)
+        self.first_screen.set_lessons(load_lessons())
+        self.first_screen.set_recent_files(self.store.window.recent_files)
+        self.first_screen.lessonChosen.connect(self.open_sample)
+        self.first_screen.fileChosen.connect(self.open_path)
+        self.first_screen.openRequested.connect(self.ask_open)
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(empty)
+        self.stack.addWidget(self.first_screen)
         self.stack.addWidget(self.tabs)
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -94,6 +114,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status_label = QLabel(self)
         self.statusBar().addWidget(self.status_label, 1)
+        warm_up()
         self._build_actions()
         self._build_menus()
         self._restore_geometry()
@@ -135,6 +156,7 @@ class MainWindow(QMainWindow):
         self.rerun_action.setChecked(self.store.preferences.rerun_on_change)
         self.rerun_action.toggled.connect(self._set_rerun)
         self.quit_action = self._action("&Quit", "quitAction", [QKeySequence.StandardKey.Quit], self.close)
+        self.view_actions = ViewActions(self, self.current_document, self.store, self.save_window_state)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -152,6 +174,8 @@ class MainWindow(QMainWindow):
         for action in (self.run_action, self.stop_action, self.copy_command_action, self.rerun_action):
             run_menu.addAction(action)
         view_menu = bar.addMenu("&View")
+        self.view_actions.add_to(view_menu)
+        view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")
         for theme in ("system", "light", "dark"):
             action = theme_menu.addAction(theme.capitalize())
@@ -199,6 +223,8 @@ class MainWindow(QMainWindow):
         doc.notify.connect(self.messages.post)
         doc.statusChanged.connect(self.status_label.setText)
         doc.runningChanged.connect(lambda _running: self._update_actions())
+        doc.layoutChanged.connect(lambda d=doc: self.view_actions.remember(d))
+        self.view_actions.adopt(doc)
         index = self.tabs.addTab(doc, p.name)
         self.tabs.setTabToolTip(index, str(p))
         self.tabs.setCurrentIndex(index)
@@ -261,9 +287,18 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_palette(app, theme)
 
+    def _on_current_changed(self, _index: int) -> None:
+        doc = self.current_document()
+        if doc is not None:
+            self.view_actions.adopt(doc)
+        self._update_actions()
+
     def _update_actions(self, *_: Any) -> None:
         doc = self.current_document()
+        if doc is None and self.stack.currentIndex() != 0:
+            self.first_screen.set_recent_files(self.store.window.recent_files)
         self.stack.setCurrentIndex(1 if doc is not None else 0)
+        self.view_actions.set_enabled(doc is not None)
         running = doc is not None and doc.controller.running
         self.run_action.setEnabled(doc is not None and not running)
         self.stop_action.setEnabled(running)
@@ -313,7 +348,7 @@ class MainWindow(QMainWindow):
         state.current_module = max(0, self.tabs.currentIndex())
         doc = self.current_document()
         if doc is not None:
-            state.splitters["document"] = doc.splitter.sizes()
+            self.view_actions.remember(doc)
         self.save_window_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -13,6 +13,7 @@ from collections import deque
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
+from wasi_playground.core.window_words import window_words
 from wasi_playground.gui.palette import is_dark
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class MessageStrip(QWidget):
         self.hide()
 
     def post(self, text: str, level: str = "info") -> None:
-        text = text.strip()
+        text = window_words(text.strip())
         if not text:
             return
         log.info("%s: %s", level, text)

@@ -22,6 +22,17 @@ def load_samples() -> list[Any]:
         return []
 
 
+def load_lessons() -> list[Any]:
+    """The samples grouped into lessons for the first screen; none (and a log line) if they cannot load."""
+    try:
+        from wasi_playground.core.samples import lessons
+
+        return lessons()
+    except Exception as e:  # a broken sample folder must not stop the window
+        log.warning("lessons unavailable: %s", e)
+        return []
+
+
 class SamplesMenu(QMenu):
     def __init__(self, open_sample: Callable[[Any], None], parent=None) -> None:
         super().__init__("&Samples", parent)
