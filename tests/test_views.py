@@ -60,7 +60,7 @@ def test_a_wagi_handler_gets_the_http_view():
 
 def test_a_component_shows_its_world_its_calls_and_its_inside():
     views = applying(sample("typed-component"))
-    assert {"wit", "call", "contents", "output", "functions", "data"} <= views  # of a module picked in Contents
+    assert {"wit", "call", "contents", "output", "functions", "data"} <= views  # a module picked in Contents
     assert "http" not in views
 
 
