@@ -1,4 +1,4 @@
-"""The Contents tab of a component: what is nested inside, and which core function implements which WIT one.
+"""The Contents view of a component: what is nested inside, and which core function implements which WIT one.
 
 The tree (nested components, core modules, instances, with sizes and import/export counts) and the canonical
 lifts and lowers come from the inspection report (`core.components.contents`, read without compiling). Picking

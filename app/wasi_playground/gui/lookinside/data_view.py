@@ -98,7 +98,8 @@ class DataPanel(LazyPanel):
         self.search.textChanged.connect(self._apply_search)
 
     def show_component(self) -> None:
-        self.status.setText("A component: its data lives in its core modules (pick one in the Contents tab).")
+        self.status.setText("A component: its data lives in its core modules (pick one in the Contents "
+                            "view).")
 
     def start_load(self) -> None:
         self.status.setText("")

@@ -153,9 +153,9 @@ class FunctionsPanel(LazyPanel):
         self.table = None
         self.model.set_table(None)
         self.count_label.setText("A component: its functions live in its core modules (pick one in the "
-                                 "Contents tab).")
+                                 "Contents view).")
         self.wat_view.show_message(";; A component has no function list of its own: pick a core module in "
-                                   "the Contents tab (its interface is in the WIT tab).")
+                                   "the Contents view (its interface is in the WIT view).")
 
     def start_load(self) -> None:
         path = self.source
