@@ -33,6 +33,7 @@ from wasi_playground.core.inspect.input import (
     looks_like_wat,
     open_binary,
 )
+from wasi_playground.core.inspect.runtimes import RuntimeVerdict, component_runtimes, module_runtimes
 from wasi_playground.core.inspect.toolchain import Toolchain, guess_toolchain
 from wasi_playground.core.wasi.knowledge import (
     ImportRef,
@@ -67,6 +68,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     wasm: bytes | None = None
     """The binary, kept only when it was compiled from WAT (the file on disk is text)."""
+    runtimes: list[RuntimeVerdict] = field(default_factory=list)
+    """Which runtimes elsewhere can run it, and how (see `runtimes`)."""
 
     @property
     def custom_sections(self) -> list[Section]:
@@ -119,6 +122,7 @@ class Report:
             "runnable": self.wasi.runnable.to_json_dict(),
             "toolchain": self.toolchain.to_json_dict(),
             "warnings": self.warnings,
+            "runtimes": [r.to_json_dict() for r in self.runtimes],
         }
         if self.names is not None:
             d["names"] = {"module": self.names.module_name, "function_count": self.names.function_name_count}
@@ -234,13 +238,18 @@ def _inspect_sections(
         module = parse_module(data, sections)
         refs = [ImportRef(i.module, i.name, i.type) for i in module.imports]
         exports = [e.name for e in module.exports]
-        wasi = module_summary(refs, [e.name for e in module.exports if e.kind == "func"])
+        funcs = [e.name for e in module.exports if e.kind == "func"]
+        wasi = module_summary(refs, funcs)
+        runtimes = module_runtimes(refs, funcs, _file_name(path))
     else:
         component = parse_component(data, sections)
         _merge_embedded_producers(data, component, producers, warnings)
         refs = []
         exports = [e.name for e in component.exports]
-        wasi = component_summary([i.name for i in component.imports], exports)
+        imported = [i.name for i in component.imports]
+        wasi = component_summary(imported, exports)
+        funcs = [e.name for e in component.exports if e.kind == "func"]
+        runtimes = component_runtimes(imported, exports, funcs, _file_name(path))
     if names is not None:
         warnings += names.warnings
     toolchain = guess_toolchain(
@@ -266,7 +275,12 @@ def _inspect_sections(
         features,
         warnings,
         bytes(data) if fmt == "wat" else None,
+        runtimes,
     )
+
+
+def _file_name(path: str | None) -> str:
+    return Path(path).name if path else "module.wasm"
 
 
 def _names_of(data: bytes | mmap.mmap, s: Section, path: str | None) -> NameSection:

@@ -17,7 +17,13 @@ WASIX_MODULES = ("wasix_32v1", "wasix_64v1")
 BINDGEN_MODULES = ("__wbindgen_placeholder__", "__wbindgen_externref_xform__", "wbg")
 WASI_NN_MODULES = ("wasi_ephemeral_nn", "wasi_nn")
 SLIGHT_MODULES = (
-    "keyvalue", "messaging", "configs", "distributed-locking", "http-server", "http-client", "sql",
+    "keyvalue",
+    "messaging",
+    "configs",
+    "distributed-locking",
+    "http-server",
+    "http-client",
+    "sql",
 )
 """SpiderLightning's capability interfaces, as its guests imported them."""
 ASSEMBLYSCRIPT_ABORT = "(func (param i32 i32 i32 i32))"
@@ -60,6 +66,11 @@ def _is_assemblyscript(imp: ImportRef) -> bool:
     return imp.module == "env" and imp.name == "abort" and imp.type == ASSEMBLYSCRIPT_ABORT
 
 
+def _is_shared_memory(imp: ImportRef) -> bool:
+    """A threaded module imports its shared memory, which a wasi-threads host creates."""
+    return imp.type.startswith("(memory") and " shared" in imp.type
+
+
 def _module_family(imp: ImportRef) -> str | None:
     """The family an import's module name alone decides (WASI itself and the runtime extensions)."""
     m = imp.module
@@ -93,21 +104,24 @@ NAME_FAMILIES: tuple[tuple[str, Callable[[ImportRef], bool]], ...] = (
     ("node-api", _is_napi),
     ("go-js", _is_go_js),
     ("assemblyscript", _is_assemblyscript),
+    ("wasi-threads", _is_shared_memory),
 )
 """Families told by an import's name or signature, whatever module it comes from."""
+
+
+def import_families(imp: ImportRef) -> list[str]:
+    """Every family one import belongs to (a WasmEdge `sock_open` is in preview 1's module and WasmEdge's)."""
+    family = _module_family(imp)
+    found = [family] if family is not None else []
+    return found + [name for name, test in NAME_FAMILIES if test(imp)]
 
 
 def module_families(imports: Iterable[ImportRef]) -> dict[str, list[str]]:
     """Family -> the imports ("module.name") that point at it, in order of first appearance."""
     found: dict[str, list[str]] = {}
     for imp in imports:
-        label = f"{imp.module}.{imp.name}"
-        family = _module_family(imp)
-        if family is not None:
-            found.setdefault(family, []).append(label)
-        for name, test in NAME_FAMILIES:
-            if test(imp):
-                found.setdefault(name, []).append(label)
+        for family in import_families(imp):
+            found.setdefault(family, []).append(f"{imp.module}.{imp.name}")
     return found
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wasi_playground.core.wasi import preview1 as wasi_p1
-from wasi_playground.core.wasi.families import WASIX_MODULES, ImportRef, module_families
+from wasi_playground.core.wasi.families import SPIN_PREFIXES, WASIX_MODULES, ImportRef, module_families
 
 HOST_P2_PACKAGES = (
     "wasi:cli/", "wasi:clocks/", "wasi:filesystem/", "wasi:io/", "wasi:random/", "wasi:sockets/",
@@ -161,13 +161,15 @@ def component_summary(imports: list[str], exports: list[str]) -> WasiSummary:
     for name in imports:
         for group in P2_INTERFACE_GROUPS.get(name.split("@", 1)[0], ()):
             caps.setdefault(group, []).append(name)
-    missing = [n for n in imports if not _host_provides_p2(n)]
+    missing = [n for n in imports if not host_provides_p2(n)]
     if not missing:
         has_run = any(n.split("@", 1)[0] == "wasi:cli/run" for n in exports)
         reason = ("wasmtime provides every import (WASI 0.2)" if has_run
                   else "every import is provided, but it exports no wasi:cli/run: call one of its exports")
         return WasiSummary(flavours, caps, Runnable(True, [], reason))
-    if any(n.startswith("wasi:http/") for n in missing):
+    if any(n.startswith(SPIN_PREFIXES) for n in missing):
+        reason = "imports Spin's interfaces (fermyon:spin, spin:*), which only Spin provides: try spin up"
+    elif any(n.startswith("wasi:http/") for n in missing):
         reason = "needs the wasi:http interfaces (an HTTP proxy component); serve it with `wasmtime serve`"
     elif any(n.startswith("wasi:") for n in missing):
         reason = "needs WASI interfaces or versions this host does not provide: " + ", ".join(missing[:3])
@@ -176,7 +178,7 @@ def component_summary(imports: list[str], exports: list[str]) -> WasiSummary:
     return WasiSummary(flavours, caps, Runnable(False, missing, reason))
 
 
-def _host_provides_p2(name: str) -> bool:
+def host_provides_p2(name: str) -> bool:
     if not name.startswith(HOST_P2_PACKAGES):
         return False
     version = name.split("@", 1)[1] if "@" in name else ""
