@@ -47,7 +47,8 @@ def test_plain_preview1_runs_everywhere_and_says_how() -> None:
     assert "wasi_snapshot_preview1.fd_write" in v["wasmtime"]["evidence"]
     assert "WAGI" in str(v["spin"]["why"]) and v["spin"]["command"] == "spin up --from spin.toml"
     assert v["docker"]["command"] == (
-        "docker run --rm --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm hello-wasm:latest")
+        "docker run --rm --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm hello-wasm:latest"
+    )
 
 
 def test_wasmedge_process_extension_is_named_not_called_nonstandard() -> None:
@@ -62,8 +63,9 @@ def test_wasmedge_process_extension_is_named_not_called_nonstandard() -> None:
 
 
 def test_wasmedge_socket_extension_in_preview1_module() -> None:
-    report = module('(import "wasi_snapshot_preview1" "sock_open" (func (param i32 i32 i32) (result i32)))'
-                    + FD_WRITE)
+    report = module(
+        '(import "wasi_snapshot_preview1" "sock_open" (func (param i32 i32 i32) (result i32)))' + FD_WRITE
+    )
     assert runs(report) == {"wasmedge", "docker"}
     assert verdicts(report)["wasmedge"]["evidence"] == ["wasi_snapshot_preview1.sock_open"]
     assert report.runnable.missing == ["wasi_snapshot_preview1.sock_open"]
@@ -72,14 +74,17 @@ def test_wasmedge_socket_extension_in_preview1_module() -> None:
 
 
 def test_wasmedge_https_request_plugin() -> None:
-    report = module('(import "wasmedge_httpsreq" "wasmedge_httpsreq_send_data" (func (param i32 i32 i32 i32)))')
+    report = module(
+        '(import "wasmedge_httpsreq" "wasmedge_httpsreq_send_data" (func (param i32 i32 i32 i32)))'
+    )
     assert runs(report) == {"wasmedge", "docker"}
     assert "HTTPS" in report.runnable.reason
 
 
 def test_wasi_nn_runs_in_wasmtime_with_nn_and_in_wasmedge() -> None:
-    report = module('(import "wasi_ephemeral_nn" "load" (func (param i32 i32 i32 i32 i32) (result i32)))'
-                    + FD_WRITE)
+    report = module(
+        '(import "wasi_ephemeral_nn" "load" (func (param i32 i32 i32 i32 i32) (result i32)))' + FD_WRITE
+    )
     v = verdicts(report)
     assert runs(report) == {"wasmtime", "wasmedge"}
     assert v["wasmtime"]["command"] == "wasmtime run -S nn m.wasm"
@@ -88,7 +93,9 @@ def test_wasi_nn_runs_in_wasmtime_with_nn_and_in_wasmedge() -> None:
 
 
 def test_wasix_sockets_need_wasmer_with_network() -> None:
-    report = module('(import "wasix_32v1" "sock_open" (func (param i32 i32 i32 i32) (result i32)))' + FD_WRITE)
+    report = module(
+        '(import "wasix_32v1" "sock_open" (func (param i32 i32 i32 i32) (result i32)))' + FD_WRITE
+    )
     v = verdicts(report)
     assert runs(report) == {"wasmer", "docker"}
     assert v["wasmer"]["command"] == "wasmer run --net m.wasm"
@@ -97,8 +104,11 @@ def test_wasix_sockets_need_wasmer_with_network() -> None:
 
 
 def test_wasi_threads() -> None:
-    report = module('(import "wasi" "thread-spawn" (func (param i32) (result i32)))'
-                    '(import "env" "memory" (memory 1 1 shared))', '(func (export "_start"))')
+    report = module(
+        '(import "wasi" "thread-spawn" (func (param i32) (result i32)))'
+        '(import "env" "memory" (memory 1 1 shared))',
+        '(func (export "_start"))',
+    )
     v = verdicts(report)
     assert runs(report) == {"wasmtime", "wasmedge"}, v
     assert v["wasmtime"]["command"] == "wasmtime run -W threads=y -S threads=y m.wasm"
@@ -109,9 +119,16 @@ def test_wasi_threads() -> None:
     ("imports", "family", "node_command"),
     [
         ('(import "env" "emscripten_memcpy_js" (func (param i32 i32 i32)))', "emscripten", None),
-        ('(import "__wbindgen_placeholder__" "__wbindgen_describe" (func (param i32)))', "wasm-bindgen", None),
-        ('(import "gojs" "runtime.wasmExit" (func (param i32)))', "go-js",
-         "node '$(go env GOROOT)/lib/wasm/wasm_exec_node.js' m.wasm"),
+        (
+            '(import "__wbindgen_placeholder__" "__wbindgen_describe" (func (param i32)))',
+            "wasm-bindgen",
+            None,
+        ),
+        (
+            '(import "gojs" "runtime.wasmExit" (func (param i32)))',
+            "go-js",
+            'node "$(go env GOROOT)/lib/wasm/wasm_exec_node.js" m.wasm',
+        ),
         ('(import "env" "abort" (func (param i32 i32 i32 i32)))', "assemblyscript", None),
     ],
 )
@@ -170,7 +187,9 @@ def test_wasi_http_proxy_component(tmp_path: Path) -> None:
 
 
 def test_spin_component(tmp_path: Path) -> None:
-    report = component(tmp_path, HTTP_PROXY.format(extra='(import "fermyon:spin/key-value@2.0.0" (instance))'))
+    report = component(
+        tmp_path, HTTP_PROXY.format(extra='(import "fermyon:spin/key-value@2.0.0" (instance))')
+    )
     v = verdicts(report)
     assert runs(report) == {"spin"}
     assert "fermyon:spin/key-value@2.0.0" in v["spin"]["evidence"]
@@ -179,7 +198,9 @@ def test_spin_component(tmp_path: Path) -> None:
 
 
 def test_command_component_sample() -> None:
-    report = inspect_path(Path(__file__).parent.parent / "samples" / "hello-component" / "hello-component.wasm")
+    report = inspect_path(
+        Path(__file__).parent.parent / "samples" / "hello-component" / "hello-component.wasm"
+    )
     v = verdicts(report)
     assert runs(report) == {"wasmtime", "docker"}
     assert v["wasmtime"]["command"] == "wasmtime run hello-component.wasm"

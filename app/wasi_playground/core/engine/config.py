@@ -104,11 +104,21 @@ class RunConfig:
     def wasmtime_command(self, module_path: str) -> str:
         """The equivalent `wasmtime run` command line, for teaching and for pasting into a terminal.
 
+        What wasmtime's CLI cannot express (a read-only preopen) follows as a trailing shell comment.
+        """
+        line, unsaid = self.wasmtime_parts(module_path)
+        return line + "".join(f"  # {u}" for u in unsaid)
+
+    def wasmtime_parts(
+        self, module_path: str, head: tuple[str, ...] = ("wasmtime", "run")
+    ) -> tuple[str, list[str]]:
+        """The command line, and what in this configuration it cannot express.
+
         Options stand before the module, as wasmtime's CLI requires. wasmtime's CLI (checked for the 2024+
         `-W`/`-S` option syntax) has no way to preopen a directory read-only, so a read-only preopen is
-        rendered as `--dir` and a trailing shell comment says that wasmtime would let the module write there.
+        rendered as `--dir` and said to be writable there.
         """
-        cmd = ["wasmtime", "run"]
+        cmd = list(head)
         read_only = []
         for p in self.preopens:
             cmd += ["--dir", p.host if p.host == p.guest else f"{p.host}::{p.guest}"]
@@ -131,14 +141,19 @@ class RunConfig:
             cmd += ["--argv0", self.argv0]
         cmd.append(module_path)
         cmd += self.invoke_args if self.invoke else self.args
-        line = shlex.join(cmd)
-        if self.stdin.kind == "file" and self.stdin.path:
-            line += " < " + shlex.quote(self.stdin.path)
-        elif self.stdin.kind == "text":
-            line = f"printf %s {shlex.quote(self.stdin.text)} | {line}"
-        elif self.stdin.kind == "none":
-            line += " < /dev/null"
+        unsaid = []
         if read_only:
-            line += (f"  # read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
-                     f"{', '.join(read_only)}")
-        return line
+            unsaid.append(f"read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
+                          f"{', '.join(read_only)}")
+        return with_stdin(shlex.join(cmd), self.stdin), unsaid
+
+
+def with_stdin(line: str, stdin: Stdin) -> str:
+    """A shell command line fed the configured stdin: a file, a text, nothing or the terminal's."""
+    if stdin.kind == "file" and stdin.path:
+        return line + " < " + shlex.quote(stdin.path)
+    if stdin.kind == "text":
+        return f"printf %s {shlex.quote(stdin.text)} | {line}"
+    if stdin.kind == "none":
+        return line + " < /dev/null"
+    return line

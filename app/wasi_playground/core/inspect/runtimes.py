@@ -93,13 +93,13 @@ class RuntimeVerdict:
     target: tuple[str, ...] = ()
     """What follows the options: the module file, a function to call, or a container image."""
     mode: str = ""
-    """How it runs: "command", "invoke", "serve" (wasi:http), "wagi", "container" or "glue"."""
+    """How it runs: "command", "invoke", "serve" (an HTTP server), "wagi", "container" or "glue"."""
 
     @property
     def command(self) -> str | None:
         if not self.runs or not self.invocation:
             return None
-        return shlex.join(self.invocation + self.target)
+        return " ".join(_shell_word(w) for w in self.invocation + self.target)
 
     def to_json_dict(self) -> dict[str, object]:
         return {
@@ -109,6 +109,11 @@ class RuntimeVerdict:
             "evidence": list(self.evidence),
             "command": self.command,
         }
+
+
+def _shell_word(word: str) -> str:
+    """Quoted for a POSIX shell, except that a leading `$(...)` is left for the shell to expand."""
+    return f'"{word}"' if word.startswith("$(") and '"' not in word else shlex.quote(word)
 
 
 def image_name(file_name: str) -> str:
@@ -364,7 +369,7 @@ def component_runtimes(
                 wasmtime.evidence,
                 DOCKER_RUN + (f"--runtime={shim}", "--platform=wasi/wasm"),
                 (image_name(file),),
-                "container",
+                "serve" if serve else "container",
             )
         )
     elif "spin" in families:
