@@ -258,6 +258,8 @@ def _inspect_sections(
         exports,
         [s.custom_name or "" for s in sections if s.id == 0],
         names.iter_function_names if names is not None else None,
+        data,
+        component=kind == "component",
     )
     return Report(
         path,
