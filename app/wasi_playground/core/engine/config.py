@@ -112,18 +112,23 @@ class RunConfig:
     def wasmtime_parts(
         self, module_path: str, head: tuple[str, ...] = ("wasmtime", "run")
     ) -> tuple[str, list[str]]:
-        """The command line, and what in this configuration it cannot express.
+        """The shell command line (stdin included), and what in this configuration it cannot express.
 
-        Options stand before the module, as wasmtime's CLI requires. wasmtime's CLI (checked for the 2024+
-        `-W`/`-S` option syntax) has no way to preopen a directory read-only, so a read-only preopen is
-        rendered as `--dir` and said to be writable there.
+        wasmtime's CLI (checked for the 2024+ `-W`/`-S` option syntax) has no way to preopen a directory
+        read-only, so a read-only preopen is rendered as `--dir` and said to be writable there.
         """
+        read_only = [p.guest for p in self.preopens if p.read_only]
+        unsaid = []
+        if read_only:
+            unsaid.append(f"read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
+                          f"{', '.join(read_only)}")
+        return with_stdin(shlex.join(self.wasmtime_argv(module_path, head)), self.stdin), unsaid
+
+    def wasmtime_argv(self, module_path: str, head: tuple[str, ...] = ("wasmtime", "run")) -> list[str]:
+        """The wasmtime command's words: `head`, options (before the module, as its CLI requires), args."""
         cmd = list(head)
-        read_only = []
         for p in self.preopens:
             cmd += ["--dir", p.host if p.host == p.guest else f"{p.host}::{p.guest}"]
-            if p.read_only:
-                read_only.append(p.guest)
         for k, v in self.env:
             cmd += ["--env", f"{k}={v}"]
         lim = self.limits
@@ -140,12 +145,7 @@ class RunConfig:
         if self.argv0 is not None:
             cmd += ["--argv0", self.argv0]
         cmd.append(module_path)
-        cmd += self.invoke_args if self.invoke else self.args
-        unsaid = []
-        if read_only:
-            unsaid.append(f"read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
-                          f"{', '.join(read_only)}")
-        return with_stdin(shlex.join(cmd), self.stdin), unsaid
+        return cmd + (self.invoke_args if self.invoke else self.args)
 
 
 def with_stdin(line: str, stdin: Stdin) -> str:
