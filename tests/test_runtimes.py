@@ -110,9 +110,10 @@ def test_wasi_threads() -> None:
         '(func (export "_start"))',
     )
     v = verdicts(report)
-    assert runs(report) == {"wasmtime", "wasmedge"}, v
-    assert v["wasmtime"]["command"] == "wasmtime run -W threads=y -S threads=y m.wasm"
+    assert runs(report) == {"wasmedge"}, v
     assert v["wasmedge"]["command"] == "wasmedge --enable-threads m.wasm"
+    assert "no longer supported" in str(v["wasmtime"]["why"])
+    assert v["wasmtime"]["evidence"] == ["wasi.thread-spawn", "env.memory"]
 
 
 @pytest.mark.parametrize(

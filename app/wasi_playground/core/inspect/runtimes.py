@@ -35,7 +35,7 @@ DISPLAY = {
     "slight": "slight",
 }
 PROVIDES: dict[str, frozenset[str]] = {
-    "wasmtime": frozenset({"wasi-preview1", "wasi-preview0", "wasi-threads", "wasi-nn"}),
+    "wasmtime": frozenset({"wasi-preview1", "wasi-preview0", "wasi-nn"}),
     "wasmer": frozenset({"wasi-preview1", "wasi-preview0", "wasix"}),
     "wasmedge": frozenset(
         {
@@ -186,12 +186,22 @@ def module_runtimes(
     return verdicts
 
 
+REFUSAL_NOTES = {
+    (
+        "wasmtime",
+        "wasi-threads",
+    ): ': its command line dropped it (wasmtime 49: "-Sthreads is no longer supported")',
+}
+"""Why a runtime known for a family no longer provides it (checked on the real command line)."""
+
+
 def _refusal(m: _Module, name: str, provided: frozenset[str]) -> RuntimeVerdict | None:
     missing = m.uncovered(provided)
     if not missing:
         return None
     fams = [f for f in import_families(missing[0]) if f in m.families and f not in provided]
     what = FAMILY_TEXT.get(fams[0], fams[0]) if fams else f"{missing[0].module}.{missing[0].name}"
+    what += REFUSAL_NOTES.get((name, fams[0]), "") if fams else ""
     if not fams and missing[0].module == wasi_p1.MODULE:
         what += " (not a WASI preview-1 call, or not its signature)"
     return RuntimeVerdict(
@@ -203,7 +213,6 @@ def _refusal(m: _Module, name: str, provided: frozenset[str]) -> RuntimeVerdict 
 
 
 STANDALONE_FLAGS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("wasmtime", "wasi-threads"): ("-W", "threads=y", "-S", "threads=y"),
     ("wasmtime", "wasi-nn"): ("-S", "nn"),
     ("wasmedge", "wasi-threads"): ("--enable-threads",),
 }
