@@ -1,0 +1,116 @@
+"""The "Copy as" menu: the command for each runtime that can run the module, and "Export OCI image…".
+
+Built from the core's verdicts each time it opens (`offered_targets`), so it offers only runtimes that can
+run the current module with the current configuration. Copying puts the whole paste (warnings as `#`
+lines, spin.toml or Dockerfile, the command) on the clipboard and reports the warnings through `copied`,
+for the window to show beside it. The image is written off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.export import ExportRefused, OciError, export_for, oci_warnings, offered_targets
+from wasi_playground.core.export import write_oci_image as write_image
+from wasi_playground.core.inspect.report import Report
+from wasi_playground.core.inspect.runtimes import image_name
+from wasi_playground.gui.background import run_task
+
+LABELS = {
+    "wasmtime": "&wasmtime command",
+    "wasmer": "wasm&er command",
+    "wasmedge": "Wasm&Edge command",
+    "spin": "&Spin (spin.toml + spin up)",
+    "docker": "&Docker+Wasm (Dockerfile + docker run)",
+}
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    """What the menu exports: the inspected module, its file and the configuration being edited."""
+
+    report: Report
+    path: str
+    config: RunConfig
+
+
+class CopyAsMenu(QMenu):
+    copied = Signal(str, str, list)
+    """(target, text put on the clipboard, warnings): what the copy cannot express, to show beside it."""
+    imageWritten = Signal(str, list)
+    """(path, warnings) after "Export OCI image…" wrote an image."""
+    failed = Signal(str)
+    """One sentence when an export could not be made."""
+
+    def __init__(self, source: Callable[[], ExportSource | None], parent: QWidget | None = None) -> None:
+        super().__init__("Copy &as", parent)
+        self.setObjectName("copyAsMenu")
+        self.source = source
+        self.choose_image_path: Callable[[str], str] = self._ask_image_path
+        self.aboutToShow.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.clear()
+        source = self.source()
+        targets = offered_targets(source.report) if source is not None else []
+        for target in (t for t in targets if t in LABELS):
+            action = self.addAction(LABELS[target])
+            action.setObjectName(f"copyAs_{target}")
+            action.triggered.connect(lambda _=False, t=target: self.copy(t))
+        if "oci" in targets:
+            self.addSeparator()
+            action = self.addAction("Export &OCI image…")
+            action.setObjectName("exportOciAction")
+            action.triggered.connect(self.export_image)
+        if not targets:
+            self.addAction("(no runtime elsewhere can run this module)").setEnabled(False)
+
+    def copy(self, target: str) -> str | None:
+        source = self.source()
+        if source is None:
+            return None
+        try:
+            export = export_for(source.report, source.config, target, source.path)
+        except ExportRefused as e:
+            self.failed.emit(str(e))
+            return None
+        text = export.text()
+        QGuiApplication.clipboard().setText(text)
+        self.copied.emit(target, text, list(export.warnings))
+        return text
+
+    def export_image(self) -> None:
+        source = self.source()
+        if source is None:
+            return
+        name = Path(source.path).with_suffix(".wasm").name
+        out = self.choose_image_path(str(Path(source.path).with_name(Path(name).stem + "-image.tar")))
+        if not out:
+            return
+        out = out if Path(out).suffix else out + ".tar"
+        module = source.report.wasm
+        config, ref = source.config, image_name(name)
+
+        def write() -> str:
+            data = module if module is not None else Path(source.path).read_bytes()
+            return str(write_image(data, name, config, out, ref))
+
+        def failed(exc: BaseException) -> None:
+            reason = str(exc) if isinstance(exc, OciError) else f"cannot read {source.path}: {exc}"
+            self.failed.emit(reason)
+
+        run_task(write, lambda path: self.imageWritten.emit(path, oci_warnings(config)), failed, owner=self)
+
+    def _ask_image_path(self, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parentWidget(), "Export OCI image", suggested, "OCI image archive (*.tar);;All files (*)"
+        )
+        return path
