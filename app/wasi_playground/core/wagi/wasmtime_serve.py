@@ -15,12 +15,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
 from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.core.wagi.handler import WagiExchange
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import HttpResponse
 
@@ -93,6 +95,7 @@ class WasmtimeServe:
         self.wasmtime = wasmtime
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._starting = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -146,8 +149,25 @@ class WasmtimeServe:
         """What wasmtime serve printed so far (its request log and the component's stderr)."""
         if self._log is None or self._log.closed:
             return ""
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", errors="replace")
+        fd = self._log.fileno()
+        # pread leaves the offset the child process shares with us (and appends at) alone
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", errors="replace")
+
+    def ensure_started(self, wait_s: float = 120.0) -> str:
+        """Start once, from any thread (a GUI's first request may come from a worker)."""
+        with self._starting:
+            return self.url if self.running else self.start(wait_s)
+
+    def exchange(self, request: HttpRequest, timeout: float = 30.0) -> WagiExchange:
+        """One request (starting the server if needed), timed, with what wasmtime serve printed meanwhile."""
+        self.ensure_started()
+        before = len(self.log())
+        started = time.perf_counter()
+        response = self.send(request, timeout)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        return WagiExchange(
+            request, response, route="/...", stderr=self.log()[before:], elapsed_ms=elapsed_ms
+        )
 
     @property
     def running(self) -> bool:
