@@ -163,8 +163,10 @@ def component_summary(imports: list[str], exports: list[str]) -> WasiSummary:
             caps.setdefault(group, []).append(name)
     missing = [n for n in imports if not host_provides_p2(n)]
     if not missing:
-        has_run = any(n.split("@", 1)[0] == "wasi:cli/run" for n in exports)
-        reason = ("wasmtime provides every import (WASI 0.2)" if has_run
+        bare = {n.split("@", 1)[0] for n in exports}
+        reason = ("wasmtime provides every import (WASI 0.2)" if "wasi:cli/run" in bare
+                  else "an HTTP handler (wasi:http/incoming-handler): send it requests through wasmtime serve"
+                  if "wasi:http/incoming-handler" in bare
                   else "every import is provided, but it exports no wasi:cli/run: call one of its exports")
         return WasiSummary(flavours, caps, Runnable(True, [], reason))
     if any(n.startswith(SPIN_PREFIXES) for n in missing):
