@@ -186,3 +186,11 @@ def test_cli_refuses_a_runtime_that_cannot_run_it(capsys: pytest.CaptureFixture[
     assert err.count("\n") == 1 and "WasmEdge cannot run it" in err
     assert cli_main(["export", HELLO]) == 2
     assert "--as" in capsys.readouterr().err
+
+
+def test_wat_text_is_said_to_need_compiling_except_for_wasmtime(tmp_path: Path) -> None:
+    source = tmp_path / "tiny.wat"
+    source.write_text('(module (func (export "_start")))')
+    report = inspect_path(source)
+    assert export_for(report, RunConfig(), "wasmtime", str(source)).warnings == []
+    assert "compile it first" in export_for(report, RunConfig(), "wasmer", str(source)).warnings[0]

@@ -80,4 +80,10 @@ def export_for(report: Report, config: RunConfig, target: str, path: str) -> Exp
             "an OCI image is a file: write it with write_oci_image (`export --as oci -o IMAGE`)"
         )
     command, files, warnings = RENDERERS[target](Target(verdict, config, path, report.wasi.flavours))
+    if report.format == "wat" and target != "wasmtime":
+        warnings.insert(
+            0,
+            f"{path} is WAT text, which {DISPLAY[target]} may not read: compile it first "
+            "(wasm-tools parse FILE.wat -o FILE.wasm) and use the .wasm file",
+        )
     return Export(target, command, files, warnings)
