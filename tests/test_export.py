@@ -153,6 +153,17 @@ def test_http_component_targets(tmp_path: Path) -> None:
         export_for(report, config, "wasmer", "proxy.wasm")
 
 
+def test_spin_says_outbound_http_must_be_allowed(tmp_path: Path) -> None:
+    path = _component(
+        tmp_path,
+        '(component (import "wasi:http/types@0.2.0" (instance))'
+        ' (import "wasi:http/outgoing-handler@0.2.0" (instance)) (instance $h)'
+        ' (export "wasi:http/incoming-handler@0.2.0" (instance $h)))',
+    )
+    export = export_for(inspect_path(path), RunConfig(), "spin", "proxy.wasm")
+    assert any("allowed_outbound_hosts" in w for w in export.warnings)
+
+
 def test_offered_targets_follow_the_verdicts() -> None:
     assert offered_targets(inspect_path(HELLO)) == ["wasmtime", "wasmer", "wasmedge", "spin", "docker", "oci"]
     calc = inspect_path(SAMPLES / "calc" / "calc.wasm")

@@ -23,6 +23,8 @@ class Target:
     config: RunConfig
     path: str
     flavours: list[str]
+    imports: tuple[str, ...] = ()
+    """What the module imports: `module.name`, or a component's interface names."""
 
     def head(self) -> list[str]:
         """The verdict's words, less the function it would call when the configuration names its own."""

@@ -81,6 +81,11 @@ def _unsaid(t: Target, wagi: bool) -> list[str]:
         out.append("Spin gives each request's body as stdin: the configured stdin is not used")
     if config.invoke:
         out.append(f"Spin runs the handler's entry point, not --invoke {shlex.quote(config.invoke)}")
+    if any(i.startswith("wasi:http/outgoing-handler") for i in t.imports):
+        out.append(
+            "Spin lets a component make no outbound HTTP request unless its allowed_outbound_hosts "
+            "lists the host: add them to spin.toml"
+        )
     if config.args and not wagi:
         out.append("a wasi:http component gets no command-line arguments: they are not used")
     return out + unsaid(config, "Spin")

@@ -79,7 +79,8 @@ def export_for(report: Report, config: RunConfig, target: str, path: str) -> Exp
         raise ExportRefused(
             "an OCI image is a file: write it with write_oci_image (`export --as oci -o IMAGE`)"
         )
-    command, files, warnings = RENDERERS[target](Target(verdict, config, path, report.wasi.flavours))
+    imports = tuple(f"{r['module']}.{r['name']}".lstrip(".") for r in report.import_rows())
+    command, files, warnings = RENDERERS[target](Target(verdict, config, path, report.wasi.flavours, imports))
     if report.format == "wat" and target != "wasmtime":
         warnings.insert(
             0,
