@@ -223,3 +223,14 @@ def test_inspect_json_and_text_show_runtimes(capsys: pytest.CaptureFixture[str])
     text = capsys.readouterr().out
     assert "elsewhere:" in text and "$ wasmer run hello.wasm" in text
     assert "evidence: wasi_snapshot_preview1: " in text
+
+
+def test_a_components_inner_module_is_named_as_such() -> None:
+    report = module(
+        '(import "env" "memory" (memory 1))'
+        '(import "wasi:cli/environment@0.2.0" "get-environment" (func (param i32)))',
+        '(func (export "_start"))',
+    )
+    assert runs(report) == set()
+    assert "inside a component" in str(verdicts(report)["wasmtime"]["why"])
+    assert "wasm-tools component new" in report.runnable.reason

@@ -77,6 +77,7 @@ FAMILY_TEXT = {
     "node-api": "Node-API",
     "slight": "SpiderLightning's capabilities",
     "wasi-ephemeral": "an experimental WASI proposal",
+    "component-core": "WASI 0.2 interfaces to a core module (it belongs inside a component)",
 }
 SPIN_COMPONENT_IMPORTS = SPIN_PREFIXES + ("wasi:http/", "wasi:keyvalue/", "wasi:config/")
 DOCKER_RUN = ("docker", "run", "--rm")
@@ -199,10 +200,11 @@ def _refusal(m: _Module, name: str, provided: frozenset[str]) -> RuntimeVerdict 
     missing = m.uncovered(provided)
     if not missing:
         return None
-    fams = [f for f in import_families(missing[0]) if f in m.families and f not in provided]
-    what = FAMILY_TEXT.get(fams[0], fams[0]) if fams else f"{missing[0].module}.{missing[0].name}"
+    telling = next((i for i in missing if _effective(i)), missing[0])
+    fams = [f for f in import_families(telling) if f in m.families and f not in provided]
+    what = FAMILY_TEXT.get(fams[0], fams[0]) if fams else f"{telling.module}.{telling.name}"
     what += REFUSAL_NOTES.get((name, fams[0]), "") if fams else ""
-    if not fams and missing[0].module == wasi_p1.MODULE:
+    if not fams and telling.module == wasi_p1.MODULE:
         what += " (not a WASI preview-1 call, or not its signature)"
     return RuntimeVerdict(
         name,

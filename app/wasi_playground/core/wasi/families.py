@@ -90,6 +90,8 @@ def _module_family(imp: ImportRef) -> str | None:
         return "wasmedge-httpsreq"
     if m.startswith("wasmedge_"):
         return "wasmedge-plugin"
+    if ":" in m and "/" in m:
+        return "component-core"
     if m.startswith("wasi_ephemeral_"):
         return "wasi-ephemeral"
     if m in SLIGHT_MODULES or (m == "canonical_abi" and imp.name.startswith("resource_drop_")):
