@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 
 from wasi_playground.core.engine.config import Preopen, RunConfig
@@ -17,10 +19,33 @@ from wasi_playground.gui.shell.copy_as_menu import CopyAsMenu, ExportSource
 SAMPLES = Path(__file__).parent.parent / "samples"
 
 
+def in_background(fn, on_done, on_error) -> None:
+    """A worker thread that answers on the GUI thread, as the window's background does."""
+    outcome: list = []
+
+    def work() -> None:
+        try:
+            outcome.append((fn(), None))
+        except BaseException as e:  # handed to on_error like the real background
+            outcome.append((None, e))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+
+    def deliver() -> None:
+        if worker.is_alive():
+            QTimer.singleShot(10, deliver)
+            return
+        result, error = outcome[0]
+        on_done(result) if error is None else on_error(error)
+
+    QTimer.singleShot(10, deliver)
+
+
 def make_menu(qtbot, sample: str, config: RunConfig | None = None) -> tuple[CopyAsMenu, ExportSource]:
     path = str(next((SAMPLES / sample).glob("*.wasm")))
     source = ExportSource(inspect_path(path), path, config or RunConfig())
-    menu = CopyAsMenu(lambda: source)
+    menu = CopyAsMenu(lambda: source, in_background)
     qtbot.addWidget(menu)
     return menu, source
 

@@ -3,7 +3,7 @@
 Built from the core's verdicts each time it opens (`offered_targets`), so it offers only runtimes that can
 run the current module with the current configuration. Copying puts the whole paste (warnings as `#`
 lines, spin.toml or Dockerfile, the command) on the clipboard and reports the warnings through `copied`,
-for the window to show beside it. The image is written off the GUI thread.
+for the window to show beside it. The image is written off the GUI thread, through `in_background`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -21,7 +22,6 @@ from wasi_playground.core.export import ExportRefused, OciError, export_for, oci
 from wasi_playground.core.export import write_oci_image as write_image
 from wasi_playground.core.inspect.report import Report
 from wasi_playground.core.inspect.runtimes import image_name
-from wasi_playground.gui.background import run_task
 
 LABELS = {
     "wasmtime": "&wasmtime command",
@@ -30,6 +30,10 @@ LABELS = {
     "spin": "&Spin (spin.toml + spin up)",
     "docker": "&Docker+Wasm (Dockerfile + docker run)",
 }
+
+
+InBackground = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any]
+"""Runs `fn` off the GUI thread and calls back on it with the result or the error (the window's background)."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,16 @@ class CopyAsMenu(QMenu):
     failed = Signal(str)
     """One sentence when an export could not be made."""
 
-    def __init__(self, source: Callable[[], ExportSource | None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        source: Callable[[], ExportSource | None],
+        in_background: InBackground,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Copy &as", parent)
         self.setObjectName("copyAsMenu")
         self.source = source
+        self.in_background = in_background
         self.choose_image_path: Callable[[str], str] = self._ask_image_path
         self.aboutToShow.connect(self.refresh)
         self.refresh()
@@ -107,7 +117,7 @@ class CopyAsMenu(QMenu):
             reason = str(exc) if isinstance(exc, OciError) else f"cannot read {source.path}: {exc}"
             self.failed.emit(reason)
 
-        run_task(write, lambda path: self.imageWritten.emit(path, oci_warnings(config)), failed, owner=self)
+        self.in_background(write, lambda path: self.imageWritten.emit(path, oci_warnings(config)), failed)
 
     def _ask_image_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(
