@@ -138,7 +138,7 @@ def _resolve_preopen(name: str, folder: Path, preopen: Preopen) -> Preopen:
     host = preopen.host
     if host == SCRATCH or host.startswith(SCRATCH + "/"):
         base = scratch_dir(name)
-        rest = host[len(SCRATCH) :].lstrip("/")
+        rest = host[len(SCRATCH):].lstrip("/")
         resolved = base / rest if rest else base
         resolved.mkdir(parents=True, exist_ok=True)
     else:

@@ -154,14 +154,8 @@ def _const_expr(r: Reader) -> str:
             raise r.fail("constant expression too long", at)
 
 
-_EXTENDED_CONST = {
-    0x6A: "i32.add",
-    0x6B: "i32.sub",
-    0x6C: "i32.mul",
-    0x7C: "i64.add",
-    0x7D: "i64.sub",
-    0x7E: "i64.mul",
-}
+_EXTENDED_CONST = {0x6A: "i32.add", 0x6B: "i32.sub", 0x6C: "i32.mul",
+                   0x7C: "i64.add", 0x7D: "i64.sub", 0x7E: "i64.mul"}
 
 
 def _gc_const(r: Reader, at: int) -> str:
@@ -242,18 +236,16 @@ def _leb_value(piece: bytes) -> int:
 def _function_section(r: Reader) -> FuncTypeIndices:
     n = r.count()
     body_at = r.pos
-    body = bytes(r.data[r.pos : r.end])
+    body = bytes(r.data[r.pos:r.end])
     pieces = _LEB_U32.findall(body)[:n]
     used = sum(map(len, pieces))
     if len(pieces) < n or b"".join(pieces) != body[:used]:
         good = 0
         for p in pieces:
-            if body[good : good + len(p)] != p:
+            if body[good:good + len(p)] != p:
                 break
             good += len(p)
-        raise WasmFormatError(
-            f"function section: bad or missing type index (of {n} declared)", body_at + good
-        )
+        raise WasmFormatError(f"function section: bad or missing type index (of {n} declared)", body_at + good)
     r.pos = body_at + used
     too_big = _LEB_U32_OVERFLOW.search(body, 0, used)
     if too_big:

@@ -13,18 +13,8 @@ from dataclasses import dataclass, field
 from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError
 
 NAME_SUBSECTIONS = {
-    0: "module",
-    1: "function",
-    2: "local",
-    3: "label",
-    4: "type",
-    5: "table",
-    6: "memory",
-    7: "global",
-    8: "elem",
-    9: "data",
-    10: "field",
-    11: "tag",
+    0: "module", 1: "function", 2: "local", 3: "label", 4: "type", 5: "table", 6: "memory", 7: "global",
+    8: "elem", 9: "data", 10: "field", 11: "tag",
 }
 
 
@@ -157,9 +147,7 @@ def parse_name_section(data: bytes | memoryview, section: Section) -> NameSectio
     return ns
 
 
-def parse_producers(
-    data: bytes | memoryview, section: Section
-) -> tuple[dict[str, list[dict[str, str]]], str | None]:
+def parse_producers(data: bytes | memoryview, section: Section) -> tuple[dict[str, list[dict[str, str]]], str | None]:
     """Field ("language", "processed-by", "sdk") -> [{name, version}], and a warning if it was malformed."""
     r = section.reader(data)
     r.name()

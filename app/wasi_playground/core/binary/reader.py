@@ -19,35 +19,12 @@ MODULE_VERSION = b"\x01\x00\x00\x00"
 COMPONENT_VERSION = b"\x0d\x00\x01\x00"
 
 MODULE_SECTION_NAMES = {
-    0: "custom",
-    1: "type",
-    2: "import",
-    3: "function",
-    4: "table",
-    5: "memory",
-    6: "global",
-    7: "export",
-    8: "start",
-    9: "element",
-    10: "code",
-    11: "data",
-    12: "datacount",
-    13: "tag",
+    0: "custom", 1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global",
+    7: "export", 8: "start", 9: "element", 10: "code", 11: "data", 12: "datacount", 13: "tag",
 }
 COMPONENT_SECTION_NAMES = {
-    0: "custom",
-    1: "core module",
-    2: "core instance",
-    3: "core type",
-    4: "component",
-    5: "instance",
-    6: "alias",
-    7: "type",
-    8: "canon",
-    9: "start",
-    10: "import",
-    11: "export",
-    12: "value",
+    0: "custom", 1: "core module", 2: "core instance", 3: "core type", 4: "component", 5: "instance",
+    6: "alias", 7: "type", 8: "canon", 9: "start", 10: "import", 11: "export", 12: "value",
 }
 
 
@@ -99,7 +76,7 @@ class Reader:
     def bytes(self, n: int) -> bytes:
         if n < 0 or self.pos + n > self.end:
             raise self.fail(f"{n} bytes expected, only {max(self.end - self.pos, 0)} left")
-        b = bytes(self.data[self.pos : self.pos + n])
+        b = bytes(self.data[self.pos:self.pos + n])
         self.pos += n
         return b
 
@@ -289,9 +266,7 @@ def read_sections(data: bytes | memoryview) -> tuple[str, list[Section]]:
         if payload + size > r.end:
             raise WasmFormatError(
                 f"{names[sid]} section of {size} bytes runs past the end of the file "
-                f"({r.end - payload} bytes left)",
-                size_at,
-            )
+                f"({r.end - payload} bytes left)", size_at)
         custom_name = None
         if sid == 0:
             custom_name = Reader(data, payload, payload + size).name()

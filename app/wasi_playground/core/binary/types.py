@@ -13,18 +13,8 @@ from wasi_playground.core.binary.reader import Reader
 NUMERIC_TYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128"}
 PACKED_TYPES = {0x78: "i8", 0x77: "i16"}
 ABSTRACT_HEAP_TYPES = {
-    0x70: "func",
-    0x6F: "extern",
-    0x6E: "any",
-    0x6D: "eq",
-    0x6C: "i31",
-    0x6B: "struct",
-    0x6A: "array",
-    0x69: "exn",
-    0x74: "noexn",
-    0x73: "nofunc",
-    0x72: "noextern",
-    0x71: "none",
+    0x70: "func", 0x6F: "extern", 0x6E: "any", 0x6D: "eq", 0x6C: "i31", 0x6B: "struct", 0x6A: "array",
+    0x69: "exn", 0x74: "noexn", 0x73: "nofunc", 0x72: "noextern", 0x71: "none",
 }
 SHORTHAND_REFS = {code: f"{name}ref" for code, name in ABSTRACT_HEAP_TYPES.items()}
 SHORTHAND_REFS[0x73] = "nullfuncref"

@@ -10,18 +10,10 @@ import importlib
 from typing import Any
 
 _FACE = {
-    "MissingImport": "host_support",
-    "explain_missing": "host_support",
-    "missing_imports": "host_support",
-    "call_component_export": "invoke",
-    "resolve_export": "invoke",
-    "WaveError": "wave",
-    "format_value": "wave",
-    "parse_value": "wave",
-    "FunctionInfo": "world",
-    "InterfaceInfo": "world",
-    "WorldInfo": "world",
-    "describe_world": "world",
+    "MissingImport": "host_support", "explain_missing": "host_support", "missing_imports": "host_support",
+    "call_component_export": "invoke", "resolve_export": "invoke",
+    "WaveError": "wave", "format_value": "wave", "parse_value": "wave",
+    "FunctionInfo": "world", "InterfaceInfo": "world", "WorldInfo": "world", "describe_world": "world",
 }
 __all__ = sorted(_FACE)
 

@@ -18,31 +18,14 @@ from wasmtime import component as wc
 HOST_WORLD = "wasi:cli/command@0.2"
 
 WASIP2_INTERFACES: dict[str, tuple[str, ...]] = {
-    "wasi:cli": (
-        "environment",
-        "exit",
-        "stdin",
-        "stdout",
-        "stderr",
-        "terminal-input",
-        "terminal-output",
-        "terminal-stdin",
-        "terminal-stdout",
-        "terminal-stderr",
-    ),
+    "wasi:cli": ("environment", "exit", "stdin", "stdout", "stderr", "terminal-input", "terminal-output",
+                 "terminal-stdin", "terminal-stdout", "terminal-stderr"),
     "wasi:clocks": ("monotonic-clock", "wall-clock"),
     "wasi:filesystem": ("types", "preopens"),
     "wasi:io": ("error", "poll", "streams"),
     "wasi:random": ("random", "insecure", "insecure-seed"),
-    "wasi:sockets": (
-        "network",
-        "instance-network",
-        "udp",
-        "udp-create-socket",
-        "tcp",
-        "tcp-create-socket",
-        "ip-name-lookup",
-    ),
+    "wasi:sockets": ("network", "instance-network", "udp", "udp-create-socket", "tcp", "tcp-create-socket",
+                     "ip-name-lookup"),
 }
 
 OTHER_WORLDS: dict[str, str] = {
@@ -57,10 +40,8 @@ OTHER_WORLDS: dict[str, str] = {
     "wasi:threads": "wasi:threads (thread spawning, a preview-1 era proposal)",
 }
 
-_NAME = re.compile(
-    r"^(?P<package>[a-z][a-z0-9-]*:[a-z][a-z0-9-]*(?::[a-z0-9-]+)*)/(?P<iface>[^@]+)"
-    r"(?:@(?P<version>.+))?$"
-)
+_NAME = re.compile(r"^(?P<package>[a-z][a-z0-9-]*:[a-z][a-z0-9-]*(?::[a-z0-9-]+)*)/(?P<iface>[^@]+)"
+                   r"(?:@(?P<version>.+))?$")
 
 
 @dataclass
@@ -88,25 +69,17 @@ def explain_import(name: str, kind: str = "interface") -> MissingImport | None:
     """None when this host provides the import, else what is missing and why."""
     m = _NAME.match(name)
     if m is None:
-        return MissingImport(
-            name,
-            name,
-            None,
-            f"a world-level {kind} import named {name!r}: only the component's own world "
-            f"defines it, and this host provides only WASI 0.2 interfaces ({HOST_WORLD}); "
-            f"a host or a composed component would have to supply it",
-        )
+        return MissingImport(name, name, None,
+                             f"a world-level {kind} import named {name!r}: only the component's own world "
+                             f"defines it, and this host provides only WASI 0.2 interfaces ({HOST_WORLD}); "
+                             f"a host or a composed component would have to supply it")
     package, iface, version = m.group("package"), m.group("iface"), m.group("version")
     interface = f"{package}/{iface}"
     if package in WASIP2_INTERFACES:
         if iface not in WASIP2_INTERFACES[package]:
-            return MissingImport(
-                name,
-                interface,
-                None,
-                f"{package} has no interface {iface!r} in WASI 0.2; it may be an unstable "
-                f"or newer addition this host does not provide",
-            )
+            return MissingImport(name, interface, None,
+                                 f"{package} has no interface {iface!r} in WASI 0.2; it may be an unstable "
+                                 f"or newer addition this host does not provide")
         if _version_major_minor(version) != (0, 2):
             shown = version or "no version"
             return MissingImport(

@@ -12,23 +12,10 @@ from dataclasses import dataclass, field
 from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
 
 SORTS = {0x01: "func", 0x02: "value", 0x03: "type", 0x04: "component", 0x05: "instance"}
-CORE_SORTS = {
-    0x00: "core func",
-    0x01: "core table",
-    0x02: "core memory",
-    0x03: "core global",
-    0x10: "core type",
-    0x11: "core module",
-    0x12: "core instance",
-}
-EXTERN_DESCS = {
-    0x00: "core module",
-    0x01: "func",
-    0x02: "value",
-    0x03: "type",
-    0x04: "component",
-    0x05: "instance",
-}
+CORE_SORTS = {0x00: "core func", 0x01: "core table", 0x02: "core memory", 0x03: "core global",
+              0x10: "core type", 0x11: "core module", 0x12: "core instance"}
+EXTERN_DESCS = {0x00: "core module", 0x01: "func", 0x02: "value", 0x03: "type", 0x04: "component",
+                0x05: "instance"}
 
 WORLD_BY_EXPORT = {
     "wasi:cli/run": "wasi:cli/command",
@@ -64,11 +51,8 @@ class ComponentInfo:
 
     @property
     def wasi_version(self) -> str | None:
-        versions = {
-            i.name.split("@", 1)[1]
-            for i in self.imports + self.exports
-            if i.name.startswith("wasi:") and "@" in i.name
-        }
+        versions = {i.name.split("@", 1)[1] for i in self.imports + self.exports
+                    if i.name.startswith("wasi:") and "@" in i.name}
         return ", ".join(sorted(versions)) or None
 
 

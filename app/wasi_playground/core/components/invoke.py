@@ -45,11 +45,8 @@ def resolve_export(world: WorldInfo, name: str) -> FunctionInfo:
     functions = world.exported_functions()
     if "#" in name:
         iface, func = name.rsplit("#", 1)
-        matches = [
-            f
-            for f in functions
-            if f.interface and func in _sugar(f.name) and iface in _interface_spellings(f.interface)
-        ]
+        matches = [f for f in functions if f.interface and func in _sugar(f.name)
+                   and iface in _interface_spellings(f.interface)]
     else:
         matches = [f for f in functions if not f.interface and name in _sugar(f.name)]
         if not matches:
@@ -59,35 +56,25 @@ def resolve_export(world: WorldInfo, name: str) -> FunctionInfo:
     known = ", ".join(f.qualified_name for f in functions) or "no functions"
     if not matches:
         raise ValueError(f"the component exports no function {name!r} (it exports {known})")
-    raise ValueError(
-        f"{name!r} is ambiguous: "
-        + ", ".join(f.qualified_name for f in matches)
-        + "; name it as interface#function"
-    )
+    raise ValueError(f"{name!r} is ambiguous: " + ", ".join(f.qualified_name for f in matches)
+                     + "; name it as interface#function")
 
 
-def parse_arguments(
-    info: FunctionInfo,
-    args: list[str],
-    world: WorldInfo | None = None,
-    resolve_resource: ResourceResolver | None = None,
-) -> list[Any]:
+def parse_arguments(info: FunctionInfo, args: list[str], world: WorldInfo | None = None,
+                    resolve_resource: ResourceResolver | None = None) -> list[Any]:
     """Python values for `args` (WAVE text) according to the parameters of `info`."""
     names = _names(world, info)
     if len(args) != len(info.params):
-        raise ValueError(
-            f"{info.qualified_name} takes {len(info.params)} argument"
-            f"{'s' * (len(info.params) != 1)} {info.signature(names)}, but {len(args)} "
-            f"{'was' if len(args) == 1 else 'were'} given"
-        )
+        raise ValueError(f"{info.qualified_name} takes {len(info.params)} argument"
+                         f"{'s' * (len(info.params) != 1)} {info.signature(names)}, but {len(args)} "
+                         f"{'was' if len(args) == 1 else 'were'} given")
     values = []
     for i, (text, (param, ty)) in enumerate(zip(args, info.params, strict=True)):
         try:
             values.append(parse_value(text, ty, resolve_resource))
         except WaveError as e:
-            raise WaveError(
-                f"argument {i + 1} ({param}: {render_type(ty, names)}): {e.message}", e.position
-            ) from None
+            raise WaveError(f"argument {i + 1} ({param}: {render_type(ty, names)}): {e.message}",
+                            e.position) from None
     return values
 
 

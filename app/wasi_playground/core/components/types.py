@@ -15,20 +15,9 @@ from typing import Any
 from wasmtime import component as wc
 
 PRIMITIVES: dict[type, str] = {
-    wc.Bool: "bool",
-    wc.S8: "s8",
-    wc.S16: "s16",
-    wc.S32: "s32",
-    wc.S64: "s64",
-    wc.U8: "u8",
-    wc.U16: "u16",
-    wc.U32: "u32",
-    wc.U64: "u64",
-    wc.F32: "f32",
-    wc.F64: "f64",
-    wc.Char: "char",
-    wc.String: "string",
-    wc.ErrorContext: "error-context",
+    wc.Bool: "bool", wc.S8: "s8", wc.S16: "s16", wc.S32: "s32", wc.S64: "s64",
+    wc.U8: "u8", wc.U16: "u16", wc.U32: "u32", wc.U64: "u64",
+    wc.F32: "f32", wc.F64: "f64", wc.Char: "char", wc.String: "string", wc.ErrorContext: "error-context",
 }
 
 INT_RANGES: dict[type, tuple[int, int]] = {

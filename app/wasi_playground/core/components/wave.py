@@ -56,7 +56,7 @@ def parse_value(text: str, ty: Any, resolve_resource: ResourceResolver | None = 
     value = parser.value(ty)
     parser.skip_space()
     if parser.pos != len(text):
-        raise WaveError(f"unexpected {text[parser.pos : parser.pos + 12]!r} after the value", parser.pos)
+        raise WaveError(f"unexpected {text[parser.pos:parser.pos + 12]!r} after the value", parser.pos)
     return value
 
 
@@ -135,11 +135,8 @@ class _Parser:
             return bytes(items) if isinstance(ty.element, wc.U8) else items
         if isinstance(ty, wc.TupleType):
             elements = ty.elements
-            items = self.sequence(
-                "(",
-                ")",
-                lambda i: self.value(elements[i]) if i < len(elements) else self._too_many(len(elements)),
-            )
+            items = self.sequence("(", ")", lambda i: self.value(elements[i]) if i < len(elements) else
+                                  self._too_many(len(elements)))
             if len(items) != len(elements):
                 raise self.fail(f"expected a tuple of {len(elements)}, got {len(items)}", start)
             return tuple(items)
@@ -212,7 +209,7 @@ class _Parser:
             return _ESCAPES[e]
         if e == "u" and self.text.startswith("{", self.pos):
             end = self.text.find("}", self.pos)
-            digits = self.text[self.pos + 1 : end] if end > 0 else ""
+            digits = self.text[self.pos + 1:end] if end > 0 else ""
             try:
                 code = int(digits, 16)
                 char = chr(code)

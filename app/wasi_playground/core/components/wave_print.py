@@ -35,22 +35,14 @@ def format_value(value: Any, ty: Any, name_resource: Callable[[Any], str] | None
     if isinstance(ty, wc.ListType):
         return "[" + ", ".join(format_value(v, ty.element, name_resource) for v in value) + "]"
     if isinstance(ty, wc.TupleType):
-        return (
-            "("
-            + ", ".join(format_value(v, t, name_resource) for v, t in zip(value, ty.elements, strict=False))
-            + ")"
-        )
+        return "(" + ", ".join(format_value(v, t, name_resource) for v, t in zip(value, ty.elements,
+                                                                              strict=False)) + ")"
     if isinstance(ty, wc.RecordType):
         fields = ty.fields
         if not fields:
             return "{:}"
-        return (
-            "{"
-            + ", ".join(
-                f"{_label(n)}: {format_value(getattr(value, n), t, name_resource)}" for n, t in fields
-            )
-            + "}"
-        )
+        return "{" + ", ".join(f"{_label(n)}: {format_value(getattr(value, n), t, name_resource)}"
+                               for n, t in fields) + "}"
     if isinstance(ty, wc.FlagsType):
         return "{" + ", ".join(_label(n) for n in ty.names if n in value) + "}"
     if isinstance(ty, wc.EnumType):

@@ -16,17 +16,8 @@ StdinKind = Literal["none", "text", "file", "inherit"]
 
 # Capability groups a person can switch off (see core/wasi knowledge for which calls belong to each).
 CAPABILITY_GROUPS = (
-    "stdio",
-    "args",
-    "environment",
-    "clocks",
-    "random",
-    "filesystem",
-    "sockets",
-    "polling",
-    "process",
-    "signals",
-    "threads",
+    "stdio", "args", "environment", "clocks", "random", "filesystem", "sockets", "polling",
+    "process", "signals", "threads",
 )
 
 
@@ -129,10 +120,8 @@ class RunConfig:
         read_only = [p.guest for p in self.preopens if p.read_only]
         unsaid = []
         if read_only:
-            unsaid.append(
-                f"read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
-                f"{', '.join(read_only)}"
-            )
+            unsaid.append(f"read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
+                          f"{', '.join(read_only)}")
         return with_stdin(shlex.join(self.wasmtime_argv(module_path, head)), self.stdin), unsaid
 
     def wasmtime_argv(self, module_path: str, head: tuple[str, ...] = ("wasmtime", "run")) -> list[str]:

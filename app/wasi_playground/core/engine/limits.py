@@ -89,7 +89,7 @@ def add_probe_exports(data: bytes) -> ProbedModule:
         if export is not None:
             r = export.reader(data)
             count = r.u32()
-            payload = uleb128(count + len(entries)) + bytes(data[r.pos : export.end]) + b"".join(entries)
+            payload = uleb128(count + len(entries)) + bytes(data[r.pos:export.end]) + b"".join(entries)
             start, end = export.offset, export.end
         else:
             payload = uleb128(len(entries)) + b"".join(entries)
@@ -97,14 +97,9 @@ def add_probe_exports(data: bytes) -> ProbedModule:
             start = end = max(before) if before else 8
         section = b"\x07" + uleb128(len(payload)) + payload
         new = bytes(data[:start]) + section + bytes(data[end:])
-        return ProbedModule(
-            new,
-            offset_shift=len(new) - len(data),
-            shift_after=start + len(section),
-            has_memory=bool(memories),
-            has_table=bool(tables),
-            memory_exported_for_wasi=bool(memories) and memory_name == "memory",
-        )
+        return ProbedModule(new, offset_shift=len(new) - len(data), shift_after=start + len(section),
+                            has_memory=bool(memories), has_table=bool(tables),
+                            memory_exported_for_wasi=bool(memories) and memory_name == "memory")
     except WasmFormatError:
         return ProbedModule(data)
 
@@ -141,12 +136,11 @@ def uses_table_grow(data: bytes) -> bool:
         _, sections = read_sections(data)
     except WasmFormatError:
         return False
-    return any(s.id == 10 and b"\xfc\x0f" in data[s.payload_offset : s.end] for s in sections)
+    return any(s.id == 10 and b"\xfc\x0f" in data[s.payload_offset:s.end] for s in sections)
 
 
-def describe_limits(
-    limits: Limits, memory_bytes: int | None, table_elements: int | None, table_grow_used: bool
-) -> str | None:
+def describe_limits(limits: Limits, memory_bytes: int | None, table_elements: int | None,
+                    table_grow_used: bool) -> str | None:
     """Words for a memory/table limit that bit, or None.
 
     wasmtime does not tell us the size a refused grow asked for, so the sentence names the limit and where

@@ -20,13 +20,8 @@ DEFAULT_TAIL_BYTES = 4 * 1024 * 1024
 class OutputCapture:
     """One output stream of one run. `write` is thread-safe; `close` before reading `text`."""
 
-    def __init__(
-        self,
-        name: str,
-        forward: Callable[[bytes], None] | None = None,
-        tail_bytes: int = DEFAULT_TAIL_BYTES,
-        spill: bool = True,
-    ) -> None:
+    def __init__(self, name: str, forward: Callable[[bytes], None] | None = None,
+                 tail_bytes: int = DEFAULT_TAIL_BYTES, spill: bool = True) -> None:
         self.name = name
         self._forward = forward
         self._tail_limit = tail_bytes
@@ -84,7 +79,7 @@ class OutputCapture:
         with self._lock:
             data = b"".join(self._chunks)
         if len(data) > self._tail_limit:
-            data = data[-self._tail_limit :]
+            data = data[-self._tail_limit:]
         return data
 
     def text(self) -> str:

@@ -54,13 +54,8 @@ def frames_from_text(message: str) -> list[Frame]:
         where = m.group(2).strip()
         func = where.split("!", 1)[1] if "!" in where else where
         numbered = _WASM_FUNCTION.search(func)
-        frames.append(
-            Frame(
-                func_index=int(numbered.group(1)) if numbered else None,
-                func_name=None if numbered else func,
-                module_offset=offset,
-            )
-        )
+        frames.append(Frame(func_index=int(numbered.group(1)) if numbered else None,
+                            func_name=None if numbered else func, module_offset=offset))
     return frames
 
 

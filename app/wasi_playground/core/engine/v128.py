@@ -29,13 +29,8 @@ def _adapter_wat(params: list[str], results: list[str]) -> str:
     flat_index = 0
     for t in params:
         if t == "v128":
-            body += [
-                "v128.const i64x2 0 0",
-                f"local.get {flat_index}",
-                "i64x2.replace_lane 0",
-                f"local.get {flat_index + 1}",
-                "i64x2.replace_lane 1",
-            ]
+            body += ["v128.const i64x2 0 0", f"local.get {flat_index}", "i64x2.replace_lane 0",
+                     f"local.get {flat_index + 1}", "i64x2.replace_lane 1"]
             flat_index += 2
         else:
             body.append(f"local.get {flat_index}")

@@ -60,19 +60,14 @@ def validate_config(config: RunConfig) -> None:
             raise ConfigError(f"argument {arg[:40]!r} contains a NUL byte")
     size = sum(len(a) + 1 for a in config.args) + sum(len(k) + len(v) + 2 for k, v in config.env)
     if size > MAX_ARGS_ENV_BYTES:
-        raise ConfigError(
-            f"arguments and environment take {size // 1024} KiB; the limit is "
-            f"{MAX_ARGS_ENV_BYTES // 1024} KiB"
-        )
+        raise ConfigError(f"arguments and environment take {size // 1024} KiB; the limit is "
+                          f"{MAX_ARGS_ENV_BYTES // 1024} KiB")
     if config.stdin.kind == "file":
         if not config.stdin.path or not Path(config.stdin.path).is_file():
             raise ConfigError(f"stdin file does not exist: {config.stdin.path or '(none given)'}")
     lim = config.limits
-    for name, value in (
-        ("fuel", lim.fuel),
-        ("maximum memory", lim.max_memory_bytes),
-        ("maximum table elements", lim.max_table_elements),
-    ):
+    for name, value in (("fuel", lim.fuel), ("maximum memory", lim.max_memory_bytes),
+                        ("maximum table elements", lim.max_table_elements)):
         if value is not None and value < 0:
             raise ConfigError(f"{name} must not be negative (got {value})")
     if lim.timeout_s is not None and not lim.timeout_s > 0:
@@ -83,16 +78,10 @@ def argv_for(config: RunConfig, module_name: str) -> list[str]:
     return [config.argv0 if config.argv0 is not None else module_name, *config.args]
 
 
-def make_wasi_config(
-    config: RunConfig,
-    stdout_sink: Callable[[bytes], None] | None,
-    stderr_sink: Callable[[bytes], None] | None,
-    scratch_dir: str | Path,
-    module_name: str = "module.wasm",
-    *,
-    stdout_file: str | None = None,
-    stderr_file: str | None = None,
-) -> wasmtime.WasiConfig:
+def make_wasi_config(config: RunConfig, stdout_sink: Callable[[bytes], None] | None,
+                     stderr_sink: Callable[[bytes], None] | None, scratch_dir: str | Path,
+                     module_name: str = "module.wasm", *, stdout_file: str | None = None,
+                     stderr_file: str | None = None) -> wasmtime.WasiConfig:
     """A WasiConfig granting exactly what `config` says. Output goes to the sinks (None: discarded).
 
     `scratch_dir` is a directory this run owns: text stdin is written there as a file (wasmtime-py has no

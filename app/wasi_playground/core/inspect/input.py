@@ -65,11 +65,8 @@ _LOCATION = re.compile(r":(\d+):(\d+)")
 
 def check_wat_size(size: int) -> None:
     if size > MAX_WAT_BYTES:
-        raise WasmFormatError(
-            f"WAT text of {size} bytes is too large to compile here "
-            f"(limit {MAX_WAT_BYTES // (1024 * 1024)} MiB)",
-            0,
-        )
+        raise WasmFormatError(f"WAT text of {size} bytes is too large to compile here "
+                              f"(limit {MAX_WAT_BYTES // (1024 * 1024)} MiB)", 0)
 
 
 def compile_wat(text: bytes) -> bytes:

@@ -91,14 +91,13 @@ def _pattern(min_length: int) -> re.Pattern[bytes]:
     return re.compile(_UTF8_CHAR + b"{%d,}" % max(1, min_length))
 
 
-def scan_strings(
-    data: bytes, segments: list[DataSegment], min_length: int = 4, limit: int = MAX_STRINGS
-) -> list[FoundString]:
+def scan_strings(data: bytes, segments: list[DataSegment], min_length: int = 4,
+                 limit: int = MAX_STRINGS) -> list[FoundString]:
     """Printable strings of at least `min_length` characters, in segment order, at most `limit` of them."""
     pattern = _pattern(min_length)
     out: list[FoundString] = []
     for seg in segments:
-        chunk = data[seg.data_start : seg.data_start + seg.size]
+        chunk = data[seg.data_start:seg.data_start + seg.size]
         for m in pattern.finditer(chunk):
             raw = m.group()
             try:
@@ -124,7 +123,7 @@ def hex_dump(data: bytes, start: int, length: int, base_address: int = 0, width:
     lines = []
     end = min(start + length, len(data))
     for at in range(start, end, width):
-        row = data[at : min(at + width, end)]
+        row = data[at:min(at + width, end)]
         hexes = " ".join(f"{b:02x}" for b in row).ljust(width * 3 - 1)
         text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in row)
         lines.append(f"{base_address + at - start:08x}  {hexes}  {text}")

@@ -15,7 +15,7 @@ _HASH_SUFFIX = re.compile(r"::h[0-9a-f]{16}\Z")
 
 
 def language_of(name: str) -> str | None:
-    """ "rust", "c++" or None, judged from the mangling prefix alone."""
+    """"rust", "c++" or None, judged from the mangling prefix alone."""
     if name.startswith("_R"):
         return "rust"
     if name.startswith("_ZN") and _RUST_LEGACY_HASH.search(name):

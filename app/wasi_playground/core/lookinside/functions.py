@@ -219,7 +219,7 @@ class FunctionTable:
             for _ in range(n):
                 local, pos = uleb(self.data, pos)
                 length, pos = uleb(self.data, pos)
-                names[local] = bytes(self.data[pos : pos + length]).decode("utf-8", "replace")
+                names[local] = bytes(self.data[pos:pos + length]).decode("utf-8", "replace")
                 pos += length
         except (IndexError, WasmFormatError):
             pass

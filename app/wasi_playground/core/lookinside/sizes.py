@@ -51,15 +51,8 @@ def category_of(section: Section) -> str:
 def size_report(data: bytes, largest: int = 25) -> SizeReport:
     """The breakdown of a module or component; largest functions only for core modules."""
     kind, sections = read_sections(data)
-    rows = [
-        SectionSize(
-            s.custom_name if s.id == 0 and s.custom_name else s.name,
-            category_of(s),
-            s.offset,
-            s.end - s.offset,
-        )
-        for s in sections
-    ]
+    rows = [SectionSize(s.custom_name if s.id == 0 and s.custom_name else s.name, category_of(s), s.offset,
+                        s.end - s.offset) for s in sections]
     categories = dict.fromkeys(CATEGORIES, 0)
     categories["header"] = 8
     for row in rows:

@@ -68,12 +68,8 @@ def _check_input(path: Path) -> None:
         raise WatExportError(f"{path}: not a WebAssembly binary (wrong magic)")
 
 
-def export_wat(
-    path: str | Path,
-    output: str | Path,
-    progress: Callable[[float, int], None] | None = None,
-    cancel: threading.Event | None = None,
-) -> ExportResult:
+def export_wat(path: str | Path, output: str | Path, progress: Callable[[float, int], None] | None = None,
+               cancel: threading.Event | None = None) -> ExportResult:
     """Print the module or component at `path` as WAT into `output`.
 
     `progress(fraction, bytes_written)` is called about ten times a second from this thread; setting
@@ -83,12 +79,8 @@ def export_wat(
     _check_input(src)
     estimate = estimate_text_size(src)
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(wasm_tools()), "print", str(src), "-o", str(out)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    proc = subprocess.Popen([str(wasm_tools()), "print", str(src), "-o", str(out)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         while proc.poll() is None:
             if cancel is not None and cancel.wait(POLL_S):

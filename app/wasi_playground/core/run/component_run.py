@@ -34,10 +34,8 @@ def find_run_export(engine: wasmtime.Engine, component: wcomponent.Component) ->
 def run_component(job: _RunJob, engine: wasmtime.Engine, data: bytes, name: str) -> None:
     config, result = job.config, job.result
     if config.trace or config.denied:
-        result.notes.append(
-            "tracing and capability switches apply to core modules only; "
-            "this component ran untraced with the configured grants"
-        )
+        result.notes.append("tracing and capability switches apply to core modules only; "
+                            "this component ran untraced with the configured grants")
     job.phase("compile")
     try:
         component, result.cache_hit = load_component(engine, data, result.notes)

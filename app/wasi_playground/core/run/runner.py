@@ -72,14 +72,8 @@ class RunHandle:
         return self._job.result
 
 
-def start_run(
-    module: str | Path | bytes,
-    config: RunConfig,
-    sink: RunSink | None = None,
-    *,
-    spill: bool = True,
-    stoppable: bool = True,
-) -> RunHandle:
+def start_run(module: str | Path | bytes, config: RunConfig, sink: RunSink | None = None, *,
+              spill: bool = True, stoppable: bool = True) -> RunHandle:
     """Run `module` (a path or the bytes of a core module or component) on its own thread.
 
     With `spill=False` output beyond the in-memory tail is not written to a temporary file: for callers
@@ -89,14 +83,8 @@ def start_run(
     return RunHandle(_RunJob(module, config, sink, spill, stoppable))
 
 
-def run(
-    module: str | Path | bytes,
-    config: RunConfig,
-    sink: RunSink | None = None,
-    *,
-    spill: bool = True,
-    stoppable: bool = True,
-) -> RunResult:
+def run(module: str | Path | bytes, config: RunConfig, sink: RunSink | None = None, *,
+        spill: bool = True, stoppable: bool = True) -> RunResult:
     """Run and wait. Ctrl-C while waiting stops the module and still returns its result (when
     `stoppable`; otherwise KeyboardInterrupt propagates)."""
     handle = start_run(module, config, sink, spill=spill, stoppable=stoppable)
@@ -114,14 +102,8 @@ def _sink_method(sink: object, name: str):
 
 
 class _RunJob:
-    def __init__(
-        self,
-        module: str | Path | bytes,
-        config: RunConfig,
-        sink: RunSink | None,
-        spill: bool = True,
-        stoppable: bool = True,
-    ) -> None:
+    def __init__(self, module: str | Path | bytes, config: RunConfig, sink: RunSink | None,
+                 spill: bool = True, stoppable: bool = True) -> None:
         self.interruptible = stoppable or config.limits.timeout_s is not None
         self.module = module
         self.config = config
@@ -178,15 +160,8 @@ class _RunJob:
             except OSError:
                 self._taps = []
         paths = [tap.path for tap in self._taps] or [None, None]
-        wasi = make_wasi_config(
-            self.config,
-            self.stdout.write,
-            self.stderr.write,
-            scratch,
-            name,
-            stdout_file=paths[0],
-            stderr_file=paths[1],
-        )
+        wasi = make_wasi_config(self.config, self.stdout.write, self.stderr.write, scratch, name,
+                                stdout_file=paths[0], stderr_file=paths[1])
         for tap in self._taps:
             tap.start()
         return wasi
@@ -259,10 +234,8 @@ class _RunJob:
             raise ConfigError(f"{name} does not compile: {_first_line(e)}") from None
         entry, call_args, call_types = self._entry(module, probed.data)
         if probed.memory_exported_for_wasi and any(i.module.startswith("wasi") for i in module.imports):
-            result.notes.append(
-                "the module does not export its memory; the playground exported it as "
-                '"memory" so WASI calls work (wasmtime run would refuse it)'
-            )
+            result.notes.append("the module does not export its memory; the playground exported it as "
+                                "\"memory\" so WASI calls work (wasmtime run would refuse it)")
         with tempfile.TemporaryDirectory(prefix="wasi-playground-run-") as scratch:
             store = new_store(engine, config.limits)
             wasi = self.make_wasi(scratch, name)
@@ -325,9 +298,8 @@ class _RunJob:
         if self.result.trap.code == "out_of_fuel":
             self.result.limit_message = f"fuel exhausted: the budget of {self.config.limits.fuel:,} ran out"
 
-    def _after_core(
-        self, store: wasmtime.Store, instance: wasmtime.Instance | None, data: bytes, engine: wasmtime.Engine
-    ) -> None:
+    def _after_core(self, store: wasmtime.Store, instance: wasmtime.Instance | None, data: bytes,
+                    engine: wasmtime.Engine) -> None:
         result, limits = self.result, self.config.limits
         if limits.fuel is not None:
             try:
@@ -335,9 +307,7 @@ class _RunJob:
             except wasmtime.WasmtimeError:
                 result.fuel_consumed = None
             if result.trap is not None and result.trap.code != "out_of_fuel":
-                result.notes.append(
-                    "fuel consumed may under-report after a trap (a known wasmtime limitation)"
-                )
+                result.notes.append("fuel consumed may under-report after a trap (a known wasmtime limitation)")
         if instance is not None:
             memory_bytes, table_elements = probe_sizes(store, instance)
             result.memory_bytes = memory_bytes

@@ -30,7 +30,7 @@ def sanitize_for_terminal(data: bytes) -> bytes:
     out = []
     pos = 0
     for sgr in _SGR.finditer(data):
-        out.append(_CONTROL.sub(_visible, data[pos : sgr.start()]))
+        out.append(_CONTROL.sub(_visible, data[pos:sgr.start()]))
         out.append(sgr.group())
         pos = sgr.end()
     out.append(_CONTROL.sub(_visible, data[pos:]))

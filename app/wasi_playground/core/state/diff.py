@@ -102,15 +102,9 @@ def config_differences(before: dict[str, Any], after: dict[str, Any]) -> list[Co
 
 
 def text_diff(before: str, after: str, name: str) -> list[str]:
-    lines = list(
-        difflib.unified_diff(
-            before.splitlines(),
-            after.splitlines(),
-            f"{name} (first run)",
-            f"{name} (second run)",
-            lineterm="",
-        )
-    )
+    lines = list(difflib.unified_diff(
+        before.splitlines(), after.splitlines(), f"{name} (first run)", f"{name} (second run)", lineterm="",
+    ))
     if len(lines) > MAX_DIFF_LINES:
         lines = lines[:MAX_DIFF_LINES] + [f"... {len(lines) - MAX_DIFF_LINES} more diff lines"]
     return lines

@@ -114,32 +114,14 @@ class RunRecord:
         return record if record._well_typed() else None
 
     def _well_typed(self) -> bool:
-        required = {
-            "id": str,
-            "module_sha256": str,
-            "config": dict,
-            "cancelled": bool,
-            "timed_out": bool,
-            "stdout": str,
-            "stderr": str,
-            "stdout_bytes": int,
-            "stderr_bytes": int,
-            "started_at": float,
-            "timings_ms": dict,
-        }
-        optional = {
-            "exit_code": int,
-            "trap": str,
-            "error": str,
-            "fuel_consumed": int,
-            "memory_bytes": int,
-            "cache_hit": bool,
-        }
+        required = {"id": str, "module_sha256": str, "config": dict, "cancelled": bool, "timed_out": bool,
+                    "stdout": str, "stderr": str, "stdout_bytes": int, "stderr_bytes": int,
+                    "started_at": float, "timings_ms": dict}
+        optional = {"exit_code": int, "trap": str, "error": str, "fuel_consumed": int, "memory_bytes": int,
+                    "cache_hit": bool}
         if not all(_is(getattr(self, name), kind) for name, kind in required.items()):
             return False
-        if not all(
-            getattr(self, name) is None or _is(getattr(self, name), kind) for name, kind in optional.items()
-        ):
+        if not all(getattr(self, name) is None or _is(getattr(self, name), kind) for name, kind in optional.items()):
             return False
         return all(_is(v, float) for v in self.timings_ms.values())
 

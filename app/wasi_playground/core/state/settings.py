@@ -145,9 +145,7 @@ class JsonFile:
             where = f"kept as {target.name}"
         except OSError:
             where = "left in place"
-        self.problems.append(
-            f"{self.path.name} was unreadable ({why}); started with defaults, old file {where}"
-        )
+        self.problems.append(f"{self.path.name} was unreadable ({why}); started with defaults, old file {where}")
 
 
 @dataclass

@@ -7,10 +7,8 @@ with no place to stand between the component and it, so `COMPONENT_TRACE_NOTE` s
 from wasi_playground.core.trace.event import TraceEvent
 from wasi_playground.core.trace.session import TraceSession
 
-COMPONENT_TRACE_NOTE = (
-    "WASI 0.2 components are not traced call by call: wasmtime-py runs their WASI "
-    "interfaces inside the host, with no point between the component and them where a "
-    "recorder could stand. Capability switches do not apply to components either."
-)
+COMPONENT_TRACE_NOTE = ("WASI 0.2 components are not traced call by call: wasmtime-py runs their WASI "
+                        "interfaces inside the host, with no point between the component and them where a "
+                        "recorder could stand. Capability switches do not apply to components either.")
 
 __all__ = ["COMPONENT_TRACE_NOTE", "TraceEvent", "TraceSession"]

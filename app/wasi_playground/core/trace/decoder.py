@@ -72,12 +72,9 @@ class RecordDecoder:
             spec = specs[ident & L.ID_MASK]
             assert spec is not None
             denied = bool(ident & L.DENIED_BIT)
-            raw = tuple(args[: spec.nargs])
-            fds = (
-                {name: fd_names.get(raw[i], "unknown fd") for name, i in spec.fd_params}
-                if spec.fd_params
-                else _NO_FDS
-            )
+            raw = tuple(args[:spec.nargs])
+            fds = ({name: fd_names.get(raw[i], "unknown fd") for name, i in spec.fd_params}
+                   if spec.fd_params else _NO_FDS)
             out_value = out if ident & L.OUT_VALID_BIT else None
             paths: tuple[str | None, ...] = ()
             if spec.path_slots:
@@ -91,20 +88,9 @@ class RecordDecoder:
             elif spec.name == "random_get" and not errno and not denied:
                 moved = raw[1]
             seq += 1
-            event = TraceEvent(
-                seq,
-                spec.name,
-                group,
-                raw,
-                errno & 0xFFFF if spec.errno else 0,
-                t1 - t0 if t1 > t0 else 0,
-                denied,
-                moved,
-                out_value,
-                iov_total if spec.moves else None,
-                fds,
-                paths,
-            )
+            event = TraceEvent(seq, spec.name, group, raw, errno & 0xFFFF if spec.errno else 0,
+                               t1 - t0 if t1 > t0 else 0, denied, moved, out_value,
+                               iov_total if spec.moves else None, fds, paths)
             if spec.fd_params and not errno:
                 track(event)
             self.seq = seq

@@ -51,17 +51,10 @@ class TraceEvent:
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
-            "seq": self.seq,
-            "func": self.func,
-            "group": self.group,
-            "args": dict(decode_args(self)),
-            "raw_args": list(self.raw_args),
-            "result": self.result,
-            "errno": self.errno,
-            "bytes": self.bytes_moved,
-            "duration_ns": self.duration_ns,
-            "denied": self.denied,
-            "fds": self.fds,
+            "seq": self.seq, "func": self.func, "group": self.group,
+            "args": dict(decode_args(self)), "raw_args": list(self.raw_args),
+            "result": self.result, "errno": self.errno, "bytes": self.bytes_moved,
+            "duration_ns": self.duration_ns, "denied": self.denied, "fds": self.fds,
         }
 
 

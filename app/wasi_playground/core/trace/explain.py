@@ -24,9 +24,8 @@ _LIBC_FATAL = {
 class Explainer:
     """Collects explanations while events stream by; `lines()` gives them in first-seen order."""
 
-    def __init__(
-        self, has_preopens: bool, denied: list[str], read_only_guests: list[str], opens_files: bool = False
-    ) -> None:
+    def __init__(self, has_preopens: bool, denied: list[str], read_only_guests: list[str],
+                 opens_files: bool = False) -> None:
         self.has_preopens = has_preopens
         self.opens_files = opens_files
         self.denied = set(denied)
@@ -36,30 +35,22 @@ class Explainer:
 
     def add(self, e: TraceEvent) -> None:
         if e.func == "proc_exit" and "process" in self.denied:
-            self._note(
-                "proc_exit ran although process calls are switched off: a program that asked to "
-                "end cannot be made to continue, so the switch does not hold it back"
-            )
+            self._note("proc_exit ran although process calls are switched off: a program that asked to "
+                       "end cannot be made to continue, so the switch does not hold it back")
             return
         if e.denied:
-            self._note(
-                f"{_call(e)} denied: {e.group} switched off in the capability lab, so it returned "
-                f"ENOTCAPABLE without running"
-            )
+            self._note(f"{_call(e)} denied: {e.group} switched off in the capability lab, so it returned "
+                       f"ENOTCAPABLE without running")
             if e.func in _LIBC_FATAL:
-                self._note(
-                    f"a C program built with wasi-libc {_LIBC_FATAL[e.func]} and, refused, stops "
-                    f"with exit code 71 (EX_OSERR)"
-                )
+                self._note(f"a C program built with wasi-libc {_LIBC_FATAL[e.func]} and, refused, stops "
+                           f"with exit code 71 (EX_OSERR)")
             return
         if e.func == "fd_prestat_get" and e.errno == EBADF:
             if not self.has_preopens and self.opens_files and e.raw_args and e.raw_args[0] == 3:
-                self._note(
-                    "fd_prestat_get(3) failed with EBADF: the module looked for preopened directories "
-                    "and found none, so every file it opens will fail (wasi-libc then reports "
-                    "ENOTCAPABLE without asking the host); the module has no preopened directory; "
-                    "add one in Directories"
-                )
+                self._note("fd_prestat_get(3) failed with EBADF: the module looked for preopened directories "
+                           "and found none, so every file it opens will fail (wasi-libc then reports "
+                           "ENOTCAPABLE without asking the host); the module has no preopened directory; "
+                           "add one in Directories")
             return
         if not e.errno:
             return
@@ -69,11 +60,9 @@ class Explainer:
         elif e.func.startswith("path_") and e.errno == ENOENT:
             self._note(f"{text}: no such file or directory inside {e.fds.get('fd', 'that directory')}")
         elif e.errno == ENOTCAPABLE:
-            hint = f" (read-only: {', '.join(self.read_only)})" if self.read_only else ""
-            self._note(
-                f"{text}: the descriptor lacks the right for this; a read-only directory or a file "
-                f"opened without write access cannot be changed{hint}"
-            )
+            hint = (f" (read-only: {', '.join(self.read_only)})" if self.read_only else "")
+            self._note(f"{text}: the descriptor lacks the right for this; a read-only directory or a file "
+                       f"opened without write access cannot be changed{hint}")
         elif e.errno in (EACCES, EPERM, EROFS):
             self._note(f"{text}: the host refused it ({errno_meaning(e.errno)})")
         elif e.errno == EBADF:

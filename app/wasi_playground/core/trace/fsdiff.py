@@ -74,34 +74,16 @@ def diff(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
     for path in sorted(before.keys() | after.keys()):
         old, new = before.get(path), after.get(path)
         if old is None and new is not None:
-            changes.append(
-                {
-                    "path": path,
-                    "change": "created",
-                    "size_before": None,
-                    "size_after": new.size,
-                    "diff": _text_diff(path, "", new.text) if new.text is not None else None,
-                }
-            )
+            changes.append({"path": path, "change": "created", "size_before": None, "size_after": new.size,
+                            "diff": _text_diff(path, "", new.text) if new.text is not None else None})
         elif new is None and old is not None:
-            changes.append(
-                {"path": path, "change": "deleted", "size_before": old.size, "size_after": None, "diff": None}
-            )
+            changes.append({"path": path, "change": "deleted", "size_before": old.size, "size_after": None,
+                            "diff": None})
         elif old is not None and new is not None and _changed(old, new):
-            text_diff = (
-                _text_diff(path, old.text, new.text)
-                if old.text is not None and new.text is not None
-                else None
-            )
-            changes.append(
-                {
-                    "path": path,
-                    "change": "changed",
-                    "size_before": old.size,
-                    "size_after": new.size,
-                    "diff": text_diff,
-                }
-            )
+            text_diff = (_text_diff(path, old.text, new.text)
+                         if old.text is not None and new.text is not None else None)
+            changes.append({"path": path, "change": "changed", "size_before": old.size,
+                            "size_after": new.size, "diff": text_diff})
     return changes
 
 
@@ -114,14 +96,8 @@ def _changed(old: FileState, new: FileState) -> bool:
 
 
 def _text_diff(path: str, old: str, new: str) -> str:
-    lines = list(
-        difflib.unified_diff(
-            old.splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
-        )
-    )
+    lines = list(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                      fromfile=f"a/{path}", tofile=f"b/{path}"))
     if len(lines) > DIFF_LINES:
         lines = lines[:DIFF_LINES] + [f"... {len(lines) - DIFF_LINES} more diff lines\n"]
     return "".join(lines)

@@ -36,18 +36,8 @@ HEADER = struct.Struct("<iiqqqiii4x9q")
 """id, errno, t0, t1, out, iov_total, path1_len, path2_len, then the arguments widened to i64."""
 assert HEADER.size == OFF_PATH1 - 8 and OFF_ARGS + 8 * MAX_ARGS == HEADER.size
 
-BLOCKING = frozenset(
-    {
-        "fd_read",
-        "fd_pread",
-        "poll_oneoff",
-        "sched_yield",
-        "proc_exit",
-        "sock_recv",
-        "sock_accept",
-        "path_open",
-    }
-)
+BLOCKING = frozenset({"fd_read", "fd_pread", "poll_oneoff", "sched_yield", "proc_exit", "sock_recv",
+                      "sock_accept", "path_open"})
 """Calls after which the ring is handed to the host at once: they may wait, or they end the program."""
 
 ENOTCAPABLE = 76

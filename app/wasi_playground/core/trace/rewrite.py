@@ -87,7 +87,7 @@ def _scan_imports(data: bytes, payload_offset: int, size: int) -> tuple[list[byt
             wasi.append(name)
         elif kind == 2:
             memories += 1
-        entries.append(data[start : r.pos])
+        entries.append(data[start:r.pos])
     return entries, wasi, memories
 
 
@@ -102,11 +102,8 @@ def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
     imports_sec = next((s for s in sections if s.id == _IMPORT_SECTION), None)
     memory_sec = next((s for s in sections if s.id == _MEMORY_SECTION), None)
     try:
-        entries, wasi, imported_memories = (
-            ([], [], 0)
-            if imports_sec is None
-            else _scan_imports(data, imports_sec.payload_offset, imports_sec.size)
-        )
+        entries, wasi, imported_memories = ([], [], 0) if imports_sec is None else _scan_imports(
+            data, imports_sec.payload_offset, imports_sec.size)
         limits = None
         if memory_sec is not None:
             r = Reader(data, memory_sec.payload_offset, memory_sec.end)
@@ -125,15 +122,11 @@ def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
         raise ConfigError("cannot trace a module that imports its memory (it must define it)")
     if limits is None:
         return RewrittenModule(data, None, tuple(wasi))
-    memtype = (
-        b"\x01" + uleb128(limits.minimum) + uleb128(limits.maximum)
-        if limits.maximum is not None
-        else b"\x00" + uleb128(limits.minimum)
-    )
+    memtype = (b"\x01" + uleb128(limits.minimum) + uleb128(limits.maximum) if limits.maximum is not None
+               else b"\x00" + uleb128(limits.minimum))
     entries.append(_name(MEMORY_MODULE) + _name(MEMORY_NAME) + b"\x02" + memtype)
     old_bytes = (memory_sec.end - memory_sec.offset if memory_sec is not None else 0) + (
-        imports_sec.end - imports_sec.offset if imports_sec is not None else 0
-    )
+        imports_sec.end - imports_sec.offset if imports_sec is not None else 0)
     new_imports = _same_length(entries, old_bytes)
     out = bytearray(data[:8])
     placed = False
@@ -147,7 +140,7 @@ def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
             out += new_imports
             placed = True
             continue
-        out += data[s.offset : s.end]
+        out += data[s.offset:s.end]
     if not placed:
         out += new_imports
     return RewrittenModule(bytes(out), limits, tuple(wasi))

@@ -25,9 +25,8 @@ from wasi_playground.core.trace.wrapper import TRACE, WASI, traced_names, wrappe
 
 
 class TraceSession:
-    def __init__(
-        self, module_bytes: bytes, config: RunConfig, on_event: Callable[[TraceEvent], None]
-    ) -> None:
+    def __init__(self, module_bytes: bytes, config: RunConfig,
+                 on_event: Callable[[TraceEvent], None]) -> None:
         rewritten = rewrite_memory_as_import(module_bytes)
         self.user_module_bytes = rewritten.data
         self._memory_limits = rewritten.memory
@@ -35,12 +34,9 @@ class TraceSession:
         self._denied = frozenset(config.denied)
         self._on_event = on_event
         guests = [normalise_guest_path(p.guest) for p in config.preopens]
-        self._explainer = Explainer(
-            bool(config.preopens),
-            list(config.denied),
-            [normalise_guest_path(p.guest) for p in config.preopens if p.read_only],
-            opens_files="path_open" in self._names,
-        )
+        self._explainer = Explainer(bool(config.preopens), list(config.denied),
+                                    [normalise_guest_path(p.guest) for p in config.preopens if p.read_only],
+                                    opens_files="path_open" in self._names)
         self._decoder = RecordDecoder(guests, self._emit)
         self._dirs = [(p.host, normalise_guest_path(p.guest)) for p in config.preopens]
         self._before = fsdiff.snapshot(self._dirs)

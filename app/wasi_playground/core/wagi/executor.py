@@ -38,11 +38,8 @@ class RunnerExecutor:
             try:
                 config = prepare_request_run(match, request, server, Path(tmp))
             except (ConfigError, OSError) as e:
-                return WagiExchange(
-                    request=request,
-                    route=match.route.route,
-                    response=gateway_error(500, f"the request could not be prepared: {e}"),
-                )
+                return WagiExchange(request=request, route=match.route.route,
+                                    response=gateway_error(500, f"the request could not be prepared: {e}"))
             result = run(match.route.module, config, capture)
         return exchange_for_run(match, request, config, result, capture, started)
 

@@ -38,13 +38,9 @@ class WagiExchange:
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
-            "request": {
-                "method": self.request.method,
-                "path": self.request.path,
-                "query": self.request.query,
-                "headers": [[k, v] for k, v in self.request.headers],
-                "body_bytes": len(self.request.body),
-            },
+            "request": {"method": self.request.method, "path": self.request.path, "query": self.request.query,
+                        "headers": [[k, v] for k, v in self.request.headers],
+                        "body_bytes": len(self.request.body)},
             "response": self.response.to_json_dict(),
             "route": self.route,
             "argv": self.argv,

@@ -89,19 +89,17 @@ def parse_cgi_output(stdout: bytes) -> HttpResponse:
     """Headers, blank line, body -> a response; a malformed block -> 500 that names the offending line."""
     if not stdout:
         return gateway_error(
-            500,
-            "the handler printed nothing: a WAGI handler must print headers (such as "
-            "Content-Type: text/plain), a blank line, then the body",
+            500, "the handler printed nothing: a WAGI handler must print headers (such as "
+            "Content-Type: text/plain), a blank line, then the body"
         )
     match = _SEPARATOR.search(stdout)
     if match is None:
         first_line = stdout.split(b"\n", 1)[0]
         return gateway_error(
-            500,
-            "the handler's output has no blank line ending a header block (it starts with "
-            f"{_quote(first_line)}); print headers, an empty line, then the body",
+            500, "the handler's output has no blank line ending a header block (it starts with "
+            f"{_quote(first_line)}); print headers, an empty line, then the body"
         )
-    head, body = stdout[: match.start()], stdout[match.end() :]
+    head, body = stdout[: match.start()], stdout[match.end():]
     try:
         head_text = head.decode("utf-8")
     except UnicodeDecodeError:
@@ -113,9 +111,8 @@ def parse_cgi_output(stdout: bytes) -> HttpResponse:
         if not sep or not _HEADER_NAME.match(name):
             what = "is empty" if not line else f"is not a header (Name: value): {_quote(line)}"
             return gateway_error(
-                500,
-                f"line {number} of the handler's output {what}; a WAGI handler must print "
-                "headers, a blank line, then the body",
+                500, f"line {number} of the handler's output {what}; a WAGI handler must print "
+                "headers, a blank line, then the body"
             )
         value = value.strip()
         problem = _unsendable(value)
@@ -136,10 +133,8 @@ def _unsendable(value: str) -> str | None:
     try:
         value.encode("latin-1")
     except UnicodeEncodeError as e:
-        return (
-            f"contains {value[e.start]!r}, which an HTTP header cannot carry (Latin-1 only); "
-            "percent-encode it or move it to the body"
-        )
+        return (f"contains {value[e.start]!r}, which an HTTP header cannot carry (Latin-1 only); "
+                "percent-encode it or move it to the body")
     return None
 
 
@@ -148,9 +143,8 @@ def _apply_cgi_headers(headers: list[tuple[str, str]], body: bytes) -> HttpRespo
     if not names & {"content-type", "location", "status"}:
         listed = ", ".join(k for k, _ in headers)
         return gateway_error(
-            500,
-            f"the handler's headers ({listed}) include none of Content-Type, Location or Status, "
-            "so there is no response to send",
+            500, f"the handler's headers ({listed}) include none of Content-Type, Location or Status, "
+            "so there is no response to send"
         )
     status = 200
     kept: list[tuple[str, str]] = []
@@ -159,9 +153,8 @@ def _apply_cgi_headers(headers: list[tuple[str, str]], body: bytes) -> HttpRespo
             code = value.split(" ", 1)[0]
             if not (code.isascii() and code.isdigit() and len(code) == 3 and 100 <= int(code) <= 599):
                 return gateway_error(
-                    500,
-                    f"the handler's Status header {_quote(value)} does not start with a "
-                    "three-digit HTTP status code (e.g. Status: 404 Not Found)",
+                    500, f"the handler's Status header {_quote(value)} does not start with a "
+                    "three-digit HTTP status code (e.g. Status: 404 Not Found)"
                 )
             status = int(code)
         elif name.lower() in ("content-length", "connection", "transfer-encoding"):

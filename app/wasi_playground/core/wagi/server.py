@@ -110,23 +110,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        wagi.record(
-            LogEntry(
-                self.command,
-                self.path,
-                response.status,
-                (time.perf_counter() - started) * 1000,
-                len(payload),
-                response.problem,
-            )
-        )
+        wagi.record(LogEntry(self.command, self.path, response.status,
+                             (time.perf_counter() - started) * 1000, len(payload), response.problem))
 
     def _read_and_run(self, wagi: WagiServer) -> HttpResponse:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             self.close_connection = True
-            return gateway_error(
-                411, "send the request body with a Content-Length (chunked is not supported)"
-            )
+            return gateway_error(411, "send the request body with a Content-Length (chunked is not supported)")
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:

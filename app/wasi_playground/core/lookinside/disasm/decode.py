@@ -128,9 +128,9 @@ def immediates(kind: str, data: Buffer, pos: int, end: int) -> tuple[tuple[Any, 
             targets.append(t)
         return tuple(targets), pos
     if kind == "f32":
-        return (struct.unpack("<f", bytes(data[pos : pos + 4]))[0], bytes(data[pos : pos + 4])), pos + 4
+        return (struct.unpack("<f", bytes(data[pos:pos + 4]))[0], bytes(data[pos:pos + 4])), pos + 4
     if kind == "f64":
-        return (struct.unpack("<d", bytes(data[pos : pos + 8]))[0], bytes(data[pos : pos + 8])), pos + 8
+        return (struct.unpack("<d", bytes(data[pos:pos + 8]))[0], bytes(data[pos:pos + 8])), pos + 8
     if kind == "heap":
         ht, pos = _heap(data, pos, end)
         return (ht,), pos
@@ -161,7 +161,7 @@ def immediates(kind: str, data: Buffer, pos: int, end: int) -> tuple[tuple[Any, 
         m, pos = _memarg(data, pos)
         return (*m, data[pos]), pos + 1
     if kind == "v128" or kind == "shuf":
-        return (bytes(data[pos : pos + 16]),), pos + 16
+        return (bytes(data[pos:pos + 16]),), pos + 16
     if kind == "zero":
         return (), pos + 1
     if kind == "castop":
