@@ -132,12 +132,10 @@ class RunConfig:
         for k, v in self.env:
             cmd += ["--env", f"{k}={v}"]
         lim = self.limits
-        if lim.fuel is not None:
-            cmd += ["-W", f"fuel={lim.fuel}"]
-        if lim.max_memory_bytes is not None:
-            cmd += ["-W", f"max-memory-size={lim.max_memory_bytes}"]
-        if lim.max_table_elements is not None:
-            cmd += ["-W", f"max-table-elements={lim.max_table_elements}"]
+        for option, value in (("fuel", lim.fuel), ("max-memory-size", lim.max_memory_bytes),
+                              ("max-table-elements", lim.max_table_elements)):
+            if value is not None:
+                cmd += ["-W", f"{option}={value}"]
         if lim.timeout_s is not None:
             cmd += ["-W", f"timeout={lim.timeout_s:g}s"]
         if self.invoke:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from wasi_playground.core.engine.config import RunConfig
-from wasi_playground.core.wagi.handler import WagiExchange
+from wasi_playground.core.wagi.exchange import WagiExchange
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import HttpResponse
 

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from wasi_playground.core.engine.config import RunConfig
-from wasi_playground.core.wagi.handler import WagiExchange
+from wasi_playground.core.wagi.exchange import WagiExchange
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.wasmtime_serve import WasmtimeServe, find_wasmtime
 
