@@ -1,4 +1,4 @@
-"""wasi:http components through `wasmtime serve` (issue 17 item 4), on a real component and a real wasmtime."""
+"""wasi:http components through `wasmtime serve` (issue 17 item 4): a real component, a real wasmtime."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ LABELS = {
 
 
 InBackground = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], Any]
-"""Runs `fn` off the GUI thread and calls back on it with the result or the error (the window's background)."""
+"""Runs `fn` off the GUI thread and calls back there with its result or error (the window's background)."""
 
 
 @dataclass(frozen=True)
