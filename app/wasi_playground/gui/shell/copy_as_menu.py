@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
@@ -22,6 +22,9 @@ from wasi_playground.core.export import ExportRefused, OciError, export_for, oci
 from wasi_playground.core.export import write_oci_image as write_image
 from wasi_playground.core.inspect.report import Report
 from wasi_playground.core.inspect.runtimes import image_name
+
+if TYPE_CHECKING:
+    from wasi_playground.gui.shell.main_window import MainWindow
 
 LABELS = {
     "wasmtime": "&wasmtime command",
@@ -124,3 +127,33 @@ class CopyAsMenu(QMenu):
             self.parentWidget(), "Export OCI image", suggested, "OCI image archive (*.tar);;All files (*)"
         )
         return path
+
+
+def copied_message(target: str, warnings: list[str]) -> str:
+    said = f"Copied the {target} command."
+    return said + (" It cannot say everything: " + "; ".join(warnings) if warnings else "")
+
+
+def install_copy_as_menu(window: MainWindow, menu: QMenu) -> CopyAsMenu:
+    """A "Copy as" submenu in `menu`, for the window's current module; what it says goes to the strip."""
+
+    def source() -> ExportSource | None:
+        doc = window.current_document()
+        if doc is None or doc.context.report is None:
+            return None
+        return ExportSource(doc.context.report, str(doc.path), doc.context.config)
+
+    copy_as = CopyAsMenu(source, lambda fn, ok, err: window.background.run(copy_as, fn, ok, err), menu)
+    copy_as.copied.connect(
+        lambda target, _text, warnings: window.messages.post(
+            copied_message(target, warnings), "warning" if warnings else "info"
+        )
+    )
+    copy_as.imageWritten.connect(
+        lambda path, warnings: window.messages.post(
+            f"Wrote the OCI image {path}." + (" " + "; ".join(warnings) if warnings else ""), "info"
+        )
+    )
+    copy_as.failed.connect(lambda text: window.messages.post(text, "error"))
+    menu.addMenu(copy_as)
+    return copy_as
