@@ -91,7 +91,9 @@ class HttpPanel(Panel):
         self.destroyed.connect(partial(_close_server, self._servers))
         self._build()
         self.wasmtime = WasmtimeMode(self)
-        self.layout().insertWidget(0, self.wasmtime.label)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.wasmtime.label)
 
     def show_report(self, report: Report | None) -> None:
         self.wasmtime.show_report(report)

@@ -31,7 +31,8 @@ ACTIVE_TEXT = (
 class WasmtimeMode:
     def __init__(self, panel: HttpPanel) -> None:
         self.panel = panel
-        self.label = QLabel("", panel, objectName="httpModeLabel", wordWrap=True)
+        self.label = QLabel("", panel, wordWrap=True)
+        self.label.setObjectName("httpModeLabel")
         self.label.hide()
         self._backends: list[WasmtimeHttpBackend] = []  # a list, so the panel's destroyed hook can close it
         panel.destroyed.connect(partial(_close, self._backends))
