@@ -10,7 +10,6 @@ Imports this host cannot provide are listed in `missing` and linked as traps, so
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,7 @@ import wasmtime
 from wasmtime import component as wc
 
 from wasi_playground.core.calls.outcome import CallOutcome, ExportedFunction
-from wasi_playground.core.calls.session_io import SessionIO, call_budget
+from wasi_playground.core.calls.session_io import LiveSession, SessionIO, call_budget
 from wasi_playground.core.components.host_support import missing_imports
 from wasi_playground.core.components.invoke import (
     call_func,
@@ -40,7 +39,7 @@ from wasi_playground.core.engine.source import ModuleSource, read_source
 TRAPPED_NOTE = "after a trap the instance cannot be called again; the next call starts fresh"
 
 
-class ComponentSession:
+class ComponentSession(LiveSession):
     kind = "component"
 
     def __init__(self, component: str | Path | bytes | ModuleSource, config: RunConfig | None = None) -> None:
@@ -99,11 +98,8 @@ class ComponentSession:
         return sandbox, instance
 
     def _drop_instance(self) -> None:
-        self.instance = None
         self.resources.clear()
-        if self.sandbox is not None:
-            self.sandbox.close()
-            self.sandbox = None
+        super()._drop_instance()
 
     def reset(self) -> None:
         self._instantiate()
@@ -169,14 +165,3 @@ class ComponentSession:
         outcome.fuel_consumed = sandbox.fuel_consumed(budget)
         outcome.stdout, outcome.stderr = self._io.take()
         return outcome
-
-    def close(self) -> None:
-        self._drop_instance()
-        gc.collect()
-        self._io.scratch.remove()
-
-    def __enter__(self) -> ComponentSession:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -13,7 +13,6 @@ A session is used from one thread at a time (the GUI's task runner); `cancel()` 
 
 from __future__ import annotations
 
-import gc
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from wasi_playground.core.binary.module_info import ModuleInfo, parse_module
 from wasi_playground.core.binary.reader import WasmFormatError
 from wasi_playground.core.calls.component_session import ComponentSession
 from wasi_playground.core.calls.outcome import CallOutcome, ExportedFunction, GlobalValue
-from wasi_playground.core.calls.session_io import SessionIO, call_budget
+from wasi_playground.core.calls.session_io import LiveSession, SessionIO, call_budget
 from wasi_playground.core.engine.config import ConfigError, RunConfig
 from wasi_playground.core.engine.engines import get_engine, load_module
 from wasi_playground.core.engine.invoke_args import parse_arg, render_result
@@ -40,7 +39,7 @@ MAX_MEMORY_READ = 1 << 20
 _PROBES = {MEMORY_PROBE, TABLE_PROBE}
 
 
-class CallSession:
+class CallSession(LiveSession):
     """One core module, one live instance, many calls."""
 
     kind = "module"
@@ -92,12 +91,6 @@ class CallSession:
         self.instance = instance
         self.calls_on_instance = 0
         return sandbox, instance
-
-    def _drop_instance(self) -> None:
-        self.instance = None
-        if self.sandbox is not None:
-            self.sandbox.close()
-            self.sandbox = None
 
     def reset(self) -> None:
         """Start over on a fresh instance (memory, globals and tables back to their initial values)."""
@@ -217,19 +210,6 @@ class CallSession:
                 value = f"({valtype})"
             found.append(GlobalValue(name, valtype, mutable, render_result(value, valtype)))
         return found
-
-    def close(self) -> None:
-        """Drop the instance and store now (not at interpreter exit, where wasmtime's output threads can
-        panic) and remove the scratch folder."""
-        self._drop_instance()
-        gc.collect()
-        self._io.scratch.remove()
-
-    def __enter__(self) -> CallSession:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _signature(params: tuple[str, ...] | list[str], results: tuple[str, ...] | list[str]) -> str:

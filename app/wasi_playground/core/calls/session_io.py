@@ -3,10 +3,12 @@ folder; and the sandbox each new instance lives in."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 import threading
 import weakref
+from typing import Self
 
 import wasmtime
 
@@ -74,6 +76,32 @@ class SessionIO:
     def take(self) -> tuple[str, str]:
         """The output written since the last take."""
         return self.stdout.take(), self.stderr.take()
+
+
+class LiveSession:
+    """What both call sessions share: at most one sandbox and instance at a time, dropped on `close()`
+    (now, not at interpreter exit, where wasmtime's output threads can panic) with the scratch folder."""
+
+    sandbox: Sandbox | None
+    instance: object | None
+    _io: SessionIO
+
+    def _drop_instance(self) -> None:
+        self.instance = None
+        if self.sandbox is not None:
+            self.sandbox.close()
+            self.sandbox = None
+
+    def close(self) -> None:
+        self._drop_instance()
+        gc.collect()
+        self._io.scratch.remove()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def call_budget(config: RunConfig) -> int:
