@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -110,6 +111,17 @@ def test_real_component_answers_through_wasmtime_serve(wasmtime_cli: Path, http_
     assert not server.running
     gone = server.send(HttpRequest.from_target("/"))
     assert gone.status == 502 and "did not answer" in str(gone.problem)
+
+
+@pytest.mark.slow
+def test_a_forgotten_server_does_not_outlive_its_object(wasmtime_cli: Path, http_component: Path) -> None:
+    server = WasmtimeServe(http_component, wasmtime=wasmtime_cli)
+    server.start()
+    process = server._process
+    assert process is not None and process.poll() is None
+    del server
+    gc.collect()
+    assert process.wait(timeout=10) is not None
 
 
 @pytest.mark.slow

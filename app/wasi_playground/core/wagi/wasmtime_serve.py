@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import replace
 from pathlib import Path
 from typing import IO
@@ -114,6 +115,8 @@ class WasmtimeServe:
             self.argv(binary), stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
         )
         self._process = process
+        # a server whose owner forgot it (or a process that exits) must not outlive it on a port
+        weakref.finalize(self, _terminate, process)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -194,6 +197,15 @@ class WasmtimeServe:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _accepts(port: int) -> bool:
