@@ -152,3 +152,10 @@ def test_component_summary_worlds_and_host_support() -> None:
     future = component_summary(["wasi:cli/environment@0.3.0"], [])
     assert not future.runnable.ok and future.runnable.missing == ["wasi:cli/environment@0.3.0"]
     assert ImportRef("a", "b").type == ""
+
+
+def test_http_handler_component_is_pointed_at_wasmtime_serve() -> None:
+    handler = component_summary(["wasi:cli/stdout@0.2.0"], ["wasi:http/incoming-handler@0.2.0"])
+    assert "wasmtime serve" in handler.runnable.reason
+    spin = component_summary(["fermyon:spin/key-value@2.0.0"], ["wasi:http/incoming-handler@0.2.0"])
+    assert not spin.runnable.ok and "spin up" in spin.runnable.reason

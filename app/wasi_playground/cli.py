@@ -15,6 +15,7 @@ COMMANDS = {
     "wat": ("wasi_playground.commands.wat_cmd", "print a whole module as WAT text"),
     "http": ("wasi_playground.commands.http_cmd", "send one HTTP request through a WAGI handler"),
     "serve": ("wasi_playground.commands.serve_cmd", "serve WAGI handlers on loopback"),
+    "export": ("wasi_playground.commands.export_cmd", "how to run it in another runtime; an OCI image"),
 }
 
 USAGE = """usage: wasi-playground [FILE]            open the window (optionally on FILE)

@@ -126,7 +126,32 @@ def summary_lines(d: dict[str, Any], show_all: bool = False) -> list[str]:
         lines.append(f"producers {key}: " + ", ".join(f"{v['name']} {v['version']}".strip() for v in values))
     if d.get("target_features"):
         lines.append("target features: " + " ".join(d["target_features"]))
+    lines += runtime_lines(d.get("runtimes", []))
     lines += [f"warning: {w}" for w in d.get("warnings", [])]
+    return lines
+
+
+def _shared_module(names: list[str]) -> str:
+    """`wasi_snapshot_preview1: fd_read, fd_write` rather than the module name on every import."""
+    modules = {n.split(".", 1)[0] for n in names}
+    if len(modules) == 1 and all("." in n for n in names):
+        return f"{modules.pop()}: " + ", ".join(n.split(".", 1)[1] for n in names)
+    return ", ".join(names)
+
+
+def runtime_lines(runtimes: list[dict[str, Any]], evidence_shown: int = 4) -> list[str]:
+    """Where else it runs: a verdict per runtime, its reason, the command to try and the evidence."""
+    if not runtimes:
+        return []
+    lines = ["elsewhere:"]
+    for r in runtimes:
+        lines.append(f"  {r['name']:<10}{'yes' if r['runs'] else 'no'} — {r['why']}")
+        if r["command"]:
+            lines.append(f"  {'':<10}$ {r['command']}")
+        evidence = r["evidence"]
+        if evidence:
+            more = f" (+{len(evidence) - evidence_shown} more)" if len(evidence) > evidence_shown else ""
+            lines.append(f"  {'':<10}evidence: {_shared_module(evidence[:evidence_shown])}{more}")
     return lines
 
 

@@ -24,8 +24,11 @@ _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
 
-def _parser() -> CommandParser:
-    p = CommandParser(prog="wasi-playground run", description="Run a WASI module or command component.")
+def options_parser(
+    prog: str = "wasi-playground run", description: str = "Run a WASI module or command component."
+) -> CommandParser:
+    """The run options (also what `export` reads, so both say a configuration the same way)."""
+    p = CommandParser(prog=prog, description=description)
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dir", action="append", default=[], metavar="HOST[::GUEST]", help="read-write preopen")
     p.add_argument("--dir-ro", action="append", default=[], metavar="HOST[::GUEST]", help="read-only preopen")
@@ -95,10 +98,10 @@ def _denied(groups: list[str]) -> list[str]:
     return list(dict.fromkeys(groups))
 
 
-def build_config(argv: list[str]) -> tuple[str, RunConfig, Any]:
+def build_config(argv: list[str], parser: CommandParser | None = None) -> tuple[str, RunConfig, Any]:
     """Parse the command line into (module path, RunConfig, parsed options). Raises UsageError."""
     head, rest = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
-    opts = _parser().parse_intermixed_args(head)
+    opts = (parser or options_parser()).parse_intermixed_args(head)
     config = RunConfig(
         args=[] if opts.invoke else list(rest),
         argv0=opts.argv0,

@@ -1,5 +1,7 @@
 """`wasi-playground serve FILE_OR_MODULES_TOML --listen 127.0.0.1:PORT`: WAGI handlers on loopback.
 
+A wasi:http component is served through `wasmtime serve` instead (see `serve_component`).
+
 Loopback only unless `--allow-remote` is given: a handler is untrusted code and a playground server has
 no authentication. One log line per request goes to stderr; SIGINT or SIGTERM stops the server cleanly
 (in-flight requests finish or hit their timeout; the socket is released).
@@ -51,7 +53,13 @@ def main(argv: list[str]) -> int:
             raise UsageError(
                 f"wasi-playground serve: refusing to listen on {host}, which is not loopback: anyone who "
                 "can reach it could run these handlers. Use 127.0.0.1, or add --allow-remote if you mean it")
-        table = load_table(args.file, module_config(args))
+        config = module_config(args)
+        from wasi_playground.commands.serve_component import serve_if_component
+
+        served = serve_if_component(args, config, port)
+        if served is not None:
+            return served
+        table = load_table(args.file, config)
     except (UsageError, ConfigError, ValueError) as e:
         return fail(str(e) if str(e).startswith("wasi-playground") else f"wasi-playground serve: {e}")
 

@@ -104,14 +104,31 @@ class RunConfig:
     def wasmtime_command(self, module_path: str) -> str:
         """The equivalent `wasmtime run` command line, for teaching and for pasting into a terminal.
 
-        Options stand before the module, as wasmtime's CLI requires. wasmtime's CLI (checked for the 2024+
-        `-W`/`-S` option syntax) has no way to preopen a directory read-only, so a read-only preopen is
-        rendered as `--dir` and a trailing shell comment says that wasmtime would let the module write there.
+        What wasmtime's CLI cannot express (a read-only preopen) follows as a trailing shell comment.
         """
-        cmd = ["wasmtime", "run"]
+        line, unsaid = self.wasmtime_parts(module_path)
+        return line + "".join(f"  # {u}" for u in unsaid)
+
+    def wasmtime_parts(
+        self, module_path: str, head: tuple[str, ...] = ("wasmtime", "run")
+    ) -> tuple[str, list[str]]:
+        """The shell command line (stdin included), and what in this configuration it cannot express.
+
+        wasmtime's CLI (checked for the 2024+ `-W`/`-S` option syntax) has no way to preopen a directory
+        read-only, so a read-only preopen is rendered as `--dir` and said to be writable there.
+        """
+        read_only = [p.guest for p in self.preopens if p.read_only]
+        unsaid = []
+        if read_only:
+            unsaid.append(f"read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
+                          f"{', '.join(read_only)}")
+        return with_stdin(shlex.join(self.wasmtime_argv(module_path, head)), self.stdin), unsaid
+
+    def wasmtime_argv(self, module_path: str, head: tuple[str, ...] = ("wasmtime", "run")) -> list[str]:
+        """The wasmtime command's words: `head`, options (before the module, as its CLI requires), args."""
+        cmd = list(head)
         for p in self.preopens:
             cmd += ["--dir", p.host if p.host == p.guest else f"{p.host}::{p.guest}"]
-        read_only = [p.guest for p in self.preopens if p.read_only]
         for k, v in self.env:
             cmd += ["--env", f"{k}={v}"]
         lim = self.limits
@@ -126,15 +143,15 @@ class RunConfig:
         if self.argv0 is not None:
             cmd += ["--argv0", self.argv0]
         cmd.append(module_path)
-        cmd += self.invoke_args if self.invoke else self.args
-        line = shlex.join(cmd)
-        if self.stdin.kind == "file" and self.stdin.path:
-            line += " < " + shlex.quote(self.stdin.path)
-        elif self.stdin.kind == "text":
-            line = f"printf %s {shlex.quote(self.stdin.text)} | {line}"
-        elif self.stdin.kind == "none":
-            line += " < /dev/null"
-        if read_only:
-            line += (f"  # read-only here, writable under wasmtime run (its CLI cannot preopen read-only): "
-                     f"{', '.join(read_only)}")
-        return line
+        return cmd + (self.invoke_args if self.invoke else self.args)
+
+
+def with_stdin(line: str, stdin: Stdin) -> str:
+    """A shell command line fed the configured stdin: a file, a text, nothing or the terminal's."""
+    if stdin.kind == "file" and stdin.path:
+        return line + " < " + shlex.quote(stdin.path)
+    if stdin.kind == "text":
+        return f"printf %s {shlex.quote(stdin.text)} | {line}"
+    if stdin.kind == "none":
+        return line + " < /dev/null"
+    return line

@@ -28,8 +28,10 @@ from wasi_playground.core.components.contents import ComponentContents, contents
 from wasi_playground.core.components.info import ComponentInfo, parse_component
 from wasi_playground.core.engine.source import looks_like_wat
 from wasi_playground.core.engine.source import wat_to_binary as compile_wat
+from wasi_playground.core.inspect.component_runtimes import component_runtimes
 from wasi_playground.core.inspect.digest import cached_digest, remember_digest
 from wasi_playground.core.inspect.input import InputError, check_wat_size, open_binary
+from wasi_playground.core.inspect.runtimes import RuntimeVerdict, module_runtimes
 from wasi_playground.core.inspect.toolchain import Toolchain, guess_toolchain
 from wasi_playground.core.wasi.knowledge import (
     ImportRef,
@@ -64,6 +66,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     wasm: bytes | None = None
     """The binary, kept only when it was compiled from WAT (the file on disk is text)."""
+    runtimes: list[RuntimeVerdict] = field(default_factory=list)
+    """Which runtimes elsewhere can run it, and how (see `runtimes`)."""
     contents: ComponentContents | None = None
     """A component's nested modules, components and instances, and its canonical functions."""
 
@@ -118,6 +122,7 @@ class Report:
             "runnable": self.wasi.runnable.to_json_dict(),
             "toolchain": self.toolchain.to_json_dict(),
             "warnings": self.warnings,
+            "runtimes": [r.to_json_dict() for r in self.runtimes],
         }
         if self.names is not None:
             d["names"] = {"module": self.names.module_name, "function_count": self.names.function_name_count}
@@ -236,13 +241,18 @@ def _inspect_sections(
         module = parse_module(data, sections)
         refs = [ImportRef(i.module, i.name, i.type) for i in module.imports]
         exports = [e.name for e in module.exports]
-        wasi = module_summary(refs, [e.name for e in module.exports if e.kind == "func"])
+        funcs = [e.name for e in module.exports if e.kind == "func"]
+        wasi = module_summary(refs, funcs)
+        runtimes = module_runtimes(refs, funcs, _file_name(path))
     else:
         component = parse_component(data, sections)
         _merge_embedded_producers(data, component, producers, warnings)
         refs = []
         exports = [e.name for e in component.exports]
-        wasi = component_summary([i.name for i in component.imports], exports)
+        imported = [i.name for i in component.imports]
+        wasi = component_summary(imported, exports)
+        funcs = [e.name for e in component.exports if e.kind == "func"]
+        runtimes = component_runtimes(imported, exports, funcs, _file_name(path))
     if names is not None:
         warnings += names.warnings
     toolchain = guess_toolchain(
@@ -251,6 +261,8 @@ def _inspect_sections(
         exports,
         [s.custom_name or "" for s in sections if s.id == 0],
         names.iter_function_names if names is not None else None,
+        data,
+        component=kind == "component",
     )
     return Report(
         path,
@@ -268,8 +280,13 @@ def _inspect_sections(
         features,
         warnings,
         bytes(data) if fmt == "wat" else None,
-        _contents_of(data, warnings) if component is not None else None,
+        runtimes=runtimes,
+        contents=_contents_of(data, warnings) if component is not None else None,
     )
+
+
+def _file_name(path: str | None) -> str:
+    return Path(path).name if path else "module.wasm"
 
 
 def _contents_of(data: bytes | mmap.mmap, warnings: list[str]) -> ComponentContents | None:

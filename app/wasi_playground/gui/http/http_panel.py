@@ -12,7 +12,7 @@ import json
 import threading
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -39,6 +39,10 @@ from wasi_playground.core.wagi.request import METHODS, HttpRequest, RequestError
 from wasi_playground.core.wagi.routes import RouteTable
 from wasi_playground.gui.document.context import DocumentContext
 from wasi_playground.gui.document.panel import Panel
+from wasi_playground.gui.http.wasmtime_mode import WasmtimeMode
+
+if TYPE_CHECKING:
+    from wasi_playground.core.inspect.report import Report
 
 _LOG_LINES = 2000
 
@@ -86,6 +90,13 @@ class HttpPanel(Panel):
         self._servers: list[Any] = []  # at most one; a list so the destroyed hook can close it without self
         self.destroyed.connect(partial(_close_server, self._servers))
         self._build()
+        self.wasmtime = WasmtimeMode(self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.wasmtime.label)
+
+    def show_report(self, report: Report | None) -> None:
+        self.wasmtime.show_report(report)
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -192,10 +203,13 @@ class HttpPanel(Panel):
         except RequestError as e:
             self.statusLabel.setText(f"Cannot send: {e}")
             return
-        table = self.route_table(trace=trace_available())
-        collector = _TraceCollector()
         self.sendButton.setEnabled(False)
         self.statusLabel.setText(f"Sending {request.method} {request.target}...")
+        if self.wasmtime.active:
+            self.wasmtime.send(request)
+            return
+        table = self.route_table(trace=trace_available())
+        collector = _TraceCollector()
         self.in_background(
             lambda: (handle_request(table, request, sink=collector), collector.events),
             self._show_exchange,
@@ -203,7 +217,8 @@ class HttpPanel(Panel):
             key=self._task_key,
         )
 
-    def _show_exchange(self, outcome: tuple[WagiExchange, list[Any]]) -> None:
+    def _show_exchange(self, outcome: tuple[WagiExchange, list[Any] | None]) -> None:
+        """`events` is None when the request went to wasmtime serve, which this process cannot trace."""
         exchange, events = outcome
         response = exchange.response
         self.sendButton.setEnabled(True)
@@ -222,7 +237,8 @@ class HttpPanel(Panel):
                 "(the response is not HTML: " + (response.content_type or "no type") + ")"
             )
         self.traceView.setPlainText(
-            "\n".join(describe_event(e) for e in events)
+            "(not traced: wasmtime serve runs this component in its own process)" if events is None
+            else "\n".join(describe_event(e) for e in events)
             or (
                 "(no WASI calls recorded)"
                 if trace_available()
@@ -239,6 +255,9 @@ class HttpPanel(Panel):
     # --- the local server -----------------------------------------------------------------------
 
     def set_serving(self, on: bool) -> None:
+        if self.wasmtime.active:
+            self.wasmtime.set_serving(on)
+            return
         if not on:
             _close_server(self._servers)
             self.urlLabel.setText("")
@@ -287,3 +306,4 @@ class HttpPanel(Panel):
 
     def closing(self) -> None:
         self.shutdown()
+        self.wasmtime.close()

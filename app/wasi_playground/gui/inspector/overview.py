@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from wasi_playground.gui.document.context import DocumentContext
 from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.document.units import human_size
+from wasi_playground.gui.inspector.runtimes_html import runtimes_html
 
 if TYPE_CHECKING:
     from wasi_playground.core.binary.reader import Section
@@ -79,6 +80,7 @@ def overview_html(report: Report) -> str:
     ]
     table = "".join(f"<tr><td valign='top'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
     parts = [_verdict(report.runnable), f"<table cellspacing='4'>{table}</table>"]
+    parts.append(runtimes_html(report.runtimes))
     if report.sections:
         parts.append("<h4>Sections</h4>" + section_bars(report.sections))
     if report.custom_sections:

@@ -35,6 +35,7 @@ from wasi_playground.gui.document import panels
 from wasi_playground.gui.document.document import ModuleDocument
 from wasi_playground.gui.document.services import WindowServices
 from wasi_playground.gui.palette import apply_palette
+from wasi_playground.gui.shell.copy_as_menu import install_copy_as_menu
 from wasi_playground.gui.shell.first_screen import FirstScreen
 from wasi_playground.gui.shell.help_menu import build_help_menu
 from wasi_playground.gui.shell.messages import MessageStrip
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         run_menu = bar.addMenu("&Run")
         for action in (self.run_action, self.stop_action, self.copy_command_action, self.rerun_action):
             run_menu.addAction(action)
+        self.copy_as_menu = install_copy_as_menu(self, run_menu)
         view_menu = bar.addMenu("&View")
         self.view_actions.add_to(view_menu)
         view_menu.addSeparator()
