@@ -1,0 +1,126 @@
+"""Building the interposer for a guest: plan its imports, write the outer component's text, assemble it
+with the bundled wasm-tools, and splice the guest's own bytes into the placeholder.
+
+The assembled outer component (with the empty placeholder) and its plan are cached on disk by the
+guest's hash and `GENERATOR_VERSION`, beside the compiled-code cache; a cached build costs a hash, a
+file read and one copy of the guest's bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import wasmtime
+from wasmtime import component as wc
+
+from wasi_playground.core.binary.reader import WasmFormatError, read_sections, uleb128
+from wasi_playground.core.binary.tools import wasm_tools
+from wasi_playground.core.engine.engines import cache_dir, get_engine, load_component
+from wasi_playground.core.trace.component.outer import outer_text
+from wasi_playground.core.trace.component.plan import Plan, plan_imports
+
+GENERATOR_VERSION = 1
+EMPTY_COMPONENT = b"\0asm\x0d\x00\x01\x00"
+COMPONENT_SECTION = 4
+
+
+class InterposerError(RuntimeError):
+    """The interposer could not be built; the message says why, in words."""
+
+
+def interposer_dir() -> Path:
+    return cache_dir().parent / "trace-interposers"
+
+
+def build_interposer(data: bytes) -> tuple[bytes | None, Plan]:
+    """(the traced component's bytes, or None when nothing can be traced; the plan).
+
+    Raises InterposerError for a malformed guest (with wasmtime's message and offset)."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = interposer_dir()
+    wasm_path = folder / f"{digest}-g{GENERATOR_VERSION}.wasm"
+    plan_path = wasm_path.with_suffix(".json")
+    plan = _read_cached(plan_path)
+    if plan is None:
+        plan = _plan(data)
+        if not plan.untraced and plan.funcs:
+            _write_atomically(wasm_path, _assemble(outer_text(plan)))
+        _write_atomically(plan_path, json.dumps(plan.to_json()).encode())
+    if plan.untraced or not plan.funcs:
+        return None, plan
+    try:
+        outer = wasm_path.read_bytes()
+    except OSError:
+        outer = _assemble(outer_text(plan))
+        _write_atomically(wasm_path, outer)
+    return splice_guest(outer, data), plan
+
+
+def _read_cached(path: Path) -> Plan | None:
+    try:
+        return Plan.from_json(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _plan(data: bytes) -> Plan:
+    engine = get_engine()
+    try:
+        component, _ = load_component(engine, data)
+    except wasmtime.WasmtimeError as e:
+        raise InterposerError(f"the component does not compile: {str(e).strip().splitlines()[0]}") from None
+    ty = component.type
+    exports = [(name, "instance" if isinstance(extern.ty, wc.ComponentInstanceType) else "func")
+               for name, extern in ty.exports(engine).items()]
+    return plan_imports(ty.imports(engine), exports, engine)
+
+
+def _assemble(text: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="wasi-playground-interposer-") as scratch:
+        out = Path(scratch) / "outer.wasm"
+        done = subprocess.run([str(wasm_tools()), "parse", "-", "-o", str(out)], input=text.encode(),
+                              capture_output=True, timeout=120)
+        if done.returncode != 0:
+            first = done.stderr.decode(errors="replace").strip().splitlines()
+            raise InterposerError("the trace interposer could not be assembled: "
+                                  + (first[0] if first else "wasm-tools failed"))
+        return out.read_bytes()
+
+
+def splice_guest(outer: bytes, guest: bytes) -> bytes:
+    """`outer` with its empty nested component replaced by `guest`."""
+    try:
+        _, sections = read_sections(outer)
+    except WasmFormatError as e:
+        raise InterposerError(f"the assembled interposer is unreadable: {e}") from None
+    for s in sections:
+        if s.id == COMPONENT_SECTION and _is_placeholder(outer[s.payload_offset:s.end]):
+            return b"".join([outer[:s.offset], bytes([COMPONENT_SECTION]), uleb128(len(guest)), guest,
+                             outer[s.end:]])
+    raise InterposerError("the assembled interposer has no place for the guest")
+
+
+def _is_placeholder(nested: bytes) -> bool:
+    """The empty component (wasm-tools gives it a name section, nothing else)."""
+    if not nested.startswith(EMPTY_COMPONENT):
+        return False
+    try:
+        return all(s.id == 0 for s in read_sections(nested)[1])
+    except WasmFormatError:
+        return False
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs a rebuild next time
