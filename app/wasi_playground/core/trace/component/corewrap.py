@@ -120,7 +120,7 @@ class WrapperModule:
             return lines + [call]
         data = denial_bytes(func)
         at = flat.align_up(self.data_end, 8)
-        escaped = "".join("\\%02x" % b for b in data)
+        escaped = "".join(f"\\{b:02x}" for b in data)
         self.data.append(f'(data (i32.const {at}) "{escaped}")')
         self.data_end = at + len(data)
         return lines + [f"(if (local.get {deny}) (then (memory.copy (local.get {ret}) (i32.const {at}) "

@@ -121,11 +121,11 @@ def _shim(k: int, iface: Interface, resource_ids: dict[str, str], outer: Scope) 
     inner, exported = Scope(), Scope()
     body: list[str] = []
     withs: list[str] = []
-    for n, (name, key) in enumerate(iface.resources):
+    for n, (_name, key) in enumerate(iface.resources):
         body.append(f'(import "r{n}" (type $sr{n} (sub resource)))')
         inner.resources[key] = f"$sr{n}"
         withs.append(f'(with "r{n}" (type {resource_ids[key]}))')
-    for m, (name, ty) in enumerate(iface.types):
+    for m, (_name, ty) in enumerate(iface.types):
         body += [f"(type $sd{m} {inner.render(ty, expand=True)})", f'(import "t{m}" (type $st{m} (eq $sd{m})))']
         inner.named.setdefault(ty, f"$st{m}")
         withs.append(f'(with "t{m}" (type {outer.named[ty]}))')

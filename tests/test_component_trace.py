@@ -1,0 +1,174 @@
+"""Tracing WASI 0.2 components: every WASI call recorded with decoded values, output unchanged.
+
+Until the engine room's interposer hook lands, `run_component` does here what the runner will do:
+prepare, compile through the cache, a store, `add_wasip2`, the session's `link`, `wasi:cli/run`, finish.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+import wasmtime
+from wasmtime import component as wc
+
+from test_component_trace_programs import clock_loop, probe
+from wasi_playground.core.engine.config import Preopen, RunConfig, Stdin
+from wasi_playground.core.engine.engines import get_engine, load_component
+from wasi_playground.core.engine.limits import new_store
+from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.engine.wasi_config import make_wasi_config
+from wasi_playground.core.samples import samples_root
+from wasi_playground.core.trace.component import ComponentTraceEvent, ComponentTraceSession
+from wasi_playground.core.trace.jsonl import JsonLinesWriter
+
+HELLO = samples_root() / "hello-component" / "hello-component.wasm"
+TYPED = samples_root() / "typed-component" / "typed-component.wasm"
+
+
+def run_component(data: bytes, config: RunConfig, traced: bool = True
+                  ) -> tuple[RunResult, list[ComponentTraceEvent]]:
+    events: list[ComponentTraceEvent] = []
+    session = ComponentTraceSession(data, config, events.append) if traced else None
+    engine = get_engine()
+    component, _ = load_component(engine, session.prepare(data) if session else data)
+    result = RunResult()
+    with tempfile.TemporaryDirectory() as scratch:
+        out, err = Path(scratch) / "out", Path(scratch) / "err"
+        store = new_store(engine)
+        store.set_wasi(make_wasi_config(config, None, None, scratch, "guest.wasm", stdout_file=str(out),
+                                        stderr_file=str(err)))
+        linker = wc.Linker(engine)
+        linker.add_wasip2()
+        if session:
+            session.link(engine, store, linker)
+        try:
+            instance = linker.instantiate(store, component)
+            run_name = next(n for n in component.type.exports(engine) if n.startswith("wasi:cli/run@"))
+            interface = instance.get_export_index(store, run_name)
+            func = instance.get_func(store, instance.get_export_index(store, "run", interface))
+            outcome = func(store)
+            result.exit_code = 1 if getattr(outcome, "tag", None) == "err" else 0
+        except wasmtime.ExitTrap as e:
+            result.exit_code = e.code
+        del linker, store
+        result.stdout, result.stderr = out.read_text(), err.read_text()
+    if session:
+        session.finish(result)
+    return result, events
+
+
+@pytest.fixture(scope="module")
+def probe3() -> bytes:
+    return probe(3)
+
+
+@pytest.fixture(scope="module")
+def probe_ok() -> bytes:
+    return probe()
+
+
+def probe_config(tmp_path: Path, **changes) -> RunConfig:
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    config = RunConfig(env=[("A", "1"), ("B", "two")], preopens=[Preopen(str(data), "/data")],
+                       stdin=Stdin("text", "hi there\n"))
+    for name, value in changes.items():
+        setattr(config, name, value)
+    return config
+
+
+def test_hello_component_traced_output_unchanged() -> None:
+    data = HELLO.read_bytes()
+    plain, _ = run_component(data, RunConfig(), traced=False)
+    traced, events = run_component(data, RunConfig())
+    assert traced.stdout == plain.stdout == "Hello from a WASI 0.2 component!\n"
+    assert traced.exit_code == plain.exit_code == 0
+    funcs = [e.func for e in events]
+    assert "wasi:cli/stdout@0.2.12#get-stdout" in funcs
+    writes = [e for e in events if e.func.endswith("[method]output-stream.blocking-write-and-flush")]
+    assert writes and writes[0].bytes_moved == len("Hello from a WASI 0.2 component!")
+    assert writes[0].args[0][1].startswith("output-stream#")
+    assert writes[0].result == "ok" and writes[0].group == "stdio"
+    assert traced.trace_calls == len(events) and [e.seq for e in events] == list(range(1, len(events) + 1))
+
+
+def test_probe_traced_and_untraced_agree(tmp_path: Path, probe3: bytes) -> None:
+    config = probe_config(tmp_path)
+    plain, _ = run_component(probe3, config, traced=False)
+    (tmp_path / "data" / "out.txt").unlink()
+    traced, events = run_component(probe3, config)
+    assert plain.stdout == traced.stdout
+    assert "A=1\nB=two\nrandom ok\nclock ok\nfile ok\nstdin:hi there\n" == traced.stdout
+    assert plain.exit_code == traced.exit_code == 3
+    assert (tmp_path / "data" / "out.txt").read_text() == "written by probe\n"
+    assert traced.fs_changes and traced.fs_changes[0]["path"] == "/data/out.txt"
+    by_name = {e.call.name: e for e in events}
+    assert by_name["get-environment"].result == '[("A", "1"), ("B", "two")]'
+    assert by_name["get-environment"].group == "environment"
+    assert by_name["get-random-bytes"].args == [("len", "8")]
+    assert by_name["get-random-bytes"].bytes_moved == 8
+    assert by_name["now"].result.startswith("{seconds: ") and by_name["now"].group == "clocks"
+    open_at = by_name["[method]descriptor.open-at"]
+    assert open_at.func == "wasi:filesystem/types@0.2.0#[method]descriptor.open-at"
+    assert dict(open_at.args)["path"] == '"out.txt"'
+    assert dict(open_at.args)["open-flags"] == "{create, truncate}"
+    assert open_at.result.startswith("ok(descriptor#") and open_at.errno == 0
+    assert by_name["blocking-read" if False else "[method]input-stream.blocking-read"].bytes_moved == 9
+    exit_event = by_name["exit-with-code"]
+    assert exit_event.args == [("status-code", "3")] and exit_event.result == "never returned"
+    assert any("never blocked" in line for line in traced.explanations)
+
+
+def test_error_code_named(tmp_path: Path, probe_ok: bytes) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "out.txt").mkdir()  # opening a directory for writing fails
+    config = probe_config(tmp_path)
+    plain, _ = run_component(probe_ok, config, traced=False)
+    traced, events = run_component(probe_ok, config)
+    assert plain.stdout == traced.stdout and "file error " in traced.stdout
+    open_at = next(e for e in events if e.call.name == "[method]descriptor.open-at")
+    assert open_at.error == "is-directory" and open_at.errno > 0
+    assert open_at.result == "err(is-directory)"
+    assert any("failed with is-directory" in line for line in traced.explanations)
+    line = json.loads(_jsonl(open_at))
+    assert line["errno"] == "is-directory" and line["result"] == "err(is-directory)"
+    assert line["func"] == "wasi:filesystem/types@0.2.0#[method]descriptor.open-at"
+
+
+def _jsonl(event: ComponentTraceEvent) -> str:
+    import io
+
+    stream = io.StringIO()
+    JsonLinesWriter(stream).write(event)
+    return stream.getvalue()
+
+
+def test_no_preopen_explained(probe_ok: bytes) -> None:
+    result, events = run_component(probe_ok, RunConfig())
+    assert "no dirs" in result.stdout
+    assert any("no preopened directory" in line for line in result.explanations)
+    assert next(e for e in events if e.call.name == "get-directories").result == "[]"
+
+
+def test_component_without_wasi_imports_runs_untraced() -> None:
+    session = ComponentTraceSession(TYPED.read_bytes(), RunConfig(), lambda e: None)
+    assert session.prepare(TYPED.read_bytes()) == TYPED.read_bytes()
+    result = RunResult()
+    session.finish(result)
+    assert any("nothing to trace" in n for n in result.notes) and result.trace_calls is None
+
+
+def test_interposer_is_cached(probe_ok: bytes) -> None:
+    first = ComponentTraceSession(probe_ok, RunConfig(), lambda e: None).prepare(probe_ok)
+    again = ComponentTraceSession(probe_ok, RunConfig(), lambda e: None).prepare(probe_ok)
+    assert first == again and first != probe_ok and probe_ok in first
+
+
+def test_many_calls_all_recorded() -> None:
+    data = clock_loop(1000)
+    result, events = run_component(data, RunConfig())
+    assert result.stdout == "done\n"
+    assert sum(e.func == "wasi:clocks/monotonic-clock@0.2.0#now" for e in events) == 1000
