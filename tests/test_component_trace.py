@@ -172,3 +172,53 @@ def test_many_calls_all_recorded() -> None:
     result, events = run_component(data, RunConfig())
     assert result.stdout == "done\n"
     assert sum(e.func == "wasi:clocks/monotonic-clock@0.2.0#now" for e in events) == 1000
+
+
+def test_denied_environment_random_clocks_answer_empty(tmp_path: Path, probe3: bytes) -> None:
+    config = probe_config(tmp_path, denied=["environment", "random", "clocks"])
+    result, events = run_component(probe3, config)
+    assert result.stdout == "random empty\nclock zero\nfile ok\nstdin:hi there\n"
+    assert result.exit_code == 3
+    denied = {e.call.name: e for e in events if e.denied}
+    assert set(denied) == {"get-environment", "get-random-bytes", "now"}
+    assert denied["get-environment"].result == "[]"
+    assert denied["now"].result == "{seconds: 0, nanoseconds: 0}"
+    assert any("get-environment denied: environment switched off" in line and "empty value" in line
+               for line in result.explanations)
+
+
+def test_denied_filesystem_hides_preopens(tmp_path: Path, probe3: bytes) -> None:
+    result, events = run_component(probe3, probe_config(tmp_path, denied=["filesystem"]))
+    assert "no dirs\n" in result.stdout and "A=1\n" in result.stdout
+    assert not (tmp_path / "data" / "out.txt").exists()
+    assert next(e for e in events if e.call.name == "get-directories").denied
+    assert not result.fs_changes
+
+
+def test_denied_stdio_closes_streams(tmp_path: Path, probe3: bytes) -> None:
+    result, events = run_component(probe3, probe_config(tmp_path, denied=["stdio"]))
+    assert result.stdout == "" and result.exit_code == 3
+    writes = [e for e in events if e.call.name == "[method]output-stream.blocking-write-and-flush"]
+    assert writes and all(e.denied and e.result == "err(closed)" and e.error == "closed" for e in writes)
+    assert (tmp_path / "data" / "out.txt").read_text() == ""  # the file's stream is refused too
+    read = next(e for e in events if e.call.name == "[method]input-stream.blocking-read")
+    assert read.denied and read.result == "err(closed)"
+    assert any("get-stdout ran although stdio is switched off" in line for line in result.explanations)
+
+
+def test_exit_is_never_blocked(tmp_path: Path, probe3: bytes) -> None:
+    result, events = run_component(probe3, probe_config(tmp_path, denied=["process"]))
+    assert result.exit_code == 3
+    assert not any(e.denied for e in events)
+
+
+def test_denial_of_an_error_code_function_is_access() -> None:
+    from wasi_playground.core.trace.component.assemble import _plan
+    from wasi_playground.core.trace.component.plan import denial_bytes
+
+    plan = _plan(probe(3))
+    open_at = next(f for f in plan.funcs if f.name == "[method]descriptor.open-at")
+    assert open_at.deny == "error access" and open_at.group == "filesystem"
+    assert denial_bytes(open_at) == bytes([1, 0, 0, 0, 0, 0, 0, 0])  # err, then error-code 0 = access
+    exit_func = next(f for f in plan.funcs if f.name == "exit-with-code")
+    assert exit_func.deny == ""

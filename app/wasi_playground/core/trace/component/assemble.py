@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import wasmtime
@@ -25,12 +26,22 @@ from wasi_playground.core.trace.component.outer import outer_text
 from wasi_playground.core.trace.component.plan import Plan, plan_imports
 
 GENERATOR_VERSION = 1
+"""Part of the cache key, with a digest of the generator's own source (see `generator_key`)."""
 EMPTY_COMPONENT = b"\0asm\x0d\x00\x01\x00"
 COMPONENT_SECTION = 4
 
 
 class InterposerError(RuntimeError):
     """The interposer could not be built; the message says why, in words."""
+
+
+@lru_cache(maxsize=1)
+def generator_key() -> str:
+    """Changes whenever the generator changes, so a cached interposer never outlives its generator."""
+    digest = hashlib.sha256(str(GENERATOR_VERSION).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def interposer_dir() -> Path:
@@ -43,7 +54,7 @@ def build_interposer(data: bytes) -> tuple[bytes | None, Plan]:
     Raises InterposerError for a malformed guest (with wasmtime's message and offset)."""
     digest = hashlib.sha256(data).hexdigest()
     folder = interposer_dir()
-    wasm_path = folder / f"{digest}-g{GENERATOR_VERSION}.wasm"
+    wasm_path = folder / f"{digest}-g{generator_key()}.wasm"
     plan_path = wasm_path.with_suffix(".json")
     plan = _read_cached(plan_path)
     if plan is None:

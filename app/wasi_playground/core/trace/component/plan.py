@@ -191,7 +191,22 @@ def denial_kind(result: Ty | None) -> str:
                 if case in DENIAL_ERROR_CASES and payload is None:
                     return f"error {case}"
         return ""
-    return "" if result.has_resources() else "empty"
+    return "empty" if zero_is_valid(result) else ""
+
+
+def zero_is_valid(ty: Ty) -> bool:
+    """Whether all-zero bytes are a value of `ty` that hands out no handle: numbers, empty strings and
+    lists (whatever their elements), `none`, first enum and variant cases."""
+    if ty.kind in ("own", "borrow"):
+        return False
+    if ty.kind in ("list", "string"):
+        return True
+    if ty.kind in ("record", "tuple"):
+        return all(t is not None and zero_is_valid(t) for _, t in ty.items)
+    if ty.kind in ("variant", "option", "result"):
+        first = ty.items[0][1]
+        return first is None or zero_is_valid(first)
+    return True
 
 
 def denial_bytes(func: Func) -> bytes:
