@@ -17,7 +17,8 @@ from wasi_playground.core.binary.tools import wasm_tools
 V = "0.2.0"
 ERROR_CODES = (
     '"access" "would-block" "already" "bad-descriptor" "busy" "deadlock" "quota" "exist" "file-too-large" '
-    '"illegal-byte-sequence" "in-progress" "interrupted" "invalid" "io" "is-directory" "loop" "too-many-links" '
+    '"illegal-byte-sequence" "in-progress" "interrupted" "invalid" "io" "is-directory" "loop" '
+    '"too-many-links" '
     '"message-size" "name-too-long" "no-device" "no-entry" "no-lock" "insufficient-memory" '
     '"insufficient-space" "not-directory" "not-empty" "not-recoverable" "unsupported" "no-tty" '
     '"no-such-device" "overflow" "not-permitted" "pipe" "read-only" "invalid-seek" "text-file-busy" '
@@ -66,7 +67,8 @@ PROBE_IMPORTS = f"""
     (type $of0 (flags "create" "directory" "exclusive" "truncate")) (export "open-flags" (type $of (eq $of0)))
     (type $fs0 u64) (export "filesize" (type $fs (eq $fs0)))
     (export "[method]descriptor.open-at" (func (param "self" (borrow $d)) (param "path-flags" $pf)
-      (param "path" string) (param "open-flags" $of) (param "flags" $df) (result (result (own $d) (error $ec)))))
+      (param "path" string) (param "open-flags" $of) (param "flags" $df)
+      (result (result (own $d) (error $ec)))))
     (export "[method]descriptor.write-via-stream" (func (param "self" (borrow $d)) (param "offset" $fs)
       (result (result (own $o) (error $ec)))))))
   (alias export $fstypes "descriptor" (type $descriptor))
@@ -91,7 +93,7 @@ LIB = """
 
 
 class Strings:
-    """Constant strings placed in data segments from address 256; `ref(s)` gives "(i32.const p) (i32.const n)"."""
+    """Constant strings placed in data segments from address 256; `ref(s)` gives pointer and length."""
 
     def __init__(self) -> None:
         self.at: dict[str, int] = {}
@@ -150,12 +152,13 @@ IO_CORE = """(import "w" "get-stdout" (func $get-stdout (result i32)))
 
 def probe_text(exit_code: int | None) -> str:
     s = Strings()
-    exit_import, exit_lowers, finish = "", [], "(i32.const 0)"
+    exit_import, exit_lowers, finish, exit_core = "", [], "(i32.const 0)", ""
     if exit_code is not None:
         exit_import = (f'(import "wasi:cli/exit@{V}" (instance $exit '
                        f'(export "exit-with-code" (func (param "status-code" u8)))))')
         exit_lowers = [("exit", "exit-with-code", "exit-with-code", False)]
         finish = f"(call $exit-with-code (i32.const {exit_code})) (i32.const 0)"
+        exit_core = '\n    (import "w" "exit-with-code" (func $exit-with-code (param i32)))'
     lowers = IO_LOWERS + [
         ("stdin", "get-stdin", "get-stdin", False),
         ("streams", "[method]input-stream.blocking-read", "read", True),
@@ -174,10 +177,10 @@ def probe_text(exit_code: int | None) -> str:
     (import "w" "now" (func $now (param i32)))
     (import "w" "get-dirs" (func $get-dirs (param i32)))
     (import "w" "open-at" (func $open-at (param i32 i32 i32 i32 i32 i32 i32)))
-    (import "w" "write-via-stream" (func $write-via-stream (param i32 i64 i32)))""" + (
-        '\n    (import "w" "exit-with-code" (func $exit-with-code (param i32)))' if exit_code is not None else "")
+    (import "w" "write-via-stream" (func $write-via-stream (param i32 i64 i32)))""" + exit_core
     body = f"""
-    (func (export "run") (result i32) (local $p i32) (local $n i32) (local $i i32) (local $d i32) (local $s i32)
+    (func (export "run") (result i32)
+      (local $p i32) (local $n i32) (local $i i32) (local $d i32) (local $s i32)
       (global.set $out (call $get-stdout))
       (call $get-env (i32.const 64))
       (local.set $p (i32.load (i32.const 64))) (local.set $n (i32.load (i32.const 68)))
@@ -192,16 +195,19 @@ def probe_text(exit_code: int | None) -> str:
         (br $next)))
       (call $random (i64.const 8) (i32.const 64))
       (if (i32.eq (i32.load (i32.const 68)) (i32.const 8))
-        (then (call $print {s.ref("random ok" + chr(10))})) (else (call $print {s.ref("random empty" + chr(10))})))
+        (then (call $print {s.ref("random ok" + chr(10))}))
+        (else (call $print {s.ref("random empty" + chr(10))})))
       (call $now (i32.const 64))
       (if (i64.ne (i64.load (i32.const 64)) (i64.const 0))
-        (then (call $print {s.ref("clock ok" + chr(10))})) (else (call $print {s.ref("clock zero" + chr(10))})))
+        (then (call $print {s.ref("clock ok" + chr(10))}))
+        (else (call $print {s.ref("clock zero" + chr(10))})))
       (call $get-dirs (i32.const 64))
       (if (i32.eqz (i32.load (i32.const 68)))
         (then (call $print {s.ref("no dirs" + chr(10))}))
         (else
           (local.set $d (i32.load (i32.load (i32.const 64))))
-          (call $open-at (local.get $d) (i32.const 0) {s.ref("out.txt")} (i32.const 9) (i32.const 2) (i32.const 64))
+          (call $open-at (local.get $d) (i32.const 0) {s.ref("out.txt")} (i32.const 9) (i32.const 2)
+                         (i32.const 64))
           (if (i32.eqz (i32.load8_u (i32.const 64)))
             (then
               (call $write-via-stream (i32.load (i32.const 68)) (i64.const 0) (i32.const 64))
@@ -215,7 +221,8 @@ def probe_text(exit_code: int | None) -> str:
               (call $print {s.ref(chr(10))})))))
       (call $read (call $get-stdin) (i64.const 64) (i32.const 64))
       (if (i32.eqz (i32.load8_u (i32.const 64)))
-        (then (call $print {s.ref("stdin:")}) (call $print (i32.load (i32.const 68)) (i32.load (i32.const 72))))
+        (then (call $print {s.ref("stdin:")})
+              (call $print (i32.load (i32.const 68)) (i32.load (i32.const 72))))
         (else (call $print {s.ref("stdin closed" + chr(10))})))
       {finish})"""
     return _component(PROBE_IMPORTS + exit_import, lowers, core_imports, body, s)

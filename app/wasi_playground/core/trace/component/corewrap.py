@@ -1,11 +1,17 @@
 """Core wasm text of the interposer's inner workings: a memory with a bump allocator, and one wrapper
-per traced function that tells the recorder about the call, makes it (or answers a denial), tells the
-recorder the result, and drops the borrowed handles it received.
+per traced function that makes the call (or answers a denial), records it in a ring, and drops the
+borrowed handles it received.
 
 Flattening follows the canonical ABI: more than 16 flat parameters arrive as one pointer (and are passed
-on as the same pointer); more than one flat result goes through a return area in this memory. The
-recorder's `post` call takes the result plus padding that pushes it past 16 flat values, so it too is
-passed by pointer: the return area is read where the real call left it, with no copying.
+on as the same pointer); more than one flat result goes through a return area in this memory.
+
+Recording costs no host call: a record holds the function's number, flags, start and end times (from
+wasmtime's own monotonic clock) and the flat parameters and result widened to 64-bit slots. Strings,
+lists and return areas stay where the canonical ABI put them, in this memory, which is reset only when
+the ring is handed to the host: `flush` sends the whole used memory as one latin-1 string (any byte is
+a latin-1 character, and wasmtime copies strings natively) with the ring's end, and the host decodes.
+The ring is flushed when nearly full or the memory grows past a soft limit, before a call that may
+block or end the program, and when `wasi:cli/run` returns.
 """
 
 from __future__ import annotations
@@ -14,13 +20,31 @@ from wasi_playground.core.trace.component import flat
 from wasi_playground.core.trace.component.model import Ty
 from wasi_playground.core.trace.component.plan import Func, denial_bytes
 
-DENIAL_AREA = 16
-"""Denied answers are kept as data from this address; the allocator starts after them."""
+DENY_TABLE = 16
+"""One byte per traced function, 1 when its capability group is switched off (the host's `config`)."""
+RECORD_HEADER = 32
+"""u32 function number, u32 flags, i64 start, i64 end, i64 result slot; then one i64 slot per flat param."""
+RING_SIZE = 64 * 1024
+HEAP_SOFT_LIMIT = 4 << 20
+POST_RETURNS = ("none", "i32", "i64", "f32", "f64")
+"""The `post-return` functions, one per flat result type; they do nothing (the heap is reset by flushes)."""
+FLAG_DENIED = 1
+FLAG_NO_RETURN = 2
 
 
-def post_padding(result: Ty) -> int:
-    """How many u8 padding values make `post`'s parameters exceed 16 flat values."""
-    return max(0, flat.MAX_FLAT_PARAMS + 1 - len(flat.flatten(result)))
+def may_block(func: Func) -> bool:
+    """Calls after which the host should not wait for a full ring: they may wait, or end the program."""
+    name = func.name
+    return ("blocking" in name or name in ("poll", "[method]pollable.block", "exit", "exit-with-code")
+            or func.interface.startswith("wasi:cli/exit"))
+
+
+def exits(func: Func) -> bool:
+    return func.interface.startswith("wasi:cli/exit")
+
+
+def record_size(func: Func) -> int:
+    return RECORD_HEADER + 8 * len(core_params(func))
 
 
 def core_params(func: Func) -> list[str]:
@@ -54,65 +78,94 @@ def lift_results(func: Func) -> list[str]:
     return flat.flatten(func.result) if mode == "flat1" else ["i32"]
 
 
-def post_sig(func: Func) -> str:
-    mode = result_mode(func)
-    if mode == "none":
-        return _sig([], [])
-    return _sig(lift_results(func), [])
+def _widen(kind: str, value: str) -> str:
+    """A flat value as the 64 raw bits a record slot holds."""
+    if kind == "i32":
+        return f"(i64.extend_i32_u {value})"
+    if kind == "f32":
+        return f"(i64.extend_i32_u (i32.reinterpret_f32 {value}))"
+    if kind == "f64":
+        return f"(i64.reinterpret_f64 {value})"
+    return value
 
 
 class WrapperModule:
     """Collects the wrapper functions and the denial data; `text()` gives the core module."""
 
-    def __init__(self) -> None:
+    def __init__(self, functions: int) -> None:
         self.imports: list[str] = []
         self.funcs: list[str] = []
         self.data: list[str] = []
-        self.data_end = DENIAL_AREA
+        self.data_end = DENY_TABLE + functions
+        self.functions = functions
         self.drops: set[str] = set()
         self.loops = 0
 
     @property
-    def heap_base(self) -> int:
+    def ring_start(self) -> int:
         return flat.align_up(self.data_end, 16)
+
+    @property
+    def heap_base(self) -> int:
+        return self.ring_start + RING_SIZE
 
     def add(self, func: Func, drop_ids: dict[str, str]) -> None:
         j = func.index
         params = core_params(func)
         self.imports.append(f'(import "h" "low{j}" (func $low{j}{lower_sig(func)}))')
-        self.imports.append(f'(import "h" "pre{j}" (func $pre{j}{_sig(params, ["i32"])}))')
-        self.imports.append(f'(import "h" "post{j}" (func $post{j}{post_sig(func)}))')
         n = len(params)
-        deny, value = n, n + 1
+        deny, value, rec, t0 = n, n + 1, n + 3, n + 4
         args = " ".join(f"(local.get {i})" for i in range(n))
         mode = result_mode(func)
-        locals_ = ["i32", "i32" if mode != "flat1" else lift_results(func)[0], "i32"]
-        body = [f"(local.set {deny} (call $pre{j} {args}))"]
+        locals_ = ["i32", "i32" if mode != "flat1" else lift_results(func)[0], "i32", "i32", "i64"]
         deniable = bool(func.deny)
-        if mode == "ret":
-            body += self._ret_call(func, args, deny, value, deniable)
-            body.append(f"(call $post{j} (local.get {value}))")
-        elif mode == "flat1":
-            call = f"(call $low{j} {args})"
-            if deniable:
-                kind = lift_results(func)[0]
-                call = (f"(if (result {kind}) (local.get {deny}) (then ({kind}.const {self._flat_denial(func)}))"
-                        f" (else {call}))")
-            body += [f"(local.set {value} {call})", f"(call $post{j} (local.get {value}))"]
-        else:
-            call = f"(call $low{j} {args})"
-            body += [f"(if (i32.eqz (local.get {deny})) (then {call}))" if deniable else call,
-                     f"(call $post{j})"]
+        body = ["(if (i32.eqz (global.get $ready)) (then (call $init)))"]
+        if deniable:
+            body.append(f"(local.set {deny} (i32.load8_u (i32.const {DENY_TABLE + j})))")
+        if may_block(func):
+            body.append("(call $flush (i32.const 0))")
+        if exits(func):  # it never returns: recorded before the call
+            body += [f"(local.set {rec} (call $record (i32.const {j}) (i32.const {FLAG_NO_RETURN}) "
+                     f"(call $now) (i32.const {record_size(func)})))", *self._store_params(func, rec),
+                     "(call $flush (i32.const 0))"]
+        body.append(f"(local.set {t0} (call $now))")
+        body += self._call(func, args, deny, value, deniable)
+        if not exits(func):
+            body.append(f"(local.set {rec} (call $record (i32.const {j}) (local.get {deny}) (local.get {t0}) "
+                        f"(i32.const {record_size(func)})))")
+            body += self._store_params(func, rec)
+            if mode != "none":
+                kind = "i32" if mode == "ret" else lift_results(func)[0]
+                body.append(f"(i64.store offset=24 (local.get {rec}) {_widen(kind, f'(local.get {value})')})")
         body += self._drops(func, drop_ids, n + 2)
+        body.append("(call $maybe-flush)")
         if mode != "none":
             body.append(f"(local.get {value})")
         self.funcs.append(f'(func (export "w{j}"){_sig(params, lift_results(func))}'
                           f' (local {" ".join(locals_)})\n    ' + "\n    ".join(body) + ")")
 
+    def _call(self, func: Func, args: str, deny: int, value: int, deniable: bool) -> list[str]:
+        mode, j = result_mode(func), func.index
+        if mode == "ret":
+            return self._ret_call(func, args, deny, value, deniable)
+        call = f"(call $low{j} {args})"
+        if mode == "flat1":
+            if deniable:
+                kind = lift_results(func)[0]
+                call = (f"(if (result {kind}) (local.get {deny}) "
+                        f"(then ({kind}.const {self._flat_denial(func)})) (else {call}))")
+            return [f"(local.set {value} {call})"]
+        return [f"(if (i32.eqz (local.get {deny})) (then {call}))" if deniable else call]
+
+    @staticmethod
+    def _store_params(func: Func, rec: int) -> list[str]:
+        return [f"(i64.store offset={RECORD_HEADER + 8 * i} (local.get {rec}) "
+                f"{_widen(kind, f'(local.get {i})')})" for i, kind in enumerate(core_params(func))]
+
     def _ret_call(self, func: Func, args: str, deny: int, ret: int, deniable: bool) -> list[str]:
         assert func.result is not None
         result = func.result
-        area = flat.size(result) + post_padding(result)
+        area = flat.size(result)
         lines = [f"(local.set {ret} (call $realloc (i32.const 0) (i32.const 0) "
                  f"(i32.const {flat.alignment(result)}) (i32.const {area})))"]
         call = f"(call $low{func.index} {args} (local.get {ret}))"
@@ -179,24 +232,55 @@ class WrapperModule:
         done, again = f"$done{self.loops}", f"$next{self.loops}"
         return [f"(local.set {i} (i32.const 0))",
                 f"(block {done} (loop {again} (br_if {done} (i32.ge_u (local.get {i}) {length}))"
-                f" (call {drop_ids[resource]} (i32.load (i32.add {ptr} (i32.shl (local.get {i}) (i32.const 2)))))"
+                f" (call {drop_ids[resource]}"
+                f" (i32.load (i32.add {ptr} (i32.shl (local.get {i}) (i32.const 2)))))"
                 f" (local.set {i} (i32.add (local.get {i}) (i32.const 1))) (br {again})))"]
 
     def text(self, drop_imports: list[str]) -> str:
-        base = self.heap_base
-        resets = "\n  ".join(
-            f'(func (export "pr-{k}"){_sig([k] if k != "none" else [], [])} (global.set $top (i32.const {base})))'
-            for k in ("none", "i32", "i64", "f32", "f64"))
+        ring, heap, table = self.ring_start, self.heap_base, self.functions
+        ring_full = ring + RING_SIZE - RECORD_HEADER - 8 * flat.MAX_FLAT_PARAMS
+        helpers = f"""(global $ready (mut i32) (i32.const 0))
+  (global $ring (mut i32) (i32.const {ring}))
+  (func $init
+    (global.set $ready (i32.const 1))
+    (call $config (i32.const 8))
+    (memory.copy (i32.const {DENY_TABLE}) (i32.load (i32.const 8))
+                 (select (i32.load offset=4 (i32.const 8)) (i32.const {table})
+                         (i32.lt_u (i32.load offset=4 (i32.const 8)) (i32.const {table})))))
+  (func $record (param $j i32) (param $flags i32) (param $t0 i64) (param $size i32) (result i32)
+    (local $p i32)
+    (local.set $p (global.get $ring))
+    (i32.store (local.get $p) (local.get $j))
+    (i32.store offset=4 (local.get $p) (local.get $flags))
+    (i64.store offset=8 (local.get $p) (local.get $t0))
+    (i64.store offset=16 (local.get $p) (call $now))
+    (global.set $ring (i32.add (local.get $p) (local.get $size)))
+    (local.get $p))
+  (func $flush (param $reset i32)
+    (if (i32.gt_u (global.get $ring) (i32.const {ring}))
+      (then (call $host-flush (i32.const 0) (global.get $top) (global.get $ring))
+            (global.set $ring (i32.const {ring}))))
+    (if (local.get $reset) (then (global.set $top (i32.const {heap})))))
+  (func $maybe-flush
+    (if (i32.or (i32.gt_u (global.get $ring) (i32.const {ring_full}))
+                (i32.gt_u (global.get $top) (i32.const {heap + HEAP_SOFT_LIMIT})))
+      (then (call $flush (i32.const 1)))))
+  (func (export "flush-all") (call $flush (i32.const 1)))"""
+        resets = "\n  ".join(f'(func (export "pr-{k}"){_sig([k] if k != "none" else [], [])})'
+                             for k in POST_RETURNS)
         return "\n  ".join([
             "(core module $wrapper",
             '(import "m" "memory" (memory 1))',
             '(import "m" "realloc" (func $realloc (param i32 i32 i32 i32) (result i32)))',
             '(import "m" "top" (global $top (mut i32)))',
-            *drop_imports, *self.imports, *self.data, *self.funcs, resets]) + ")"
+            '(import "h" "now" (func $now (result i64)))',
+            '(import "h" "config" (func $config (param i32)))',
+            '(import "h" "flush" (func $host-flush (param i32 i32 i32)))',
+            *drop_imports, *self.imports, *self.data, helpers, *self.funcs, resets]) + ")"
 
 
 def memory_module(base: int) -> str:
-    """The interposer's memory and its bump allocator; `post-return` resets `top` after every call."""
+    """The interposer's memory and its bump allocator (reset when the ring is flushed)."""
     return f"""(core module $memory
     (memory (export "memory") 1)
     (global $top (export "top") (mut i32) (i32.const {base}))
@@ -206,6 +290,7 @@ def memory_module(base: int) -> str:
       (global.set $top (i32.add (local.get $p) (local.get 3)))
       (local.set $need (i32.sub (global.get $top) (i32.shl (memory.size) (i32.const 16))))
       (if (i32.gt_s (local.get $need) (i32.const 0))
-        (then (if (i32.eq (memory.grow (i32.shr_u (i32.add (local.get $need) (i32.const 65535)) (i32.const 16)))
+        (then (if (i32.eq (memory.grow (i32.shr_u (i32.add (local.get $need) (i32.const 65535))
+                                                  (i32.const 16)))
                           (i32.const -1)) (then unreachable))))
       (local.get $p)))"""

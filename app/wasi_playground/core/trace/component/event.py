@@ -1,34 +1,70 @@
 """One recorded WASI 0.2 call, usable wherever a preview-1 `TraceEvent` is (same attribute names and
-JSON keys). Values are kept as wasmtime-py decoded them and turned into text only when read."""
+JSON keys). It keeps the raw record and the memory copy it came in (shared by its batch) and decodes
+arguments and result only when read, so a million calls cost a million small objects."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import struct
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
+from wasi_playground.core.trace.component import canon, corewrap
+from wasi_playground.core.trace.component.flat import MAX_FLAT_PARAMS, flatten_all
+from wasi_playground.core.trace.component.model import Ty
 from wasi_playground.core.trace.component.plan import Func
 from wasi_playground.core.trace.component.values import byte_count, case_of, wave
 
 NEVER_RETURNED = "never returned"
+_SLOT = struct.Struct("<Q")
 
 
-@dataclass(slots=True)
 class ComponentTraceEvent:
-    seq: int
-    call: Func
-    values: tuple[Any, ...]
-    outcome: Any
-    duration_ns: int
-    denied: bool = False
-    returned: bool = True
-    """False for `exit` (it never returns) and for a call cut short by a trap or a stop."""
-    not_blocked: bool = False
-    """Its capability group was switched off, but the call cannot be refused (see the explanation)."""
+    """A plain slotted class rather than a dataclass: a traced run makes one per WASI call."""
+
+    __slots__ = ("seq", "call", "memory", "at", "duration_ns", "denied", "returned", "not_blocked")
     raw_args: tuple[int, ...] = ()
-    fds: dict[str, str] = field(default_factory=dict)
+    fds: Mapping[str, str] = MappingProxyType({})
     paths: tuple[str | None, ...] = ()
     out_value: int | None = None
     requested_bytes: int | None = None
+
+    def __init__(self, seq: int, call: Func, memory: bytes, at: int, duration_ns: int, denied: bool = False,
+                 returned: bool = True, not_blocked: bool = False) -> None:
+        self.seq = seq
+        self.call = call
+        self.memory = memory
+        self.at = at
+        """Where the call's record starts in `memory` (a copy of the interposer's, shared by a batch)."""
+        self.duration_ns = duration_ns
+        self.denied = denied
+        self.returned = returned
+        """False for `exit` (it never returns)."""
+        self.not_blocked = not_blocked
+        """Its capability group was switched off, but the call cannot be refused (see the explanation)."""
+
+    def _slot(self, offset: int) -> int:
+        return _SLOT.unpack_from(self.memory, self.at + offset)[0]
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        params = [t for _, t in self.call.params]
+        count = len(corewrap.core_params(self.call))
+        slots = [self._slot(corewrap.RECORD_HEADER + 8 * i) for i in range(count)]
+        if len(flatten_all(params)) > MAX_FLAT_PARAMS:  # passed as a pointer to the parameters in memory
+            return canon.load(Ty("tuple", tuple(("", t) for t in params)), self.memory, slots[0] & 0xFFFFFFFF)
+        it = iter(slots)
+        return tuple(canon.lift_flat(t, it, self.memory) for t in params)
+
+    @property
+    def outcome(self) -> Any:
+        result = self.call.result
+        if result is None or not self.returned:
+            return None
+        slot = self._slot(24)
+        if corewrap.result_mode(self.call) == "ret":
+            return canon.load(result, self.memory, slot & 0xFFFFFFFF)
+        return canon.lift_flat(result, iter([slot]), self.memory)
 
     @property
     def func(self) -> str:
@@ -39,10 +75,21 @@ class ComponentTraceEvent:
         return self.call.group
 
     @property
+    def failed(self) -> bool:
+        """Whether the call returned `err(...)`, from the discriminant alone (cheap: no decoding)."""
+        result = self.call.result
+        if result is None or result.kind != "result" or not self.returned:
+            return False
+        slot = self._slot(24)
+        if corewrap.result_mode(self.call) == "ret":
+            return self.memory[slot & 0xFFFFFFFF] != 0
+        return slot & 0xFF != 0
+
+    @property
     def error(self) -> str | None:
         """The error case name when the call returned `err(...)` (for `err(closed)`: "closed")."""
         result = self.call.result
-        if not self.returned or result is None or result.kind != "result":
+        if not self.failed or result is None:
             return None
         name, case, payload = case_of(result, self.outcome)
         if name != "err":
@@ -54,7 +101,7 @@ class ComponentTraceEvent:
     @property
     def errno(self) -> int:
         """0 for success, else a positive number standing for the error case (for filters and colour)."""
-        error = self.error
+        error = self.error if self.failed else None
         if error is None:
             return 0
         result = self.call.result

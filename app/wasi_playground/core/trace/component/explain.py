@@ -4,6 +4,7 @@ how it answered, what failed and what to change. Each kind of line is said once,
 from __future__ import annotations
 
 from wasi_playground.core.trace.component.event import ComponentTraceEvent
+from wasi_playground.core.trace.component.plan import Func
 
 ERROR_MEANINGS = {
     "access": "the host refused access",
@@ -28,10 +29,10 @@ class ComponentExplainer:
         self.read_only = read_only_guests
         self._seen: dict[str, int] = {}
 
-    def wants(self, e: ComponentTraceEvent) -> bool:
-        """Whether `add` has anything to say about this event (a cheap test for every call)."""
-        return (e.denied or e.not_blocked or not e.returned or e.errno != 0
-                or e.call.name == "get-directories")
+    @staticmethod
+    def reads_all(func: Func) -> bool:
+        """Whether every call of `func` goes to `add`; otherwise only denied, unblocked or failed ones."""
+        return func.name == "get-directories" or func.interface.startswith("wasi:cli/exit")
 
     def add(self, e: ComponentTraceEvent) -> None:
         name = e.call.name

@@ -35,7 +35,8 @@ class Ty:
     def to_json(self) -> Any:
         if not self.items and not self.resource:
             return self.kind
-        return [self.kind, self.resource, [[n, t.to_json() if t is not None else None] for n, t in self.items]]
+        items = [[n, t.to_json() if t is not None else None] for n, t in self.items]
+        return [self.kind, self.resource, items]
 
     @staticmethod
     def from_json(data: Any) -> Ty:

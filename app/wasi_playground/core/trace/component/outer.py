@@ -7,11 +7,12 @@ after assembly (see `assemble`), so a large guest is never printed or parsed as 
 from __future__ import annotations
 
 from wasi_playground.core.trace.component import corewrap
-from wasi_playground.core.trace.component.model import Ty
 from wasi_playground.core.trace.component.plan import Func, Interface, Plan
 from wasi_playground.core.trace.component.wittext import Scope
 
 RECORDER = "trace-recorder"
+RUN_INTERFACE = "wasi:cli/run@"
+CLOCK_INTERFACE = "wasi:clocks/monotonic-clock@"
 PLACEHOLDER = "(component $guest)"
 
 
@@ -21,25 +22,30 @@ def outer_text(plan: Plan) -> str:
     resource_ids: dict[str, str] = {}
     for k, iface in enumerate(plan.interfaces):
         lines += _import(k, iface, resource_ids, outer)
+    lines += _clock(plan)
     traced = [f for f in plan.funcs if not f.untraced]
-    lines += _recorder(traced)
-    wrapper = corewrap.WrapperModule()
+    lines.append(f'(import "{RECORDER}" (instance $rec (export "config" (func (result string)))'
+                 f' (export "flush" (func (param "memory" string) (param "records" u32)))))')
+    wrapper = corewrap.WrapperModule(len(plan.funcs))
     drop_ids = {key: f"$drop{n}" for n, key in enumerate(resource_ids)}
     for func in traced:
         wrapper.add(func, drop_ids)
+    plan.ring_start = wrapper.ring_start
     lines += [corewrap.memory_module(wrapper.heap_base), "(core instance $mem (instantiate $memory))",
               '(alias core export $mem "memory" (core memory $m))',
-              '(alias core export $mem "realloc" (core func $realloc))']
-    host_exports: list[str] = []
+              '(alias core export $mem "realloc" (core func $realloc))',
+              "(core func $now (canon lower (func $clock-now)))",
+              '(alias export $rec "config" (func $config-f))',
+              "(core func $config (canon lower (func $config-f) (memory $m) (realloc $realloc)))",
+              '(alias export $rec "flush" (func $flush-f))',
+              "(core func $flush (canon lower (func $flush-f) (memory $m) string-encoding=latin1+utf16))"]
+    host_exports = ['(export "now" (func $now))', '(export "config" (func $config))',
+                    '(export "flush" (func $flush))']
     for func in traced:
         j, k = func.index, plan.interfaces.index(_iface_of(plan, func))
         lines += [f'(alias export $i{k} "{func.name}" (func $h{j}))',
-                  f"(core func $low{j} (canon lower (func $h{j}) (memory $m) (realloc $realloc)))",
-                  f'(alias export $rec "pre{j}" (func $prf{j}))',
-                  f"(core func $pre{j} (canon lower (func $prf{j}) (memory $m) (realloc $realloc)))",
-                  f'(alias export $rec "post{j}" (func $pof{j}))',
-                  f"(core func $post{j} (canon lower (func $pof{j}) (memory $m) (realloc $realloc)))"]
-        host_exports += [f'(export "{name}{j}" (func ${name}{j}))' for name in ("low", "pre", "post")]
+                  f"(core func $low{j} (canon lower (func $h{j}) (memory $m) (realloc $realloc)))"]
+        host_exports.append(f'(export "low{j}" (func $low{j}))')
     drop_imports = []
     for key in sorted(wrapper.drops):
         n = drop_ids[key][5:]
@@ -48,22 +54,65 @@ def outer_text(plan: Plan) -> str:
         drop_imports.append(f'(import "h" "drop{n}" (func $drop{n} (param i32)))')
     lines += [wrapper.text(drop_imports), "(core instance $h " + " ".join(host_exports) + ")",
               '(core instance $w (instantiate $wrapper (with "m" (instance $mem)) (with "h" (instance $h))))']
-    lines += [f'(alias core export $w "pr-{r}" (core func $pr-{r}))' for r in ("none", "i32", "i64", "f32", "f64")]
+    lines += [f'(alias core export $w "pr-{r}" (core func $pr-{r}))' for r in corewrap.POST_RETURNS]
     for func in traced:
         j = func.index
-        post_return = corewrap.lift_results(func)
+        results = corewrap.lift_results(func)
+        post_return = f"$pr-{results[0] if results else 'none'}"
         lines += [f"(type $ft{j} {outer.func(func.params, func.result)})",
                   f'(alias core export $w "w{j}" (core func $cw{j}))',
-                  f"(func $lift{j} (type $ft{j}) (canon lift (core func $cw{j}) (memory $m) (realloc $realloc) "
-                  f"(post-return (core func $pr-{post_return[0] if post_return else 'none'}))))"]
+                  f"(func $lift{j} (type $ft{j}) (canon lift (core func $cw{j}) (memory $m) "
+                  f"(realloc $realloc) (post-return (core func {post_return}))))"]
     for k, iface in enumerate(plan.interfaces):
         lines += _shim(k, iface, resource_ids, outer)
     lines.append(PLACEHOLDER)
-    withs = " ".join(f'(with "{iface.name}" (instance $wrapped{k}))' for k, iface in enumerate(plan.interfaces))
+    withs = " ".join(f'(with "{iface.name}" (instance $wrapped{k}))'
+                     for k, iface in enumerate(plan.interfaces))
     lines.append(f"(instance $g (instantiate $guest {withs}))")
     for n, (name, kind) in enumerate(plan.exports):
-        lines += [f'(alias export $g "{name}" ({kind} $ge{n}))', f'(export "{name}" ({kind} $ge{n}))']
+        if name.startswith(RUN_INTERFACE) and kind == "instance":
+            lines += _run_export(name)
+        else:
+            lines += [f'(alias export $g "{name}" ({kind} $ge{n}))', f'(export "{name}" ({kind} $ge{n}))']
     return "\n  ".join(lines) + ")\n"
+
+
+def _clock(plan: Plan) -> list[str]:
+    """`$clock-now`: wasmtime's monotonic clock, for the records' times (never traced, never denied)."""
+    for k, iface in enumerate(plan.interfaces):
+        if iface.name.startswith(CLOCK_INTERFACE):
+            return [f'(alias export $i{k} "now" (func $clock-now))']
+    return [f'(import "{CLOCK_INTERFACE}0.2.0" (instance $clock (export "now" (func (result u64)))))',
+            '(alias export $clock "now" (func $clock-now))']
+
+
+def _run_export(name: str) -> list[str]:
+    """`wasi:cli/run` through a small component that flushes the ring when `run` returns (a component of
+    its own, because the outer component may not be re-entered while its own code is on the stack)."""
+    return [
+        '(alias core export $w "flush-all" (core func $flush-all))',
+        "(func $flush-lifted (canon lift (core func $flush-all)))",
+        f'(alias export $g "{name}" (instance $guest-run))',
+        '(alias export $guest-run "run" (func $guest-run-f))',
+        """(component $runner
+    (import "run" (func $run (result (result))))
+    (import "flush" (func $flush))
+    (core func $run-low (canon lower (func $run)))
+    (core func $flush-low (canon lower (func $flush)))
+    (core module $m
+      (import "g" "run" (func $run (result i32)))
+      (import "g" "flush" (func $flush))
+      (func (export "run") (result i32) (local i32) (local.set 0 (call $run)) (call $flush) (local.get 0)))
+    (core instance $i (instantiate $m (with "g" (instance (export "run" (func $run-low))
+                                                        (export "flush" (func $flush-low))))))
+    (alias core export $i "run" (core func $run-core))
+    (func $r (result (result)) (canon lift (core func $run-core)))
+    (export "run" (func $r)))""",
+        "(instance $runner-i (instantiate $runner (with \"run\" (func $guest-run-f)) "
+        "(with \"flush\" (func $flush-lifted))))",
+        '(alias export $runner-i "run" (func $run-f))',
+        '(instance $run-instance (export "run" (func $run-f)))',
+        f'(export "{name}" (instance $run-instance))']
 
 
 def _iface_of(plan: Plan, func: Func) -> Interface:
@@ -81,11 +130,14 @@ def _import(k: int, iface: Interface, resource_ids: dict[str, str], outer: Scope
             body.append(f'(export "{name}" (type $r{n} (sub resource)))')
         local.resources[key] = f"$r{n}"
     for m, (name, ty) in enumerate(iface.types):
-        body += [f"(type $d{m} {local.render(ty, expand=True)})", f'(export "{name}" (type $t{m} (eq $d{m})))']
+        body += [f"(type $d{m} {local.render(ty, expand=True)})",
+                 f'(export "{name}" (type $t{m} (eq $d{m})))']
         local.named.setdefault(ty, f"$t{m}")
     for func in iface.funcs:
         body += [f"(type $f{func.index} {local.func(func.params, func.result)})",
                  f'(export "{func.name}" (func (type $f{func.index})))']
+    if iface.name.startswith(CLOCK_INTERFACE) and not any(f.name == "now" for f in iface.funcs):
+        body.append('(export "now" (func (result u64)))')  # for the records' times
     lines = [f'(import "{iface.name}" (instance $i{k}\n    ' + "\n    ".join(body) + "))"]
     for name, key in iface.resources:
         if key not in resource_ids:
@@ -99,24 +151,6 @@ def _import(k: int, iface: Interface, resource_ids: dict[str, str], outer: Scope
     return lines
 
 
-def _recorder(traced: list[Func]) -> list[str]:
-    scope = Scope()
-    body: list[str] = []
-    for func in traced:
-        params = [(n, t.without_resources()) for n, t in func.params]
-        post: list[tuple[str, Ty]] = []
-        if func.result is not None:
-            post.append(("result", func.result.without_resources()))
-            if corewrap.result_mode(func) == "ret" and corewrap.post_padding(func.result):
-                post.append(("pad", Ty("tuple", tuple(("", Ty("u8"))
-                                                       for _ in range(corewrap.post_padding(func.result))))))
-        for _, ty in params + post:
-            scope.declare(ty, body, "")
-        body += [f'(export "pre{func.index}" {scope.func(params, Ty("u32"))})',
-                 f'(export "post{func.index}" {scope.func(post, None)})']
-    return [f'(import "{RECORDER}" (instance $rec\n    ' + "\n    ".join(body) + "))"]
-
-
 def _shim(k: int, iface: Interface, resource_ids: dict[str, str], outer: Scope) -> list[str]:
     inner, exported = Scope(), Scope()
     body: list[str] = []
@@ -126,7 +160,8 @@ def _shim(k: int, iface: Interface, resource_ids: dict[str, str], outer: Scope) 
         inner.resources[key] = f"$sr{n}"
         withs.append(f'(with "r{n}" (type {resource_ids[key]}))')
     for m, (_name, ty) in enumerate(iface.types):
-        body += [f"(type $sd{m} {inner.render(ty, expand=True)})", f'(import "t{m}" (type $st{m} (eq $sd{m})))']
+        body += [f"(type $sd{m} {inner.render(ty, expand=True)})",
+                 f'(import "t{m}" (type $st{m} (eq $sd{m})))']
         inner.named.setdefault(ty, f"$st{m}")
         withs.append(f'(with "t{m}" (type {outer.named[ty]}))')
     for func in iface.funcs:

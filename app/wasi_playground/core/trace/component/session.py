@@ -2,14 +2,14 @@
 
 The runner calls `prepare(data)` and compiles what it returns instead of the guest (the interposer with
 the guest nested inside, or the guest itself when nothing can be traced), calls `link` on the component
-linker after `add_wasip2()`, runs, and calls `finish`. In between, the interposer reports each WASI call
-twice, before (`pre`: arguments; the answer says whether to refuse it) and after (`post`: the result).
-Calls are synchronous and never re-enter, so one pending call is all the state there is.
+linker after `add_wasip2()`, runs, and calls `finish`. In between, the interposer asks once which
+functions to refuse (`config`) and hands over its ring of records in batches (`flush`), which are
+turned into events on the run's thread and passed on.
 """
 
 from __future__ import annotations
 
-import time
+import struct
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +17,7 @@ from wasi_playground.core.engine.config import RunConfig
 from wasi_playground.core.engine.result import RunResult
 from wasi_playground.core.engine.wasi_config import normalise_guest_path
 from wasi_playground.core.trace import fsdiff
+from wasi_playground.core.trace.component import corewrap
 from wasi_playground.core.trace.component.assemble import InterposerError, build_interposer
 from wasi_playground.core.trace.component.event import ComponentTraceEvent
 from wasi_playground.core.trace.component.explain import ComponentExplainer
@@ -24,6 +25,9 @@ from wasi_playground.core.trace.component.outer import RECORDER
 from wasi_playground.core.trace.component.plan import Func, Plan
 
 EXIT_INTERFACE = "wasi:cli/exit"
+HEADER = struct.Struct("<IIqq")
+LOST_NOTE = ("the run ended in a trap or was stopped: the WASI calls of its last unfinished batch (at most "
+             "about 2,000) are not in the trace")
 
 
 class ComponentTraceSession:
@@ -32,14 +36,15 @@ class ComponentTraceSession:
         self._data = data
         self._denied = frozenset(config.denied)
         self._on_event = on_event
-        self._read_only = [normalise_guest_path(p.guest) for p in config.preopens if p.read_only]
-        self._has_preopens = bool(config.preopens)
+        read_only = [normalise_guest_path(p.guest) for p in config.preopens if p.read_only]
         self._dirs = [(p.host, normalise_guest_path(p.guest)) for p in config.preopens]
         self._before = fsdiff.snapshot(self._dirs)
         self._plan: Plan | None = None
-        self._explainer = ComponentExplainer(self._has_preopens, False, self._read_only)
-        self._pending: tuple[Func, tuple[Any, ...], bool, bool] | None = None
-        self._started = 0
+        self._explainer = ComponentExplainer(bool(config.preopens), False, read_only)
+        self._funcs: list[Func] = []
+        self._layout: list[tuple[Func, int, bool, bool, bool]] = []
+        """Per function number: the function, its record size, whether it exits, whether it is not
+        blocked although switched off, whether the explainer reads every call of it."""
         self.seq = 0
         self.exit_code: int | None = None
         self.notes: list[str] = []
@@ -62,67 +67,58 @@ class ComponentTraceSession:
             if not plan.untraced:
                 self.notes.append("this component imports no WASI function, so there is nothing to trace")
             return data
-        self._explainer.opens_files = any(f.name == "[method]descriptor.open-at" for f in plan.funcs)
+        self._funcs = plan.funcs
+        self._explainer.opens_files = any(f.name == "[method]descriptor.open-at" for f in self._funcs)
         return wrapped
+
+    def _switched_off(self, func: Func) -> bool:
+        return func.group in self._denied and not func.interface.startswith(EXIT_INTERFACE)
 
     def link(self, engine: Any, store: Any, linker: Any) -> None:
         """Define the recorder on a `wasmtime.component.Linker` that already has WASI 0.2."""
-        if not self.traced or self._plan is None:
+        if not self.traced:
             return
+        deny = "".join(chr(int(self._switched_off(f) and bool(f.deny))) for f in self._funcs)
+        self._layout = [(f, corewrap.record_size(f), f.interface.startswith(EXIT_INTERFACE),
+                         self._switched_off(f) and not f.deny, self._explainer.reads_all(f))
+                        for f in self._funcs]
         with linker.root() as root, root.add_instance(RECORDER) as recorder:
-            for func in self._plan.funcs:
-                if not func.untraced:
-                    recorder.add_func(f"pre{func.index}", self._pre(func))
-                    recorder.add_func(f"post{func.index}", self._post)
+            recorder.add_func("config", lambda _store: deny)
+            recorder.add_func("flush", self._flush)
 
-    def _pre(self, func: Func) -> Callable[..., int]:
-        switched_off = func.group in self._denied and not func.interface.startswith(EXIT_INTERFACE)
-        denied = switched_off and bool(func.deny)
-        not_blocked = switched_off and not func.deny
-        exits = func.interface.startswith(EXIT_INTERFACE)
-
-        def pre(_store: Any, *args: Any) -> int:
+    def _flush(self, _store: Any, memory: str, records_end: int) -> None:
+        assert self._plan is not None
+        blob = memory.encode("latin-1")
+        at, layout, unpack = self._plan.ring_start, self._layout, HEADER.unpack_from
+        on_event = self._on_event
+        while at < records_end:
+            index, flags, started, ended = unpack(blob, at)
+            func, size, exits, not_blocked, explain = layout[index]
+            self.seq += 1
+            event = ComponentTraceEvent(self.seq, func, blob, at, ended - started, bool(flags & 1),
+                                        not flags & 2, not_blocked)
+            at += size
             if exits:
-                self._record_exit(func, args)
-            self._pending = (func, args, denied, not_blocked)
-            self._started = time.perf_counter_ns()
-            return int(denied)
+                self._record_exit(event)
+            if flags or explain or not_blocked or (func.fallible and event.failed):
+                self._explainer.add(event)
+            try:
+                on_event(event)
+            except Exception as e:  # a broken consumer must not change the program's behaviour
+                self.error = f"trace consumer failed: {e}"
 
-        return pre
-
-    def _post(self, _store: Any, result: Any = None, _pad: Any = None) -> None:
-        took = time.perf_counter_ns() - self._started
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        func, args, denied, not_blocked = pending
-        self.seq += 1
-        self._emit(ComponentTraceEvent(self.seq, func, args, result, took, denied, True, not_blocked))
-
-    def _record_exit(self, func: Func, args: tuple[Any, ...]) -> None:
-        if func.name == "exit-with-code" and args:
-            self.exit_code = int(args[0])
-        elif func.name == "exit" and args:
-            self.exit_code = 1 if getattr(args[0], "tag", None) == "err" else 0
-        self.seq += 1
-        self._emit(ComponentTraceEvent(self.seq, func, args, None, 0, returned=False))
-
-    def _emit(self, event: ComponentTraceEvent) -> None:
-        if self._explainer.wants(event):
-            self._explainer.add(event)
-        try:
-            self._on_event(event)
-        except Exception as e:  # a broken consumer must not change the program's behaviour
-            self.error = f"trace consumer failed: {e}"
+    def _record_exit(self, event: ComponentTraceEvent) -> None:
+        values = event.values
+        if event.call.name == "exit-with-code" and values:
+            self.exit_code = int(values[0])
+        elif event.call.name == "exit" and values:
+            self.exit_code = 1 if getattr(values[0], "tag", None) == "err" else 0
 
     def finish(self, result: RunResult) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None and not pending[0].interface.startswith(EXIT_INTERFACE):
-            self.seq += 1
-            self._emit(ComponentTraceEvent(self.seq, pending[0], pending[1], None, 0, pending[2],
-                                           returned=False))
         if self.traced:
             result.trace_calls = self.seq
+            if result.trap is not None or result.cancelled or result.timed_out:
+                result.notes.append(LOST_NOTE)
         result.explanations = self._explainer.lines()
         result.notes += [n for n in self.notes if n not in result.notes]
         if self.error:
