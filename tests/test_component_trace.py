@@ -222,3 +222,48 @@ def test_denial_of_an_error_code_function_is_access() -> None:
     assert denial_bytes(open_at) == bytes([1, 0, 0, 0, 0, 0, 0, 0])  # err, then error-code 0 = access
     exit_func = next(f for f in plan.funcs if f.name == "exit-with-code")
     assert exit_func.deny == ""
+
+
+def test_borrowed_handles_in_a_list_are_dropped() -> None:
+    from test_component_trace_programs import poller
+
+    data = poller()
+    plain, _ = run_component(data, RunConfig(), traced=False)
+    traced, events = run_component(data, RunConfig())
+    assert plain.stdout == traced.stdout == "polled\n"
+    poll = next(e for e in events if e.call.name == "poll")
+    assert poll.func == "wasi:io/poll@0.2.0#poll"
+    assert poll.args[0][1].startswith("[pollable#") and poll.result == "[0]"
+
+
+def test_unforwardable_import_runs_untraced_with_a_reason() -> None:
+    from test_component_trace_programs import future_wasi
+
+    data = future_wasi()
+    session = ComponentTraceSession(data, RunConfig(), lambda e: None)
+    assert session.prepare(data) == data
+    result = RunResult()
+    session.finish(result)
+    assert any("wasi:cli/environment@0.3.0" in n and "runs untraced" in n and "version" in n
+               for n in result.notes)
+
+
+def test_malformed_component_is_left_to_the_runner_with_a_note() -> None:
+    data = b"\0asm\x0d\x00\x01\x00\x07\x05garbage"
+    session = ComponentTraceSession(data, RunConfig(), lambda e: None)
+    assert session.prepare(data) == data
+    result = RunResult()
+    session.finish(result)
+    assert any("does not compile" in n and "offset" in n for n in result.notes), result.notes
+
+
+def test_trace_lines_decode_every_call(tmp_path: Path, probe3: bytes) -> None:
+    _, events = run_component(probe3, probe_config(tmp_path))
+    lines = [json.loads(_jsonl(e)) for e in events]
+    assert [line["seq"] for line in lines] == list(range(1, len(lines) + 1))
+    assert all(line["func"].startswith("wasi:") and line["group"] for line in lines)
+    assert all(line["duration_ns"] >= 0 for line in lines)
+    write = next(line for line in lines if line["func"].endswith("blocking-write-and-flush"))
+    assert write["args"] == {"self": write["args"]["self"], "contents": "<1 byte: 'A'>"}
+    assert write["args"]["self"].startswith("output-stream#") and write["bytes"] == 1
+    assert write["result"] == "ok" and write["errno"] is None and write["denied"] is False

@@ -262,3 +262,51 @@ def probe(exit_code: int | None = None) -> bytes:
 
 def clock_loop(calls: int) -> bytes:
     return assemble(clock_loop_text(calls))
+
+
+def poller_text() -> str:
+    """Subscribes to a zero-length monotonic-clock timer and polls it: `poll` takes list<borrow<pollable>>."""
+    s = Strings()
+    imports = f"""
+  (import "wasi:io/poll@{V}" (instance $poll
+    (export "pollable" (type $p (sub resource)))
+    (export "poll" (func (param "in" (list (borrow $p))) (result (list u32))))))
+  (alias export $poll "pollable" (type $pollable))
+  (import "wasi:clocks/monotonic-clock@{V}" (instance $monotonic
+    (alias outer $C $pollable (type $p0)) (export "pollable" (type $p (eq $p0)))
+    (type $d0 u64) (export "duration" (type $d (eq $d0)))
+    (export "subscribe-duration" (func (param "when" $d) (result (own $p))))))"""
+    body = f"""
+    (func (export "run") (result i32)
+      (global.set $out (call $get-stdout))
+      (i32.store (i32.const 64) (call $subscribe (i64.const 0)))
+      (call $poll (i32.const 64) (i32.const 1) (i32.const 80))
+      (if (i32.eq (i32.load offset=4 (i32.const 80)) (i32.const 1))
+        (then (call $print {s.ref("polled" + chr(10))})))
+      (i32.const 0))"""
+    core_imports = IO_CORE + """
+    (import "w" "subscribe" (func $subscribe (param i64) (result i32)))
+    (import "w" "poll" (func $poll (param i32 i32 i32)))"""
+    lowers = IO_LOWERS + [("monotonic", "subscribe-duration", "subscribe", False),
+                          ("poll", "poll", "poll", True)]
+    return _component(imports, lowers, core_imports, body, s)
+
+
+def poller() -> bytes:
+    return assemble(poller_text())
+
+
+def future_wasi() -> bytes:
+    """Imports an interface at a WASI version wasmtime here does not provide."""
+    return assemble(f"""(component $C
+  {IO_IMPORTS}
+  (import "wasi:cli/environment@0.3.0" (instance $env (export "get-arguments" (func (result (list string))))))
+  {LIB}
+  {_lower("stdout", "get-stdout", "get-stdout", False)}
+  (core module $main (import "w" "get-stdout" (func (result i32)))
+    (func (export "run") (result i32) (drop (call 0)) (i32.const 0)))
+  (core instance $main (instantiate $main (with "w" (instance (export "get-stdout" (func $get-stdout))))))
+  (alias core export $main "run" (core func $run-core))
+  (func $run (result (result)) (canon lift (core func $run-core)))
+  (instance $run-instance (export "run" (func $run)))
+  (export "wasi:cli/run@{V}" (instance $run-instance)))""")

@@ -84,11 +84,19 @@ def _plan(data: bytes) -> Plan:
     try:
         component, _ = load_component(engine, data)
     except wasmtime.WasmtimeError as e:
-        raise InterposerError(f"the component does not compile: {str(e).strip().splitlines()[0]}") from None
+        raise InterposerError(f"the component does not compile: {compile_message(e)}") from None
     ty = component.type
     exports = [(name, "instance" if isinstance(extern.ty, wc.ComponentInstanceType) else "func")
                for name, extern in ty.exports(engine).items()]
     return plan_imports(ty.imports(engine), exports, engine)
+
+
+def compile_message(error: Exception) -> str:
+    """wasmtime's message and its deepest cause, which says where (`... (at offset 0xb)`)."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    return lines[0] if len(lines) == 1 else f"{lines[0]}: {lines[-1]}"
 
 
 def _assemble(text: str) -> bytes:

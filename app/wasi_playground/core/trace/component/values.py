@@ -115,7 +115,8 @@ def _list(value: Any, element: Ty) -> str:
         preview = bytes(value[:PREVIEW_BYTES])
         text = preview.decode("utf-8", errors="replace") if _printable(preview) else preview.hex(" ")
         more = "…" if len(value) > PREVIEW_BYTES else ""
-        return f"<{len(value)} bytes: {text!r}{more}>" if value else "<0 bytes>"
+        unit = "byte" if len(value) == 1 else "bytes"
+        return f"<{len(value)} {unit}: {text!r}{more}>" if value else "<0 bytes>"
     items = [wave(v, element) for v in value[:PREVIEW_ITEMS]]
     if len(value) > PREVIEW_ITEMS:
         items.append(f"… {len(value)} items")
