@@ -267,3 +267,19 @@ def test_trace_lines_decode_every_call(tmp_path: Path, probe3: bytes) -> None:
     assert write["args"] == {"self": write["args"]["self"], "contents": "<1 byte: 'A'>"}
     assert write["args"]["self"].startswith("output-stream#") and write["bytes"] == 1
     assert write["result"] == "ok" and write["errno"] is None and write["denied"] is False
+
+
+def test_sockets_types_used_from_another_interface_and_denial() -> None:
+    from test_component_trace_programs import udp
+
+    data = udp()
+    plain, _ = run_component(data, RunConfig(), traced=False)
+    traced, events = run_component(data, RunConfig())
+    assert plain.stdout == traced.stdout == "create failed\n"  # wasmtime grants no network by default
+    create = next(e for e in events if e.call.name == "create-udp-socket")
+    assert create.group == "sockets" and create.args == [("address-family", "ipv4")]
+    assert create.result == "err(access-denied)" and not create.denied
+    denied, events = run_component(data, RunConfig(denied=["sockets"]))
+    create = next(e for e in events if e.call.name == "create-udp-socket")
+    assert create.denied and create.result == "err(access-denied)"
+    assert any("create-udp-socket denied: sockets switched off" in line for line in denied.explanations)

@@ -310,3 +310,70 @@ def future_wasi() -> bytes:
   (func $run (result (result)) (canon lift (core func $run-core)))
   (instance $run-instance (export "run" (func $run)))
   (export "wasi:cli/run@{V}" (instance $run-instance)))""")
+
+
+SOCKET_ERRORS = (
+    '"unknown" "access-denied" "not-supported" "invalid-argument" "out-of-memory" "timeout" '
+    '"concurrency-conflict" "not-in-progress" "would-block" "invalid-state" "new-socket-limit" '
+    '"address-not-bindable" "address-in-use" "remote-unreachable" "connection-refused" "connection-reset" '
+    '"connection-aborted" "datagram-too-large" "name-unresolvable" "temporary-resolver-failure" '
+    '"permanent-resolver-failure"')
+
+
+def udp_text() -> str:
+    """Creates a UDP socket and asks for its local address: `wasi:sockets/udp` uses `ip-socket-address`
+    from `wasi:sockets/network`, a variant of records that udp itself does not export."""
+    s = Strings()
+    imports = f"""
+  (import "wasi:sockets/network@{V}" (instance $network
+    (export "network" (type (sub resource)))
+    (type $ec0 (enum {SOCKET_ERRORS})) (export "error-code" (type $ec (eq $ec0)))
+    (type $fam0 (enum "ipv4" "ipv6")) (export "ip-address-family" (type $fam (eq $fam0)))
+    (type $v4a0 (tuple u8 u8 u8 u8)) (export "ipv4-address" (type $v4a (eq $v4a0)))
+    (type $v6a0 (tuple u16 u16 u16 u16 u16 u16 u16 u16)) (export "ipv6-address" (type $v6a (eq $v6a0)))
+    (type $v4s0 (record (field "port" u16) (field "address" $v4a)))
+    (export "ipv4-socket-address" (type $v4s (eq $v4s0)))
+    (type $v6s0 (record (field "port" u16) (field "flow-info" u32) (field "address" $v6a)
+                        (field "scope-id" u32)))
+    (export "ipv6-socket-address" (type $v6s (eq $v6s0)))
+    (type $isa0 (variant (case "ipv4" $v4s) (case "ipv6" $v6s)))
+    (export "ip-socket-address" (type $isa (eq $isa0)))))
+  (alias export $network "error-code" (type $net-ec))
+  (alias export $network "ip-address-family" (type $net-fam))
+  (alias export $network "ip-socket-address" (type $net-isa))
+  (import "wasi:sockets/udp@{V}" (instance $udp
+    (alias outer $C $net-ec (type $ec0)) (export "error-code" (type $ec (eq $ec0)))
+    (alias outer $C $net-isa (type $isa0)) (export "ip-socket-address" (type $isa (eq $isa0)))
+    (alias outer $C $net-fam (type $fam0)) (export "ip-address-family" (type $fam (eq $fam0)))
+    (export "udp-socket" (type $sock (sub resource)))
+    (export "[method]udp-socket.local-address"
+      (func (param "self" (borrow $sock)) (result (result $isa (error $ec)))))))
+  (alias export $udp "udp-socket" (type $udp-socket))
+  (import "wasi:sockets/udp-create-socket@{V}" (instance $create
+    (alias outer $C $net-ec (type $ec0)) (export "error-code" (type $ec (eq $ec0)))
+    (alias outer $C $net-fam (type $fam0)) (export "ip-address-family" (type $fam (eq $fam0)))
+    (alias outer $C $udp-socket (type $s0)) (export "udp-socket" (type $s (eq $s0)))
+    (export "create-udp-socket"
+      (func (param "address-family" $fam) (result (result (own $s) (error $ec)))))))"""
+    body = f"""
+    (func (export "run") (result i32)
+      (global.set $out (call $get-stdout))
+      (call $create (i32.const 0) (i32.const 64))
+      (if (i32.load8_u (i32.const 64))
+        (then (call $print {s.ref("create failed" + chr(10))}))
+        (else
+          (call $local-address (i32.load (i32.const 68)) (i32.const 128))
+          (if (i32.load8_u (i32.const 128))
+            (then (call $print {s.ref("no address" + chr(10))}))
+            (else (call $print {s.ref("address" + chr(10))})))))
+      (i32.const 0))"""
+    core_imports = IO_CORE + """
+    (import "w" "create" (func $create (param i32 i32)))
+    (import "w" "local-address" (func $local-address (param i32 i32)))"""
+    lowers = IO_LOWERS + [("create", "create-udp-socket", "create", True),
+                          ("udp", "[method]udp-socket.local-address", "local-address", True)]
+    return _component(imports, lowers, core_imports, body, s)
+
+
+def udp() -> bytes:
+    return assemble(udp_text())

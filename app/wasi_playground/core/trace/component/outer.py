@@ -7,6 +7,7 @@ after assembly (see `assemble`), so a large guest is never printed or parsed as 
 from __future__ import annotations
 
 from wasi_playground.core.trace.component import corewrap
+from wasi_playground.core.trace.component.model import NAMED_KINDS, Ty
 from wasi_playground.core.trace.component.plan import Func, Interface, Plan
 from wasi_playground.core.trace.component.wittext import Scope
 
@@ -119,6 +120,30 @@ def _iface_of(plan: Plan, func: Func) -> Interface:
     return next(i for i in plan.interfaces if func in i.funcs)
 
 
+def nested_named(iface: Interface) -> list[Ty]:
+    """Records, variants, enums and flags the interface's types and functions use without exporting
+    them (the parts of a type it `use`s from another interface), innermost first."""
+    own = {ty for _, ty in iface.types}
+    found: list[Ty] = []
+
+    def walk(ty: Ty | None) -> None:
+        if ty is None:
+            return
+        for _, inner in ty.items:
+            walk(inner)
+        if ty.kind in NAMED_KINDS and ty not in own and ty not in found:
+            found.append(ty)
+
+    for _, ty in iface.types:
+        for _, inner in ty.items:
+            walk(inner)
+    for func in iface.funcs:
+        for _, ty in func.params:
+            walk(ty)
+        walk(func.result)
+    return found
+
+
 def _import(k: int, iface: Interface, resource_ids: dict[str, str], outer: Scope) -> list[str]:
     local = Scope()
     body: list[str] = []
@@ -129,6 +154,9 @@ def _import(k: int, iface: Interface, resource_ids: dict[str, str], outer: Scope
         else:
             body.append(f'(export "{name}" (type $r{n} (sub resource)))')
         local.resources[key] = f"$r{n}"
+    for c, ty in enumerate(t for t in nested_named(iface) if t in outer.named):
+        body.append(f"(alias outer $outer {outer.named[ty]} (type $n{c}))")
+        local.named[ty] = f"$n{c}"
     for m, (name, ty) in enumerate(iface.types):
         body += [f"(type $d{m} {local.render(ty, expand=True)})",
                  f'(export "{name}" (type $t{m} (eq $d{m})))']
@@ -159,6 +187,11 @@ def _shim(k: int, iface: Interface, resource_ids: dict[str, str], outer: Scope) 
         body.append(f'(import "r{n}" (type $sr{n} (sub resource)))')
         inner.resources[key] = f"$sr{n}"
         withs.append(f'(with "r{n}" (type {resource_ids[key]}))')
+    for c, ty in enumerate(t for t in nested_named(iface) if t in outer.named):
+        body += [f"(type $snd{c} {inner.render(ty, expand=True)})",
+                 f'(import "n{c}" (type $sn{c} (eq $snd{c})))']
+        inner.named[ty] = exported.named[ty] = f"$sn{c}"
+        withs.append(f'(with "n{c}" (type {outer.named[ty]}))')
     for m, (_name, ty) in enumerate(iface.types):
         body += [f"(type $sd{m} {inner.render(ty, expand=True)})",
                  f'(import "t{m}" (type $st{m} (eq $sd{m})))']

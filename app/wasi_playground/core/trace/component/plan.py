@@ -164,11 +164,20 @@ def _func(index: int, interface: str, name: str, ty: Any, resources: list[tuple[
     return func
 
 
+PACKAGE_GROUPS = {"wasi:sockets/": "sockets", "wasi:http/": "sockets", "wasi:clocks/": "clocks",
+                  "wasi:random/": "random", "wasi:filesystem/": "filesystem", "wasi:io/": "stdio",
+                  "wasi:cli/": "stdio"}
+
+
 def group_of(interface: str, func: str) -> str:
-    groups = P2_INTERFACE_GROUPS.get(interface.split("@")[0], ("stdio",))
+    """The capability group of a function: by interface where the knowledge table names it, else by
+    package (`wasi:sockets/udp-create-socket` is sockets)."""
     if interface.startswith("wasi:cli/environment"):
         return "args" if func == "get-arguments" else "environment"
-    return groups[0]
+    groups = P2_INTERFACE_GROUPS.get(interface.split("@")[0])
+    if groups:
+        return groups[0]
+    return next((g for prefix, g in PACKAGE_GROUPS.items() if interface.startswith(prefix)), "stdio")
 
 
 def _untraceable(params: tuple[tuple[str, Ty], ...]) -> str:
