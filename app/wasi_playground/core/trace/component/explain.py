@@ -68,6 +68,8 @@ class ComponentExplainer:
 
     def _failed(self, e: ComponentTraceEvent) -> None:
         error = e.error or "err"
+        if error == "closed" and e.call.name.startswith("[method]input-stream."):
+            return  # how a stream says it has no more data: the end of a file, not a failure
         text = f"{e.call.name} failed with {error}"
         meaning = ERROR_MEANINGS.get(error)
         if error == "read-only" or (error in ("access", "not-permitted") and self.read_only):

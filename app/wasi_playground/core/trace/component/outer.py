@@ -70,11 +70,11 @@ def outer_text(plan: Plan) -> str:
     withs = " ".join(f'(with "{iface.name}" (instance $wrapped{k}))'
                      for k, iface in enumerate(plan.interfaces))
     lines.append(f"(instance $g (instantiate $guest {withs}))")
-    for n, (name, kind) in enumerate(plan.exports):
-        if name.startswith(RUN_INTERFACE) and kind == "instance":
-            lines += _run_export(name)
+    for e, (export, kind) in enumerate(plan.exports):
+        if export.startswith(RUN_INTERFACE) and kind == "instance":
+            lines += _run_export(export)
         else:
-            lines += [f'(alias export $g "{name}" ({kind} $ge{n}))', f'(export "{name}" ({kind} $ge{n}))']
+            lines += [f'(alias export $g "{export}" ({kind} $ge{e}))', f'(export "{export}" ({kind} $ge{e}))']
     return "\n  ".join(lines) + ")\n"
 
 

@@ -26,6 +26,11 @@ from wasi_playground.core.trace.component.plan import Func, Plan
 
 EXIT_INTERFACE = "wasi:cli/exit"
 HEADER = struct.Struct("<IIqq")
+HANDLES_NOTE = ("handle numbers in the trace (descriptor#2) are slots in the interposer's own table: a "
+                "borrowed handle gets a fresh slot for each call, so the same number can name different "
+                "handles over time")
+INVOKE_NOTE = ("calls made by an export other than wasi:cli/run reach the trace when a batch fills, before a "
+               "blocking call or at exit; those of its last batch are missing")
 LOST_NOTE = ("the run ended in a trap or was stopped: the WASI calls of its last unfinished batch (at most "
              "about 2,000) are not in the trace")
 
@@ -35,6 +40,7 @@ class ComponentTraceSession:
                  on_event: Callable[[ComponentTraceEvent], None]) -> None:
         self._data = data
         self._denied = frozenset(config.denied)
+        self._invoke = config.invoke is not None
         self._on_event = on_event
         read_only = [normalise_guest_path(p.guest) for p in config.preopens if p.read_only]
         self._dirs = [(p.host, normalise_guest_path(p.guest)) for p in config.preopens]
@@ -68,6 +74,9 @@ class ComponentTraceSession:
                 self.notes.append("this component imports no WASI function, so there is nothing to trace")
             return data
         self._funcs = plan.funcs
+        self.notes.append(HANDLES_NOTE)
+        if self._invoke:
+            self.notes.append(INVOKE_NOTE)
         self._explainer.opens_files = any(f.name == "[method]descriptor.open-at" for f in self._funcs)
         return wrapped
 
