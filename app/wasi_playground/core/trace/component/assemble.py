@@ -52,7 +52,7 @@ def build_interposer(data: bytes) -> tuple[bytes | None, Plan]:
     """(the traced component's bytes, or None when nothing can be traced; the plan).
 
     Raises InterposerError for a malformed guest (with wasmtime's message and offset)."""
-    digest = hashlib.sha256(data).hexdigest()
+    digest = outline_digest(data)
     folder = interposer_dir()
     wasm_path = folder / f"{digest}-g{generator_key()}.wasm"
     plan_path = wasm_path.with_suffix(".json")
@@ -70,6 +70,27 @@ def build_interposer(data: bytes) -> tuple[bytes | None, Plan]:
         outer = _assemble(outer_text(plan))
         _write_atomically(wasm_path, outer)
     return splice_guest(outer, data), plan
+
+
+BULK_SECTIONS = (0, 1, 4)
+"""Custom sections, core modules and nested components: the bulk of a large component, and nothing the
+interposer depends on (it depends on the top-level imports and exports, and their types)."""
+
+
+def outline_digest(data: bytes) -> str:
+    """A digest of the component's top-level sections other than its bulk: what its interposer depends
+    on, hashed in microseconds where hashing all of a 40 MB component takes a tenth of a second."""
+    try:
+        kind, sections = read_sections(data)
+    except WasmFormatError as e:
+        raise InterposerError(f"the component is malformed: {e}") from None
+    if kind != "component":
+        raise InterposerError("this is a core module, not a component")
+    digest = hashlib.sha256(len(data).to_bytes(8, "little"))
+    for s in sections:
+        if s.id not in BULK_SECTIONS:
+            digest.update(data[s.offset:s.end])
+    return digest.hexdigest()
 
 
 def _read_cached(path: Path) -> Plan | None:
