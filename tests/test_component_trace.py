@@ -31,7 +31,7 @@ TYPED = samples_root() / "typed-component" / "typed-component.wasm"
 def run_component(data: bytes, config: RunConfig, traced: bool = True
                   ) -> tuple[RunResult, list[ComponentTraceEvent]]:
     events: list[ComponentTraceEvent] = []
-    session = ComponentTraceSession(data, config, events.append) if traced else None
+    session = ComponentTraceSession(config, events.append) if traced else None
     engine = get_engine()
     component, _ = load_component(engine, session.prepare(data) if session else data)
     result = RunResult()
@@ -154,7 +154,7 @@ def test_no_preopen_explained(probe_ok: bytes) -> None:
 
 
 def test_component_without_wasi_imports_runs_untraced() -> None:
-    session = ComponentTraceSession(TYPED.read_bytes(), RunConfig(), lambda e: None)
+    session = ComponentTraceSession(RunConfig(), lambda e: None)
     assert session.prepare(TYPED.read_bytes()) == TYPED.read_bytes()
     result = RunResult()
     session.finish(result)
@@ -162,8 +162,8 @@ def test_component_without_wasi_imports_runs_untraced() -> None:
 
 
 def test_interposer_is_cached(probe_ok: bytes) -> None:
-    first = ComponentTraceSession(probe_ok, RunConfig(), lambda e: None).prepare(probe_ok)
-    again = ComponentTraceSession(probe_ok, RunConfig(), lambda e: None).prepare(probe_ok)
+    first = ComponentTraceSession(RunConfig(), lambda e: None).prepare(probe_ok)
+    again = ComponentTraceSession(RunConfig(), lambda e: None).prepare(probe_ok)
     assert first == again and first != probe_ok and probe_ok in first
 
 
@@ -240,7 +240,7 @@ def test_unforwardable_import_runs_untraced_with_a_reason() -> None:
     from test_component_trace_programs import future_wasi
 
     data = future_wasi()
-    session = ComponentTraceSession(data, RunConfig(), lambda e: None)
+    session = ComponentTraceSession(RunConfig(), lambda e: None)
     assert session.prepare(data) == data
     result = RunResult()
     session.finish(result)
@@ -250,7 +250,7 @@ def test_unforwardable_import_runs_untraced_with_a_reason() -> None:
 
 def test_malformed_component_is_left_to_the_runner_with_a_note() -> None:
     data = b"\0asm\x0d\x00\x01\x00\x07\x05garbage"
-    session = ComponentTraceSession(data, RunConfig(), lambda e: None)
+    session = ComponentTraceSession(RunConfig(), lambda e: None)
     assert session.prepare(data) == data
     result = RunResult()
     session.finish(result)

@@ -116,6 +116,13 @@ class ComponentTraceEvent:
         return "" if self.call.result is None else wave(self.outcome, self.call.result)
 
     @property
+    def outcome_class(self) -> str:
+        """The result in a word, for grouping and filtering: `ok`, `err(no-entry)`, `never returned`."""
+        if not self.returned:
+            return NEVER_RETURNED
+        return f"err({self.error})" if self.failed else "ok"
+
+    @property
     def args(self) -> list[tuple[str, str]]:
         return [(name, wave(v, ty)) for (name, ty), v in zip(self.call.params, self.values, strict=False)]
 

@@ -36,9 +36,7 @@ LOST_NOTE = ("the run ended in a trap or was stopped: the WASI calls of its last
 
 
 class ComponentTraceSession:
-    def __init__(self, data: bytes, config: RunConfig,
-                 on_event: Callable[[ComponentTraceEvent], None]) -> None:
-        self._data = data
+    def __init__(self, config: RunConfig, on_event: Callable[[ComponentTraceEvent], None]) -> None:
         self._denied = frozenset(config.denied)
         self._invoke = config.invoke is not None
         self._on_event = on_event
