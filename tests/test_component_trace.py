@@ -283,3 +283,13 @@ def test_sockets_types_used_from_another_interface_and_denial() -> None:
     create = next(e for e in events if e.call.name == "create-udp-socket")
     assert create.denied and create.result == "err(access-denied)"
     assert any("create-udp-socket denied: sockets switched off" in line for line in denied.explanations)
+
+
+def test_interposer_that_does_not_compile_leaves_the_run_untraced() -> None:
+    from test_component_trace_programs import with_record_export
+
+    data = with_record_export()
+    session = ComponentTraceSession(RunConfig(), lambda e: None)
+    assert session.prepare(data) == data
+    assert any("runs untraced" in n and "interposer does not compile" in n for n in session.notes)
+    assert run_component(data, RunConfig())[0].stdout == "done\n"

@@ -377,3 +377,18 @@ def udp_text() -> str:
 
 def udp() -> bytes:
     return assemble(udp_text())
+
+
+def with_record_export() -> bytes:
+    """The clock loop plus a top-level exported function taking a record (which the interposer cannot
+    re-export: it runs untraced, with a note)."""
+    text = clock_loop_text(3)
+    extra = """
+  (core module $pm (func (export "p") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+  (core instance $pmi (instantiate $pm))
+  (type $pt0 (record (field "x" u32) (field "y" u32)))
+  (export $pt "point" (type $pt0))
+  (func $sum (param "p" $pt) (result u32) (canon lift (core func $pmi "p")))
+  (export "sum" (func $sum))"""
+    end = text.rindex(")")
+    return assemble(text[:end] + extra + ")")

@@ -60,7 +60,10 @@ def build_interposer(data: bytes) -> tuple[bytes | None, Plan]:
     if plan is None:
         plan = _plan(data)
         if not plan.untraced and plan.funcs:
-            _write_atomically(wasm_path, _assemble(outer_text(plan)))
+            outer = _assemble(outer_text(plan))
+            plan.untraced = _compile_check(splice_guest(outer, data))
+            if not plan.untraced:
+                _write_atomically(wasm_path, outer)
         _write_atomically(plan_path, json.dumps(plan.to_json()).encode())
     if plan.untraced or not plan.funcs:
         return None, plan
@@ -107,9 +110,18 @@ def _plan(data: bytes) -> Plan:
     except wasmtime.WasmtimeError as e:
         raise InterposerError(f"the component does not compile: {compile_message(e)}") from None
     ty = component.type
-    exports = [(name, "instance" if isinstance(extern.ty, wc.ComponentInstanceType) else "func")
-               for name, extern in ty.exports(engine).items()]
+    exports = [(name, _export_kind(extern.ty)) for name, extern in ty.exports(engine).items()]
     return plan_imports(ty.imports(engine), exports, engine)
+
+
+def _compile_check(traced: bytes) -> str:
+    """"" when wasmtime compiles the traced component (into the code cache, where the run finds it), else
+    why the component must run untraced: a run is never refused because its interposer is wrong."""
+    try:
+        load_component(get_engine(), traced)
+    except wasmtime.WasmtimeError as e:
+        return f"this component runs untraced: its trace interposer does not compile ({compile_message(e)})"
+    return ""
 
 
 def compile_message(error: Exception) -> str:
@@ -118,6 +130,19 @@ def compile_message(error: Exception) -> str:
     if not lines:
         return type(error).__name__
     return lines[0] if len(lines) == 1 else f"{lines[0]}: {lines[-1]}"
+
+
+def _export_kind(ty: object) -> str:
+    """The sort keyword that re-exports an item of this type."""
+    if isinstance(ty, wc.ComponentInstanceType):
+        return "instance"
+    if isinstance(ty, wc.FuncType):
+        return "func"
+    if isinstance(ty, wc.ComponentType):
+        return "component"
+    if isinstance(ty, wc.ModuleType):
+        return "core module"
+    return "type"
 
 
 def _assemble(text: str) -> bytes:
