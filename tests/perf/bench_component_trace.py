@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ from test_component_trace_programs import clock_loop  # noqa: E402
 from wasi_playground.core.binary.reader import uleb128  # noqa: E402
 from wasi_playground.core.engine.config import RunConfig  # noqa: E402
 from wasi_playground.core.engine.engines import get_engine, load_component  # noqa: E402
-from wasi_playground.core.trace.component.assemble import build_interposer  # noqa: E402
+from wasi_playground.core.trace.component.assemble import build_interposer, interposer_dir  # noqa: E402
 
 
 def timed(fn) -> float:
@@ -54,6 +55,7 @@ def main() -> None:
     engine = get_engine()
     guests = (("small", clock_loop(calls + 1)), ("40 MB", padded(clock_loop(calls + 2), 40 << 20)))
     for label, guest in guests:
+        shutil.rmtree(interposer_dir(), ignore_errors=True)
         first = timed(lambda g=guest: build_interposer(g))
         cached = min(timed(lambda g=guest: build_interposer(g)) for _ in range(3))
         load_component(engine, guest)

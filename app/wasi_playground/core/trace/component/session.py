@@ -46,9 +46,9 @@ class ComponentTraceSession:
         self._plan: Plan | None = None
         self._explainer = ComponentExplainer(bool(config.preopens), False, read_only)
         self._funcs: list[Func] = []
-        self._layout: list[tuple[Func, int, bool, bool, bool]] = []
+        self._layout: list[tuple[Func, int, bool, bool, bool, bool]] = []
         """Per function number: the function, its record size, whether it exits, whether it is not
-        blocked although switched off, whether the explainer reads every call of it."""
+        blocked although switched off, whether the explainer reads every call, whether it can fail."""
         self.seq = 0
         self.exit_code: int | None = None
         self.notes: list[str] = []
@@ -87,7 +87,7 @@ class ComponentTraceSession:
             return
         deny = "".join(chr(int(self._switched_off(f) and bool(f.deny))) for f in self._funcs)
         self._layout = [(f, corewrap.record_size(f), f.interface.startswith(EXIT_INTERFACE),
-                         self._switched_off(f) and not f.deny, self._explainer.reads_all(f))
+                         self._switched_off(f) and not f.deny, self._explainer.reads_all(f), f.fallible)
                         for f in self._funcs]
         with linker.root() as root, root.add_instance(RECORDER) as recorder:
             recorder.add_func("config", lambda _store: deny)
@@ -97,22 +97,22 @@ class ComponentTraceSession:
         assert self._plan is not None
         blob = memory.encode("latin-1")
         at, layout, unpack = self._plan.ring_start, self._layout, HEADER.unpack_from
-        on_event = self._on_event
+        on_event, seq, event_class = self._on_event, self.seq, ComponentTraceEvent
         while at < records_end:
             index, flags, started, ended = unpack(blob, at)
-            func, size, exits, not_blocked, explain = layout[index]
-            self.seq += 1
-            event = ComponentTraceEvent(self.seq, func, blob, at, ended - started, bool(flags & 1),
-                                        not flags & 2, not_blocked)
+            func, size, exits, not_blocked, explain, fallible = layout[index]
+            seq += 1
+            event = event_class(seq, func, blob, at, ended - started, flags & 1 == 1, flags & 2 == 0, not_blocked)
             at += size
             if exits:
                 self._record_exit(event)
-            if flags or explain or not_blocked or (func.fallible and event.failed):
+            if flags or explain or not_blocked or (fallible and event.failed):
                 self._explainer.add(event)
             try:
                 on_event(event)
             except Exception as e:  # a broken consumer must not change the program's behaviour
                 self.error = f"trace consumer failed: {e}"
+        self.seq = seq
 
     def _record_exit(self, event: ComponentTraceEvent) -> None:
         values = event.values
