@@ -293,3 +293,35 @@ def test_interposer_that_does_not_compile_leaves_the_run_untraced() -> None:
     assert session.prepare(data) == data
     assert any("runs untraced" in n and "interposer does not compile" in n for n in session.notes)
     assert run_component(data, RunConfig())[0].stdout == "done\n"
+
+
+def test_large_data_is_sent_once_and_not_kept(tmp_path: Path) -> None:
+    from test_component_trace_programs import cat
+    from wasi_playground.core.trace.component import session as session_module
+
+    data = cat()
+    text = "".join(f"line {i:07d} of a long input\n" for i in range(200_000))  # about 6 MB
+    stdin = tmp_path / "in.txt"
+    stdin.write_text(text)
+    config = RunConfig(stdin=Stdin("file", path=str(stdin)))
+    plain, _ = run_component(data, config, traced=False)
+    sent: list[int] = []
+    flush = session_module.ComponentTraceSession._flush
+
+    def counting(self, store, records, memory, start):  # type: ignore[no-untyped-def]
+        sent.append(len(memory))
+        flush(self, store, records, memory, start)
+
+    session_module.ComponentTraceSession._flush = counting  # type: ignore[method-assign]
+    try:
+        traced, events = run_component(data, config)
+    finally:
+        session_module.ComponentTraceSession._flush = flush  # type: ignore[method-assign]
+    assert traced.stdout == plain.stdout == text
+    reads = [e for e in events if e.call.name == "[method]input-stream.blocking-read"]
+    assert sum(e.bytes_moved or 0 for e in reads) == len(text)
+    assert reads[-1].result == "err(closed)"
+    assert sum(sent) < 3 * len(text)  # each byte crosses twice (read, then written), not once per flush
+    kept = [e.seq for e in reads if (e.bytes_moved or 0) >= 1024 and e.decoded is None]
+    assert not kept, kept  # only previews are kept
+    assert reads[0].args_text().startswith("self=input-stream#") and reads[0].bytes_moved == 4096

@@ -85,6 +85,11 @@ LIB = """
       (local.set $p (i32.and (i32.add (global.get $top) (i32.sub (local.get 2) (i32.const 1)))
                              (i32.sub (i32.const 0) (local.get 2))))
       (global.set $top (i32.add (local.get $p) (local.get 3)))
+      (if (i32.gt_u (global.get $top) (i32.shl (memory.size) (i32.const 16)))
+        (then (drop (memory.grow (i32.add (i32.shr_u (i32.sub (global.get $top) (i32.shl (memory.size)
+                                                                                          (i32.const 16)))
+                                                     (i32.const 16))
+                                          (i32.const 1))))))
       (local.get $p)))
   (core instance $lib (instantiate $lib))
   (alias core export $lib "memory" (core memory $mem))
@@ -392,3 +397,32 @@ def with_record_export() -> bytes:
   (export "sum" (func $sum))"""
     end = text.rindex(")")
     return assemble(text[:end] + extra + ")")
+
+
+def cat_text() -> str:
+    """Copies stdin to stdout in reads of up to 4 KiB with `blocking-read` until the stream closes."""
+    s = Strings()
+    imports = f"""
+  (import "wasi:cli/stdin@{V}" (instance $stdin
+    (alias outer $C $istream (type $i0)) (export "input-stream" (type $i (eq $i0)))
+    (export "get-stdin" (func (result (own $i))))))"""
+    body = """
+    (func (export "run") (result i32) (local $in i32)
+      (global.set $out (call $get-stdout))
+      (local.set $in (call $get-stdin))
+      (block $done (loop $next
+        (call $read (local.get $in) (i64.const 4096) (i32.const 64))
+        (br_if $done (i32.load8_u (i32.const 64)))
+        (call $print (i32.load (i32.const 68)) (i32.load (i32.const 72)))
+        (br $next)))
+      (i32.const 0))"""
+    core_imports = IO_CORE + """
+    (import "w" "get-stdin" (func $get-stdin (result i32)))
+    (import "w" "read" (func $read (param i32 i64 i32)))"""
+    lowers = IO_LOWERS + [("stdin", "get-stdin", "get-stdin", False),
+                          ("streams", "[method]input-stream.blocking-read", "read", True)]
+    return _component(imports, lowers, core_imports, body, s)
+
+
+def cat() -> bytes:
+    return assemble(cat_text())

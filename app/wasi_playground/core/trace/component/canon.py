@@ -23,7 +23,31 @@ _LOAD = {"bool": "<B", "s8": "<b", "u8": "<B", "s16": "<h", "u16": "<H", "s32": 
          "s64": "<q", "u64": "<Q", "f32": "<f", "f64": "<d", "char": "<I", "own": "<I", "borrow": "<I"}
 
 
-def lift_flat(ty: Ty, slots: Iterator[int], memory: bytes) -> Any:
+class Window:
+    """Part of the interposer's memory: `data` holds the bytes from address `base` on."""
+
+    __slots__ = ("data", "base")
+
+    def __init__(self, data: bytes, base: int) -> None:
+        self.data = data
+        self.base = base
+
+    def read(self, at: int, size: int) -> bytes:
+        if size == 0:
+            return b""
+        start = at - self.base
+        if start < 0 or start + size > len(self.data):
+            raise ValueError(f"recorded value at {at:#x} lies outside the memory copy")
+        return self.data[start:start + size]
+
+    def unpack(self, fmt: str, at: int) -> tuple[Any, ...]:
+        return struct.unpack(fmt, self.read(at, struct.calcsize(fmt)))
+
+
+EMPTY = Window(b"", 0)
+
+
+def lift_flat(ty: Ty, slots: Iterator[int], memory: Window) -> Any:
     kind = ty.kind
     if kind in _UNSIGNED:
         return next(slots) & ((1 << _UNSIGNED[kind]) - 1)
@@ -56,13 +80,13 @@ def lift_flat(ty: Ty, slots: Iterator[int], memory: bytes) -> Any:
     return _case(ty, name, payload)
 
 
-def load(ty: Ty, memory: bytes, at: int) -> Any:
+def load(ty: Ty, memory: Window, at: int) -> Any:
     kind = ty.kind
     if kind in _LOAD:
-        v = struct.unpack_from(_LOAD[kind], memory, at)[0]
+        v = memory.unpack(_LOAD[kind], at)[0]
         return bool(v) if kind == "bool" else chr(v) if kind == "char" else v
     if kind in ("string", "list"):
-        ptr, length = struct.unpack_from("<II", memory, at)
+        ptr, length = memory.unpack("<II", at)
         return _string(memory, ptr, length) if kind == "string" else _list(ty.element, memory, ptr, length)
     if kind == "enum":
         return ty.items[_uint(memory, at, flat.size(ty))][0]
@@ -77,17 +101,17 @@ def load(ty: Ty, memory: bytes, at: int) -> Any:
     return _case(ty, name, payload)
 
 
-def _uint(memory: bytes, at: int, size: int) -> int:
-    return int.from_bytes(memory[at:at + size], "little")
+def _uint(memory: Window, at: int, size: int) -> int:
+    return int.from_bytes(memory.read(at, size), "little")
 
 
-def _string(memory: bytes, ptr: int, length: int) -> str:
-    return memory[ptr:ptr + length].decode("utf-8", errors="replace")
+def _string(memory: Window, ptr: int, length: int) -> str:
+    return memory.read(ptr, length).decode("utf-8", errors="replace")
 
 
-def _list(element: Ty, memory: bytes, ptr: int, length: int) -> Any:
+def _list(element: Ty, memory: Window, ptr: int, length: int) -> Any:
     if element.kind == "u8":
-        return bytes(memory[ptr:ptr + length])
+        return bytes(memory.read(ptr, length))
     step = flat.align_up(flat.size(element), flat.alignment(element))
     return [load(element, memory, ptr + i * step) for i in range(length)]
 

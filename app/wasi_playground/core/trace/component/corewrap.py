@@ -7,11 +7,12 @@ on as the same pointer); more than one flat result goes through a return area in
 
 Recording costs no host call: a record holds the function's number, flags, start and end times (from
 wasmtime's own monotonic clock) and the flat parameters and result widened to 64-bit slots. Strings,
-lists and return areas stay where the canonical ABI put them, in this memory, which is reset only when
-the ring is handed to the host: `flush` sends the whole used memory as one latin-1 string (any byte is
-a latin-1 character, and wasmtime copies strings natively) with the ring's end, and the host decodes.
-The ring is flushed when nearly full or the memory grows past a soft limit, before a call that may
-block or end the program, and when `wasi:cli/run` returns.
+lists and return areas stay where the canonical ABI put them, in this memory. `flush` hands the host
+the ring and the part of the memory not sent before, as two latin-1 strings (any byte is a latin-1
+character, and wasmtime copies strings natively), and the host decodes. The ring is flushed when nearly
+full or the memory grows past a soft limit (then the memory is reset), before a call that may wait or
+end the program (then only what earlier calls allocated is sent: `$mark` is where the current call's
+own allocations begin), and when `wasi:cli/run` returns.
 """
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ FLAG_DENIED = 1
 FLAG_NO_RETURN = 2
 
 
+WAITING_CALLS = ("[method]input-stream.blocking-read", "[method]input-stream.blocking-skip", "poll",
+                 "[method]pollable.block")
+
+
 def may_block(func: Func) -> bool:
-    """Calls after which the host should not wait for a full ring: they may wait, or end the program."""
-    name = func.name
-    return ("blocking" in name or name in ("poll", "[method]pollable.block", "exit", "exit-with-code")
-            or func.interface.startswith("wasi:cli/exit"))
+    """Calls before which the ring goes to the host: they may wait for input (so a live trace is not
+    behind a waiting program), or end the program. Writes are not among them: a program that writes a
+    line at a time would otherwise cost a host call per line."""
+    return func.name in WAITING_CALLS or exits(func)
 
 
 def exits(func: Func) -> bool:
@@ -241,6 +246,8 @@ class WrapperModule:
         ring_full = ring + RING_SIZE - RECORD_HEADER - 8 * flat.MAX_FLAT_PARAMS
         helpers = f"""(global $ready (mut i32) (i32.const 0))
   (global $ring (mut i32) (i32.const {ring}))
+  (global $sent (mut i32) (i32.const {heap}))
+  (global $mark (mut i32) (i32.const {heap}))
   (func $init
     (global.set $ready (i32.const 1))
     (call $config (i32.const 8))
@@ -256,15 +263,21 @@ class WrapperModule:
     (i64.store offset=16 (local.get $p) (call $now))
     (global.set $ring (i32.add (local.get $p) (local.get $size)))
     (local.get $p))
-  (func $flush (param $reset i32)
+  (func $flush (param $reset i32) (local $end i32) (local $from i32)
+    (local.set $end (select (global.get $top) (global.get $mark) (local.get $reset)))
+    (local.set $from (i32.and (global.get $sent) (i32.const -2)))  ;; latin1+utf16 strings are 2-aligned
     (if (i32.gt_u (global.get $ring) (i32.const {ring}))
-      (then (call $host-flush (i32.const 0) (global.get $top) (global.get $ring))
-            (global.set $ring (i32.const {ring}))))
-    (if (local.get $reset) (then (global.set $top (i32.const {heap})))))
+      (then (call $host-flush (i32.const {ring}) (i32.sub (global.get $ring) (i32.const {ring}))
+                              (local.get $from) (i32.sub (local.get $end) (local.get $from))
+                              (local.get $from))
+            (global.set $ring (i32.const {ring}))
+            (global.set $sent (local.get $end))))
+    (if (local.get $reset) (then (global.set $top (i32.const {heap})) (global.set $sent (i32.const {heap})))))
   (func $maybe-flush
     (if (i32.or (i32.gt_u (global.get $ring) (i32.const {ring_full}))
                 (i32.gt_u (global.get $top) (i32.const {heap + HEAP_SOFT_LIMIT})))
-      (then (call $flush (i32.const 1)))))
+      (then (call $flush (i32.const 1))))
+    (global.set $mark (global.get $top)))
   (func (export "flush-all") (call $flush (i32.const 1)))"""
         resets = "\n  ".join(f'(func (export "pr-{k}"){_sig([k] if k != "none" else [], [])})'
                              for k in POST_RETURNS)
@@ -275,7 +288,7 @@ class WrapperModule:
             '(import "m" "top" (global $top (mut i32)))',
             '(import "h" "now" (func $now (result i64)))',
             '(import "h" "config" (func $config (param i32)))',
-            '(import "h" "flush" (func $host-flush (param i32 i32 i32)))',
+            '(import "h" "flush" (func $host-flush (param i32 i32 i32 i32 i32)))',
             *drop_imports, *self.imports, *self.data, helpers, *self.funcs, resets]) + ")"
 
 

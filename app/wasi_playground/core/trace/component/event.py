@@ -13,7 +13,7 @@ from wasi_playground.core.trace.component import canon, corewrap
 from wasi_playground.core.trace.component.flat import MAX_FLAT_PARAMS, flatten_all
 from wasi_playground.core.trace.component.model import Ty
 from wasi_playground.core.trace.component.plan import Func
-from wasi_playground.core.trace.component.values import byte_count, case_of, wave
+from wasi_playground.core.trace.component.values import PREVIEW_BYTES, byte_count, case_of, wave
 
 NEVER_RETURNED = "never returned"
 _SLOT = struct.Struct("<Q")
@@ -22,32 +22,45 @@ _SLOT = struct.Struct("<Q")
 class ComponentTraceEvent:
     """A plain slotted class rather than a dataclass: a traced run makes one per WASI call."""
 
-    __slots__ = ("seq", "call", "memory", "at", "duration_ns", "denied", "returned", "not_blocked")
+    __slots__ = ("seq", "call", "records", "at", "memory", "duration_ns", "denied", "returned", "not_blocked",
+                 "decoded")
     raw_args: tuple[int, ...] = ()
     fds: Mapping[str, str] = MappingProxyType({})
     paths: tuple[str | None, ...] = ()
     out_value: int | None = None
     requested_bytes: int | None = None
 
-    def __init__(self, seq: int, call: Func, memory: bytes, at: int, duration_ns: int, denied: bool = False,
-                 returned: bool = True, not_blocked: bool = False) -> None:
+    def __init__(self, seq: int, call: Func, records: bytes, at: int, memory: canon.Window, duration_ns: int,
+                 denied: bool = False, returned: bool = True, not_blocked: bool = False) -> None:
         self.seq = seq
         self.call = call
-        self.memory = memory
+        self.records = records
         self.at = at
-        """Where the call's record starts in `memory` (a copy of the interposer's, shared by a batch)."""
+        """Where the call's record starts in `records` (a copy of the interposer's ring)."""
+        self.memory = memory
+        """The copy of the interposer's memory the record's strings, lists and results are in."""
         self.duration_ns = duration_ns
         self.denied = denied
         self.returned = returned
         """False for `exit` (it never returns)."""
         self.not_blocked = not_blocked
         """Its capability group was switched off, but the call cannot be refused (see the explanation)."""
+        self.decoded: tuple[tuple[Any, ...], Any, bool] | None = None
+        """(values, outcome, failed) once `detach` decoded them and let go of `memory`."""
+
+    def detach(self) -> None:
+        """Decode now, keep byte strings only as previews, and drop the reference to the batch's memory
+        copy: a batch that moved megabytes of data must not stay alive for the sake of a few events."""
+        self.decoded = (tuple(_clip(v) for v in self.values), _clip(self.outcome), self.failed)
+        self.memory = canon.EMPTY
 
     def _slot(self, offset: int) -> int:
-        return _SLOT.unpack_from(self.memory, self.at + offset)[0]
+        return _SLOT.unpack_from(self.records, self.at + offset)[0]
 
     @property
     def values(self) -> tuple[Any, ...]:
+        if self.decoded is not None:
+            return self.decoded[0]
         params = [t for _, t in self.call.params]
         count = len(corewrap.core_params(self.call))
         slots = [self._slot(corewrap.RECORD_HEADER + 8 * i) for i in range(count)]
@@ -61,6 +74,8 @@ class ComponentTraceEvent:
         result = self.call.result
         if result is None or not self.returned:
             return None
+        if self.decoded is not None:
+            return self.decoded[1]
         slot = self._slot(24)
         if corewrap.result_mode(self.call) == "ret":
             return canon.load(result, self.memory, slot & 0xFFFFFFFF)
@@ -80,9 +95,11 @@ class ComponentTraceEvent:
         result = self.call.result
         if result is None or result.kind != "result" or not self.returned:
             return False
+        if self.decoded is not None:
+            return self.decoded[2]
         slot = self._slot(24)
         if corewrap.result_mode(self.call) == "ret":
-            return self.memory[slot & 0xFFFFFFFF] != 0
+            return self.memory.read(slot & 0xFFFFFFFF, 1)[0] != 0
         return slot & 0xFF != 0
 
     @property
@@ -147,3 +164,17 @@ class ComponentTraceEvent:
             "raw_args": [], "result": self.result, "errno": self.error, "bytes": self.bytes_moved,
             "duration_ns": self.duration_ns, "denied": self.denied, "fds": {},
         }
+
+
+class ClippedBytes(bytes):
+    """The first bytes of a longer byte string; `length` is the whole string's."""
+
+    length: int
+
+
+def _clip(value: Any) -> Any:
+    if isinstance(value, bytes) and len(value) > PREVIEW_BYTES:
+        clipped = ClippedBytes(value[:PREVIEW_BYTES])
+        clipped.length = len(value)
+        return clipped
+    return value

@@ -26,12 +26,12 @@ def outer_text(plan: Plan) -> str:
     lines += _clock(plan)
     traced = [f for f in plan.funcs if not f.untraced]
     lines.append(f'(import "{RECORDER}" (instance $rec (export "config" (func (result string)))'
-                 f' (export "flush" (func (param "memory" string) (param "records" u32)))))')
+                 ' (export "flush" (func (param "records" string) (param "memory" string)'
+                 ' (param "start" u32)))))')
     wrapper = corewrap.WrapperModule(len(plan.funcs))
     drop_ids = {key: f"$drop{n}" for n, key in enumerate(resource_ids)}
     for func in traced:
         wrapper.add(func, drop_ids)
-    plan.ring_start = wrapper.ring_start
     lines += [corewrap.memory_module(wrapper.heap_base), "(core instance $mem (instantiate $memory))",
               '(alias core export $mem "memory" (core memory $m))',
               '(alias core export $mem "realloc" (core func $realloc))',

@@ -58,8 +58,6 @@ class Plan:
     """(name, "instance" or "func") of each guest export the interposer re-exports."""
     untraced: str = ""
     """Why the whole component runs untraced ("" when the interposer applies)."""
-    ring_start: int = 0
-    """Where the interposer's ring of records starts in its memory (set when its text is written)."""
 
     @property
     def funcs(self) -> list[Func]:
@@ -71,8 +69,7 @@ class Plan:
         return [f"{f.wit_name} is not traced: {f.untraced}" for f in self.funcs if f.untraced]
 
     def to_json(self) -> dict[str, Any]:
-        return {"untraced": self.untraced, "exports": self.exports, "ring_start": self.ring_start,
-                "interfaces": [
+        return {"untraced": self.untraced, "exports": self.exports, "interfaces": [
             {"name": i.name, "resources": i.resources, "types": [[n, t.to_json()] for n, t in i.types],
              "funcs": [[f.name, [[n, t.to_json()] for n, t in f.params],
                         f.result.to_json() if f.result else None, f.group, f.untraced, f.deny]
@@ -93,7 +90,7 @@ class Plan:
                 index += 1
             interfaces.append(iface)
         exports = [(n, k) for n, k in data["exports"]]
-        return Plan(interfaces, exports, data["untraced"], int(data["ring_start"]))
+        return Plan(interfaces, exports, data["untraced"])
 
 
 def plan_imports(imports: dict[str, Any], exports: list[tuple[str, str]], engine: Any) -> Plan:

@@ -19,6 +19,7 @@ from wasi_playground.core.engine.wasi_config import normalise_guest_path
 from wasi_playground.core.trace import fsdiff
 from wasi_playground.core.trace.component import corewrap
 from wasi_playground.core.trace.component.assemble import InterposerError, build_interposer
+from wasi_playground.core.trace.component.canon import Window
 from wasi_playground.core.trace.component.event import ComponentTraceEvent
 from wasi_playground.core.trace.component.explain import ComponentExplainer
 from wasi_playground.core.trace.component.outer import RECORDER
@@ -26,6 +27,9 @@ from wasi_playground.core.trace.component.plan import Func, Plan
 
 EXIT_INTERFACE = "wasi:cli/exit"
 HEADER = struct.Struct("<IIqq")
+DETACH_BYTES_PER_CALL = 1024
+"""A batch whose memory copy holds more than this per call is not kept alive by its events (they keep
+previews: see `event.detach`), so tracing a program that moves a gigabyte does not keep a gigabyte."""
 HANDLES_NOTE = ("handle numbers in the trace (descriptor#2) are slots in the interposer's own table: a "
                 "borrowed handle gets a fresh slot for each call, so the same number can name different "
                 "handles over time")
@@ -93,17 +97,21 @@ class ComponentTraceSession:
             recorder.add_func("config", lambda _store: deny)
             recorder.add_func("flush", self._flush)
 
-    def _flush(self, _store: Any, memory: str, records_end: int) -> None:
-        assert self._plan is not None
-        blob = memory.encode("latin-1")
-        at, layout, unpack = self._plan.ring_start, self._layout, HEADER.unpack_from
+    def _flush(self, _store: Any, records_text: str, memory_text: str, start: int) -> None:
+        records = records_text.encode("latin-1")
+        memory = Window(memory_text.encode("latin-1"), start)
+        detach = len(memory.data) > DETACH_BYTES_PER_CALL * max(1, len(records) // corewrap.RECORD_HEADER)
+        at, end, layout, unpack = 0, len(records), self._layout, HEADER.unpack_from
         on_event, seq, event_class = self._on_event, self.seq, ComponentTraceEvent
-        while at < records_end:
-            index, flags, started, ended = unpack(blob, at)
+        while at < end:
+            index, flags, started, ended = unpack(records, at)
             func, size, exits, not_blocked, explain, fallible = layout[index]
             seq += 1
-            event = event_class(seq, func, blob, at, ended - started, flags & 1 == 1, flags & 2 == 0, not_blocked)
+            event = event_class(seq, func, records, at, memory, ended - started, flags & 1 == 1,
+                                flags & 2 == 0, not_blocked)
             at += size
+            if detach:
+                event.detach()
             if exits:
                 self._record_exit(event)
             if flags or explain or not_blocked or (fallible and event.failed):

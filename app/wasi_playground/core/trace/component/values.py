@@ -112,11 +112,12 @@ def _quoted(text: str, quote: str) -> str:
 
 def _list(value: Any, element: Ty) -> str:
     if isinstance(value, bytes | bytearray):
+        length = getattr(value, "length", len(value))
         preview = bytes(value[:PREVIEW_BYTES])
         text = preview.decode("utf-8", errors="replace") if _printable(preview) else preview.hex(" ")
-        more = "…" if len(value) > PREVIEW_BYTES else ""
-        unit = "byte" if len(value) == 1 else "bytes"
-        return f"<{len(value)} {unit}: {text!r}{more}>" if value else "<0 bytes>"
+        more = "…" if length > PREVIEW_BYTES else ""
+        unit = "byte" if length == 1 else "bytes"
+        return f"<{length} {unit}: {text!r}{more}>" if length else "<0 bytes>"
     items = [wave(v, element) for v in value[:PREVIEW_ITEMS]]
     if len(value) > PREVIEW_ITEMS:
         items.append(f"… {len(value)} items")
@@ -136,7 +137,7 @@ def byte_count(value: Any, ty: Ty | None) -> int | None:
     if ty is None:
         return None
     if ty.kind == "list" and ty.element.kind == "u8":
-        return len(value)
+        return getattr(value, "length", len(value))
     if ty.kind in ("option", "result"):
         _, case, payload = case_of(ty, value)
         return byte_count(payload, case)
