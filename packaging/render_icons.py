@@ -1,4 +1,5 @@
-"""Render resources/icons/wasi-playground.svg to the PNG sizes desktops ask for (run after editing the SVG)."""
+"""Render resources/icons/wasi-playground.svg to the PNG sizes desktops ask for (run after editing the
+SVG)."""
 
 from __future__ import annotations
 

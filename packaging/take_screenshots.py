@@ -1,5 +1,5 @@
-"""Take the README's screenshots from the real app, offscreen: light on `args`, dark on `clocks`, each after a run
-with its WASI trace showing. Run: QT_QPA_PLATFORM=offscreen python packaging/take_screenshots.py
+"""Take the README's screenshots from the real app, offscreen: light on `args`, dark on `clocks`, each after a
+run with its WASI trace showing. Run: QT_QPA_PLATFORM=offscreen python packaging/take_screenshots.py
 (uses a throwaway settings folder, so your own configuration and window state are neither used nor changed).
 """
 

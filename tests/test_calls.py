@@ -221,7 +221,9 @@ STDIN_READER = r'''
 '''
 
 
-def test_text_stdin_scratch_folder_is_removed_on_close_and_on_garbage_collection(wat, tmp_path, monkeypatch) -> None:
+def test_text_stdin_scratch_folder_is_removed_on_close_and_on_garbage_collection(
+    wat, tmp_path, monkeypatch
+) -> None:
     import gc
     import tempfile
 

@@ -112,7 +112,8 @@ def test_world_rendered_like_wit(typed) -> None:
 
 def test_command_component_world_lists_wasi_imports() -> None:
     engine = get_engine()
-    component, _ = load_component(engine, (REPO / "samples/hello-component/hello-component.wasm").read_bytes())
+    sample = REPO / "samples/hello-component/hello-component.wasm"
+    component, _ = load_component(engine, sample.read_bytes())
     world = describe_world(engine, component)
     imports = [i.name for i in world.imports]
     assert any(n.startswith("wasi:cli/stdout@0.2") for n in imports)

@@ -215,7 +215,8 @@ def test_exception_handling_legacy_and_try_table() -> None:
     assert "try_table $label1 (catch $e $label0)" in table.wat(3).text
     assert "(catch_all_ref $label0)" in table.wat(4).text
     assert "catch $e\n  catch_all\n" in table.wat(1).text
-    rebuilt = wasmtime.wat2wasm(f"(module {EH_HEADER} {''.join(table.wat(i).text for i in range(len(table)))})")
+    bodies = "".join(table.wat(i).text for i in range(len(table)))
+    rebuilt = wasmtime.wat2wasm(f"(module {EH_HEADER} {bodies})")
     assert _code_section(rebuilt) == _code_section(original)
 
 

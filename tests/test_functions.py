@@ -129,5 +129,6 @@ def test_every_function_decodes_like_wasm_tools(program: Path, tmp_path: Path) -
     defined = range(t.imported_count, len(t))
     assert len(reference) == len(defined) > 50
     for i in random.Random(7).sample(list(defined), min(400, len(defined))):
-        ours = [line.split()[0] for line in t.wat(i).text.splitlines()[1:-1] if not line.strip().startswith("(local")]
+        lines = t.wat(i).text.splitlines()[1:-1]
+        ours = [line.split()[0] for line in lines if not line.strip().startswith("(local")]
         assert ours == reference[i], f"function {i} {t.name(i)}"

@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
-from wasi_playground.gui.background import tasks
 from wasi_playground.gui.calls.call_panel import CallPanel, CoreArgEdit
 from wasi_playground.gui.calls.value_editor import CaseEditor, FieldsEditor, FlagsEditor, ListEditor
 from wasi_playground.gui.document.context import DocumentContext
@@ -41,7 +40,8 @@ def make_panel(qtbot):
         return panel
 
     yield make
-    tasks().wait_idle()
+    for panel in panels:
+        panel.context.background.wait_idle()
     for panel in panels:
         panel.close_session()
 
@@ -197,7 +197,7 @@ def test_session_opens_only_when_the_tab_is_shown(qtbot, wat) -> None:
     qtbot.addWidget(panel)
     panel.context.set_report(None)
     qtbot.wait(100)
-    tasks().wait_idle()
+    panel.context.background.wait_idle()
     assert panel.session is None
     panel.show()
     qtbot.waitUntil(lambda: panel.session is not None, timeout=10000)

@@ -128,7 +128,8 @@ def test_click_a_branch_moves_to_the_block(qtbot, wat) -> None:
 
 
 def test_component_has_no_function_list(qtbot) -> None:
-    component = Path(__file__).resolve().parent.parent / "samples" / "hello-component" / "hello-component.wasm"
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    component = samples / "hello-component" / "hello-component.wasm"
     if not component.exists():
         pytest.skip("hello-component sample not built")
     from wasi_playground.core.inspect.report import inspect_path
@@ -216,10 +217,13 @@ def test_export_wat_from_the_panel(qtbot, wat, tmp_path: Path) -> None:
     context = DocumentContext(wat(MODULE))
     panel = FunctionsPanel(context)
     qtbot.addWidget(panel)
-    messages: list[str] = []
-    context.message.connect(messages.append)
+    messages: list[tuple[str, str]] = []
+    context.message.connect(lambda text, level: messages.append((text, level)))
     target = tmp_path / "exported.wat"
     panel.export_wat(target)
     qtbot.waitUntil(lambda: bool(messages), timeout=20000)
-    assert "WAT written" in messages[0]
+    assert "WAT written" in messages[0][0] and messages[0][1] == "info"
+    panel.export_wat(tmp_path / "no-such-folder" / "x.wat")
+    qtbot.waitUntil(lambda: len(messages) == 2, timeout=20000)
+    assert messages[1][0].startswith("WAT export:") and messages[1][1] == "error"
     assert "(func $middle" in target.read_text()

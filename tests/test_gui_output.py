@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtGui import QColor
 
 from wasi_playground.core.engine.config import RunConfig
+from wasi_playground.gui.background import Background
 from wasi_playground.gui.document.run_controller import DISPLAY_BYTES_PER_TICK, RunController
 from wasi_playground.gui.outcome.ansi import AnsiParser, Style, apply_sgr
 from wasi_playground.gui.outcome.output_view import OutputView
@@ -52,7 +53,7 @@ def test_view_renders_colour_keeps_tail_and_saves_full_output(qtbot, tmp_path) -
 
 
 def test_controller_streams_output_and_caps_a_flood(qtbot, wat) -> None:
-    controller = RunController()
+    controller = RunController(Background())
     shown: list[str] = []
     skipped: list[int] = []
     controller.output.connect(lambda stream, text: shown.append(text) if stream == "stdout" else None)
@@ -68,7 +69,7 @@ def test_controller_streams_output_and_caps_a_flood(qtbot, wat) -> None:
 
 
 def test_controller_reports_phases_and_start_failure(qtbot, wat, tmp_path) -> None:
-    controller = RunController()
+    controller = RunController(Background())
     phases: list[str] = []
     controller.phaseChanged.connect(phases.append)
     with qtbot.waitSignal(controller.finished, timeout=20000):
@@ -95,7 +96,7 @@ def test_a_wat_file_runs_with_its_name_as_argv0(qtbot, tmp_path) -> None:
 
     source = tmp_path / "echo.wat"
     source.write_text(echo_text)
-    controller = RunController()
+    controller = RunController(Background())
     with qtbot.waitSignal(controller.finished, timeout=20000) as blocker:
         controller.start(source, RunConfig(args=["from-wat"]))
     assert blocker.args[0].stdout == "from-wat\n"
@@ -104,3 +105,12 @@ def test_a_wat_file_runs_with_its_name_as_argv0(qtbot, tmp_path) -> None:
     with qtbot.waitSignal(controller.finished, timeout=20000) as blocker:
         controller.start(broken, RunConfig())
     assert "not valid WAT" in blocker.args[0].error
+
+
+def test_sgr_codes_set_attributes_palette_and_true_colours() -> None:
+    style = apply_sgr(Style(), "1;31;104")
+    assert (style.bold, style.fg, style.bg) == (True, "#cd3131", "#3b8eea")
+    style = apply_sgr(style, "38;2;1;2;300;22;3")
+    assert (style.fg, style.bold, style.italic) == ("#0102ff", False, True)
+    assert apply_sgr(style, "39;49").fg is None and apply_sgr(style, "0") == Style()
+    assert apply_sgr(Style(), "48;5;9;4") == Style(bg="#f14c4c", underline=True)

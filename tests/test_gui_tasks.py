@@ -1,11 +1,16 @@
-"""The background-task bridge: results on the GUI thread, stale ones dropped, references released there."""
+"""The window's one background contract: results on the GUI thread, stale ones dropped, results for closed or
+deleted owners dropped, posting from any thread, an ordered serial lane, references released on the GUI
+thread."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from wasi_playground.gui.background import TaskRunner
+import shiboken6
+from PySide6.QtCore import QObject
+
+from wasi_playground.gui.background import Background
 
 
 class Tracked:
@@ -18,10 +23,11 @@ class Tracked:
 
 
 def test_result_arrives_on_the_gui_thread(qtbot) -> None:
-    runner = TaskRunner()
+    background, owner = Background(), QObject()
     got: list[tuple[object, str]] = []
-    runner.run_task(
-        lambda: threading.current_thread().name, lambda r: got.append((r, threading.current_thread().name))
+    background.run(
+        owner, lambda: threading.current_thread().name,
+        lambda r: got.append((r, threading.current_thread().name)),
     )
     qtbot.waitUntil(lambda: bool(got))
     worker, receiver = got[0]
@@ -29,26 +35,26 @@ def test_result_arrives_on_the_gui_thread(qtbot) -> None:
 
 
 def test_a_newer_task_with_the_same_key_makes_the_older_stale(qtbot) -> None:
-    runner = TaskRunner()
+    background, owner = Background(), QObject()
     got: list[str] = []
-    runner.run_task(lambda: (time.sleep(0.2), "old")[1], got.append, key="k")
-    runner.run_task(lambda: "new", got.append, key="k")
+    background.run(owner, lambda: (time.sleep(0.2), "old")[1], got.append, key="k")
+    background.run(owner, lambda: "new", got.append, key="k")
     qtbot.waitUntil(lambda: got == ["new"])
-    assert runner.wait_idle()
+    assert background.wait_idle()
     qtbot.wait(50)
     assert got == ["new"]
 
 
 def test_errors_go_to_on_error(qtbot) -> None:
-    runner = TaskRunner()
+    background, owner = Background(), QObject()
     errors: list[BaseException] = []
-    runner.run_task(lambda: 1 / 0, lambda _r: None, errors.append)
+    background.run(owner, lambda: 1 / 0, lambda _r: None, errors.append)
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ZeroDivisionError)
 
 
 def test_everything_a_task_holds_is_released_on_the_gui_thread(qtbot) -> None:
-    runner = TaskRunner()
+    background, owner = Background(), QObject()
     Tracked.freed_on.clear()
     done: list[bool] = []
 
@@ -60,24 +66,63 @@ def test_everything_a_task_holds_is_released_on_the_gui_thread(qtbot) -> None:
             assert held_by_fn is not None
             return result
 
-        runner.run_task(work, lambda r: done.append(held_by_callback is not None and r is not None))
+        background.run(owner, work, lambda r: done.append(held_by_callback is not None and r is not None))
 
     submit()
     qtbot.waitUntil(lambda: bool(done))
-    assert runner.wait_idle()
+    assert background.wait_idle()
     qtbot.waitUntil(lambda: len(Tracked.freed_on) == 3)
     assert set(Tracked.freed_on) == {threading.main_thread().name}
 
 
 def test_nothing_is_delivered_to_a_deleted_owner(qtbot) -> None:
-    import shiboken6
-    from PySide6.QtWidgets import QWidget
-
-    runner = TaskRunner()
-    owner = QWidget()
+    background, owner = Background(), QObject()
     got: list[object] = []
-    runner.run_task(lambda: (time.sleep(0.1), "late")[1], got.append, owner=owner)
+    background.run(owner, lambda: (time.sleep(0.1), "late")[1], got.append)
     shiboken6.delete(owner)
-    assert runner.wait_idle()
+    assert background.wait_idle()
     qtbot.wait(100)
     assert got == []
+
+
+def test_nothing_is_delivered_to_a_forgotten_owner_but_others_still_get_theirs(qtbot) -> None:
+    background, closed, alive = Background(), QObject(), QObject()
+    got: list[object] = []
+    background.run(closed, lambda: (time.sleep(0.1), "late")[1], got.append, got.append)
+    background.run(closed, lambda: (time.sleep(0.1), 1 / 0), got.append, got.append)
+    background.run(alive, lambda: (time.sleep(0.1), "alive")[1], got.append)
+    background.forget(closed)
+    background.post(closed, lambda: got.append("posted"))
+    qtbot.waitUntil(lambda: got == ["alive"])
+    assert background.wait_idle()
+    qtbot.wait(100)
+    assert got == ["alive"]
+
+
+def test_posts_from_other_threads_run_on_the_gui_thread_in_order(qtbot) -> None:
+    background, owner = Background(), QObject()
+    got: list[tuple[int, str]] = []
+
+    def worker() -> None:
+        for i in range(50):
+            background.post(owner, lambda i=i: got.append((i, threading.current_thread().name)))
+
+    thread = threading.Thread(target=worker, name="server")
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: len(got) == 50)
+    assert [i for i, _ in got] == list(range(50))
+    assert {name for _, name in got} == {threading.main_thread().name}
+
+
+def test_the_serial_lane_keeps_order_and_reports_failures(qtbot) -> None:
+    background, owner = Background(), QObject()
+    done: list[int] = []
+    errors: list[BaseException] = []
+    for i in range(20):
+        background.in_order(owner, lambda i=i: (time.sleep(0.002 * (i % 3)), done.append(i)))
+    background.in_order(owner, lambda: 1 / 0, errors.append)
+    assert background.wait_in_order()
+    assert done == list(range(20))
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], ZeroDivisionError)

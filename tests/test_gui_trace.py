@@ -34,7 +34,7 @@ PROGRAM = """
 
 
 def _run(qtbot, panel: TracePanel, context: DocumentContext, path: Path, config: RunConfig):
-    controller = RunController()
+    controller = RunController(context.background)
     controller.started.connect(context.runStarted)
     controller.traceEvents.connect(context.traceEvents)
     context.config = config

@@ -1,4 +1,5 @@
-"""WAT programs for the window tests (no tests here): echo args to stdout and env to stderr, loop, trap, flood."""
+"""WAT programs for the window tests (no tests here): echo args to stdout and env to stderr, loop, trap,
+flood."""
 
 ECHO = r"""
 (module
@@ -19,7 +20,8 @@ ECHO = r"""
     (i32.store (i32.const 0) (local.get $p))
     (i32.store (i32.const 4) (local.get $len))
     (drop (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8))))
-  (func $print_list (param $fd i32) (param $first i32) (param $count i32) (param $ptrs i32) (local $i i32) (local $p i32)
+  (func $print_list (param $fd i32) (param $first i32) (param $count i32) (param $ptrs i32)
+    (local $i i32) (local $p i32)
     (local.set $i (local.get $first))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $i) (local.get $count)))

@@ -1,5 +1,6 @@
-"""The user's data survives crashes and corruption: configurations, presets, history and the compiled-code cache
-are written atomically, and a corrupt file is set aside with a message while the app (and a run) go on."""
+"""The user's data survives crashes and corruption: configurations, presets, history and the compiled-code
+cache are written atomically, and a corrupt file is set aside with a message while the app (and a run) go
+on."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def cached_entry(data: bytes) -> Path:
-    """The cache file the runner uses for this module (it compiles the module with its probe exports added)."""
+    """The cache file the runner uses for this module (it compiles the module with its probe exports
+    added)."""
     probed = add_probe_exports(data).data
     eng = engine.get_engine()
     engine.load_module(eng, probed)
@@ -131,7 +133,8 @@ n = 0
 while True:
     n += 1
     store.save_config(module, sha, RunConfig(args=[str(n)], env=env))
-    history.add(RunRecord.from_result(sha, RunConfig(args=[str(n)]), RunResult(exit_code=0, stdout="y" * 60000), n))
+    result = RunResult(exit_code=0, stdout="y" * 60000)
+    history.add(RunRecord.from_result(sha, RunConfig(args=[str(n)]), result, n))
 """
 
 
@@ -297,13 +300,15 @@ def test_mistyped_history_file_loads_as_an_empty_history(tmp_path: Path, content
     history.file.path.parent.mkdir(parents=True, exist_ok=True)
     history.file.path.write_text(content)
     reloaded = RunHistory(HELLO, tmp_path)
-    for record in reloaded.records:
-        record.label()
-        record.outcome()
-        record.run_config  # noqa: B018 - reading it is the test
+    assert reloaded.records == []
+    assert reloaded.file.problems  # what was dropped is said, not silently lost
+    reloaded.add(RunRecord.from_result(HELLO_SHA, RunConfig(), RunResult(exit_code=0, stdout="after"), 3.0))
+    again = RunHistory(HELLO, tmp_path)
+    assert [(r.stdout, r.exit_code) for r in again.records] == [("after", 0)]
+    assert again.file.problems == []
 
 
-# ---- the compiled-code cache --------------------------------------------------------------------------------
+# ---- the compiled-code cache ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage-with-checksum", "empty"])

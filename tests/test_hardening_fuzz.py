@@ -2,8 +2,9 @@
 
 Binary modules are fuzzed by mutating real ones (the committed samples, core modules and components), WAT text
 by mutating real WAT and by random text. The contract checked everywhere: the inspector returns a Report or
-raises `WasmFormatError` whose message names a byte offset (and a line and column for WAT); the runner returns a
-`RunResult` that ends in an exit, a trap or an error in words, never an exception, and within its time limit.
+raises `WasmFormatError` whose message names a byte offset (and a line and column for WAT); the runner returns
+a `RunResult` that ends in an exit, a trap or an error in words, never an exception, and within its time
+limit.
 """
 
 from __future__ import annotations
@@ -230,8 +231,8 @@ def test_run_seeds_are_runnable_so_the_fuzz_reaches_the_engine() -> None:
 
 
 def test_two_gigabyte_file_is_rejected_without_reading_it(tmp_path: Path) -> None:
-    """A sparse 2 GB file whose only section claims to be larger than the file: rejected in well under a second
-    and without the memory that reading it would take."""
+    """A sparse 2 GB file whose only section claims to be larger than the file: rejected in well under a
+    second and without the memory that reading it would take."""
     big = tmp_path / "huge.wasm"
     with open(big, "wb") as f:
         f.write(b"\0asm\x01\0\0\0\x00\xff\xff\xff\xff\x0f")

@@ -82,7 +82,8 @@ def test_invalid_utf8_and_escapes_arrive_as_text_not_as_an_error(wat) -> None:
     module = wat(r"""(module (import "wasi_snapshot_preview1" "fd_write"
         (func $w (param i32 i32 i32 i32) (result i32)))
       (memory 1) (data (i32.const 16) "\ff\fe\1b]0;pwned\07ok\n")
-      (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 15))
+      (func (export "_start")
+        (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 15))
         (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))""")
     result = run(module, RunConfig())
     assert result.exit_code == 0

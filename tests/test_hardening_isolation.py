@@ -1,5 +1,6 @@
 """A run never takes the window down: traps and crashes leave it working, closing it mid-run stops the run
-cleanly, and quitting with runs in flight keeps the user's configuration and leaves no threads or temp files."""
+cleanly, and quitting with runs in flight keeps the user's configuration and leaves no threads or temp
+files."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from wasi_playground.core.engine.config import Limits, RunConfig
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.background import tasks
 from wasi_playground.gui.document.document import ModuleDocument
 
 pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
@@ -143,16 +143,16 @@ def test_closing_during_an_infinite_loop_stops_it_within_a_second(qtbot, setting
     loops = [open_and_wait(qtbot, window, wat(LOOP, f"loop{i}.wasm")) for i in range(2)]
     for doc in loops:
         start_and_reach_run_phase(qtbot, doc)
-    handles = [doc.controller.handle for doc in loops]
+    executions = [doc.controller.execution for doc in loops]
     assert len(run_threads()) >= 2
     started = time.perf_counter()
     quit_like_the_app(window)
     took = time.perf_counter() - started
     assert took < 1.0, f"closing took {took:.2f} s"
-    assert all(h.done and h.wait(0).cancelled for h in handles)
+    assert all(e.ended.is_set() and e.result.cancelled for e in executions)
     assert not any(doc.controller.running for doc in loops)
     qtbot.waitUntil(lambda: not run_threads(), timeout=1000)
-    assert tasks().wait_idle(2000) and tasks().pool.activeThreadCount() == 0
+    assert window.background.wait_idle(2000) and window.background.pool.activeThreadCount() == 0
     assert ours(temp_dir) == []
 
 
@@ -164,7 +164,7 @@ def test_closing_during_an_output_flood_leaves_no_temp_files(qtbot, settings_dir
     qtbot.waitUntil(lambda: any(p.suffix == ".out" for p in temp_dir.iterdir()), timeout=10000)
     quit_like_the_app(window)
     qtbot.waitUntil(lambda: not run_threads(), timeout=1000)
-    assert tasks().wait_idle(2000)
+    assert window.background.wait_idle(2000)
     assert ours(temp_dir) == []
 
 
@@ -182,7 +182,7 @@ def test_closing_a_module_tab_leaves_no_temp_files(qtbot, settings_dir, wat, tem
     window = new_window(qtbot, settings_dir)
     doc = open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
     assert run_and_wait(qtbot, doc).exit_code == 0
-    assert tasks().wait_idle(5000)
+    assert window.background.wait_idle(5000)
     qtbot.wait(50)
     window.close_tab(window.tabs.indexOf(doc))
     qtbot.waitUntil(lambda: window.tabs.count() == 0)
@@ -213,7 +213,7 @@ def test_quitting_with_runs_in_flight_keeps_the_edited_configuration(
     assert doc2.context.config.env == [("EDITED", "yes")]
     assert reopened.findChild(QLineEdit, "argsEdit").text() == "--edited 'while running'"
     quit_like_the_app(reopened)
-    assert tasks().wait_idle(5000)
+    assert reopened.background.wait_idle(5000)
     qtbot.wait(100)
     assert [name for name in ours(temp_dir) if "-call-" not in name] == []
 
@@ -223,11 +223,11 @@ def test_quitting_right_after_an_edit_leaves_no_call_scratch_directories(
 ) -> None:
     window = new_window(qtbot, settings_dir)
     open_and_wait(qtbot, window, wat(HELLO, "hello.wasm"))
-    assert tasks().wait_idle(5000)
+    assert window.background.wait_idle(5000)
     qtbot.wait(50)
     window.findChild(QLineEdit, "argsEdit").setText("edited just before quitting")
     quit_like_the_app(window)
-    assert tasks().wait_idle(5000)
+    assert window.background.wait_idle(5000)
     qtbot.wait(100)
     assert ours(temp_dir) == []
 
@@ -236,7 +236,8 @@ def test_broken_files_opened_in_the_window_are_messages_and_it_keeps_working(
     qtbot, settings_dir, wat, tmp_path
 ) -> None:
     """Mutated real modules and broken WAT, opened one after another: each is a report or a message that says
-    where it broke (WAT: line and column), running the broken ones never raises, and a good module still runs."""
+    where it broke (WAT: line and column), running one is refused with a reason that names the file, and a
+    good module still runs."""
     import random
 
     rng = random.Random(11)
@@ -260,7 +261,10 @@ def test_broken_files_opened_in_the_window_are_messages_and_it_keeps_working(
             assert path.name in window.messages.current_text()
             assert "offset" in doc.inspect_error or "line" in doc.inspect_error
         result = run_and_wait(qtbot, doc)
-        assert result.error or result.trap is not None or result.exit_code is not None
+        # Every file here is broken (the mutations are seeded): none may start, each says why, naming itself.
+        assert result.exit_code is None and result.trap is None, (path.name, result.exit_code, result.trap)
+        reason = (result.error or "").splitlines()[0] if result.error else ""
+        assert reason.startswith(path.name) and ("compile" in reason or "not valid WAT" in reason), reason
         assert window.run_action.isEnabled()
     assert "line 3, column 11" in window.documents()[-1].inspect_error
     assert 2 <= rejected < len(paths)  # both kinds were exercised
@@ -281,7 +285,6 @@ from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
 from wasi_playground.gui.document import panels
 from wasi_playground.gui.app import guard_refcount_underflow
-from wasi_playground.gui.background import tasks
 
 guard_refcount_underflow()
 panels.PANELS[:] = [p for p in panels.PANELS if p[0] not in sys.argv[3:]]
@@ -300,7 +303,7 @@ for _ in range(8):
     doc = window.open_path(sys.argv[1])
     pump(lambda: doc.sha256 is not None or doc.inspect_error is not None)
     for _ in range(3):
-        pump(lambda: tasks().pool.activeThreadCount() == 0)
+        pump(lambda: window.background.pool.activeThreadCount() == 0)
         for _ in range(5):
             app.processEvents()
     contexts.append(weakref.ref(doc.context))

@@ -46,11 +46,13 @@ def test_corrupt_history_starts_empty(tmp_path: Path) -> None:
     assert again.records == [] and again.file.problems
 
 
-def test_background_add_persists_after_flush(tmp_path: Path) -> None:
-    from wasi_playground.core.state.settings import flush_background_writes
-
+def test_an_add_written_later_persists_the_snapshot_taken_then(tmp_path: Path) -> None:
     history = RunHistory(tmp_path / "m.wasm", tmp_path / "hist")
+    writes = []
     for code in range(3):
-        history.add(record(exit_code=code), background=True)
-    flush_background_writes()
+        history.add(record(exit_code=code), save=False)
+        writes.append(history.writer())
+    history.add(record(exit_code=9), save=False)
+    for write in writes:
+        write()
     assert [r.exit_code for r in RunHistory(tmp_path / "m.wasm", tmp_path / "hist").records] == [0, 1, 2]

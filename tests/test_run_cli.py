@@ -78,15 +78,22 @@ def test_timeout_and_memory_limit_options(wat) -> None:
     done = cli(str(spin), "--timeout", "0.2", "--json")
     data = json.loads(done.stdout)
     assert done.returncode == 134 and data["timed_out"] is True
-    grower = wat("""(module (memory 1) (func (export "_start")
-        (loop (br_if 0 (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))))""")
+    # Grows one page at a time until refused, then exits with the number of 64 KiB pages it holds.
+    grower = wat("""(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+        (memory 1) (func (export "_start")
+        (loop (br_if 0 (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
+        (call $exit (memory.size))))""")
     limited = cli(str(grower), "--max-memory", "2MiB")
-    assert limited.returncode == 0 and b"limit is 2 MiB" in limited.stderr
+    assert limited.returncode == 32, limited.stderr  # 2 MiB: the guest really was refused there
+    assert b"limit is 2 MiB" in limited.stderr
+    data = json.loads(cli(str(grower), "--max-memory", "3MiB", "--json").stdout)
+    assert data["exit_code"] == 48 and data["memory_bytes"] == 3 * 1024 * 1024
 
 
 def test_invoke_with_typed_args(wat) -> None:
     module = wat(
-        '(module (func (export "mul") (param i64 f64) (result f64) (f64.mul (f64.convert_i64_s (local.get 0)) (local.get 1))))'
+        '(module (func (export "mul") (param i64 f64) (result f64)'
+        ' (f64.mul (f64.convert_i64_s (local.get 0)) (local.get 1))))'
     )
     data = json.loads(cli(str(module), "--invoke", "mul", "--json", "--", "-3", "2.5").stdout)
     assert data["results"] == [-7.5] and data["exit_code"] == 0

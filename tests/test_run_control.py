@@ -53,9 +53,11 @@ def test_stop_ends_an_infinite_loop_within_100_ms(wat) -> None:
 
 
 def test_output_arrives_while_the_module_is_still_running(wat) -> None:
-    module = wat(r"""(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+    module = wat(r"""(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
       (memory (export "memory") 1) (data (i32.const 16) "before the loop\n")
-      (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 16))
+      (func (export "_start") (i32.store (i32.const 0) (i32.const 16))
+        (i32.store (i32.const 4) (i32.const 16))
         (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
         (loop br 0)))""")
     arrived = threading.Event()
@@ -193,7 +195,8 @@ def test_unknown_import_is_an_instantiation_error(wat) -> None:
 
 def test_a_thousand_runs_keep_memory_flat(wat) -> None:
     psutil = pytest.importorskip("psutil")
-    module = wat("""(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+    module = wat("""(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
       (memory (export "memory") 1) (data (i32.const 16) "hi\\n")
       (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
         (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))""").read_bytes()

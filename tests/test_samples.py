@@ -283,7 +283,9 @@ def test_wagi_echoes_a_get_request_without_body():
     result = run(sample.wasm_path, config)
     head, _, body = result.stdout.partition("\n\n")
     assert head.splitlines()[0] == "Content-Type: text/plain; charset=utf-8"
-    assert body == "method: GET\npath: /items/7\nquery: q=1&r=2\nheader: ACCEPT=text/plain\nbody: \nbody length: 0\n"
+    assert body == (
+        "method: GET\npath: /items/7\nquery: q=1&r=2\nheader: ACCEPT=text/plain\nbody: \nbody length: 0\n"
+    )
 
 
 def test_wagi_reads_no_more_than_content_length():

@@ -1,4 +1,5 @@
-"""In the app: a sample chosen from the Samples menu opens with its configuration and, run, makes its point."""
+"""In the app: a sample chosen from the Samples menu opens with its configuration and, run, makes its
+point."""
 
 from __future__ import annotations
 

@@ -75,11 +75,19 @@ def test_presets_per_module(tmp_path: Path) -> None:
     assert list_presets(store, tmp_path / "other.wasm", "zz") == []
 
 
-def test_background_writes_land_in_order(tmp_path: Path) -> None:
-    from wasi_playground.core.state.settings import flush_background_writes
+def test_a_writer_writes_the_snapshot_taken_when_it_was_made(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path)
+    writes = [store.config_writer(tmp_path / "m.wasm", "h", RunConfig(args=[str(i)])) for i in range(20)]
+    store.config_writer(tmp_path / "m.wasm", "h", RunConfig(args=["not written"]))
+    for write in writes:
+        write()
+    assert SettingsStore(tmp_path).load_config(tmp_path / "m.wasm", "h").args == ["19"]
+
+
+def test_a_failed_write_names_the_file_and_the_folder(tmp_path: Path) -> None:
+    from wasi_playground.core.state.settings import SaveError
 
     store = SettingsStore(tmp_path)
-    for i in range(20):
-        store.save_config(tmp_path / "m.wasm", "h", RunConfig(args=[str(i)]), background=True)
-    flush_background_writes()
-    assert SettingsStore(tmp_path).load_config(tmp_path / "m.wasm", "h").args == ["19"]
+    store._prefs_file.path = Path("/proc/no-such-place/preferences.json")
+    with pytest.raises(SaveError, match="could not save preferences.json in /proc/no-such-place"):
+        store.save_preferences()

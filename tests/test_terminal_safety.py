@@ -49,7 +49,8 @@ def test_run_on_a_real_terminal_defuses_what_the_module_prints(tmp_path) -> None
         wasmtime.wat2wasm(r"""(module (import "wasi_snapshot_preview1" "fd_write"
         (func $w (param i32 i32 i32 i32) (result i32)))
       (memory (export "memory") 1) (data (i32.const 16) "\1b]0;pwned\07\1b[31mred\1b[0m\n")
-      (func (export "_start") (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 23))
+      (func (export "_start") (i32.store (i32.const 0) (i32.const 16))
+        (i32.store (i32.const 4) (i32.const 23))
         (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))""")
     )
     master, slave = pty.openpty()

@@ -130,7 +130,8 @@ def test_decoded_arguments(syscalls_wasm: Path, tmp_path: Path) -> None:
     assert unlink.paths == ("old.txt",) and unlink.result == "ESUCCESS"
     assert all(e.duration_ns >= 0 for e in ev) and any(e.duration_ns > 0 for e in ev)
     line = json.loads(json.dumps(notes.to_json_dict()))
-    assert line["func"] == "path_open" and line["args"]["path"] == '"notes.txt"' and line["result"] == "ESUCCESS"
+    assert line["func"] == "path_open" and line["args"]["path"] == '"notes.txt"'
+    assert line["result"] == "ESUCCESS"
 
 
 def test_filesystem_changes_are_listed(syscalls_wasm: Path, tmp_path: Path) -> None:

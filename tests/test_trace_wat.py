@@ -141,9 +141,9 @@ def test_wrapper_is_compiled_once_per_combination() -> None:
 def test_components_and_imported_memory_are_refused_clearly(wat) -> None:
     imported = wat('(module (import "env" "memory" (memory 1)))')
     with pytest.raises(ConfigError, match="imports its memory"):
-        TraceSession(imported.read_bytes(), RunConfig(trace=True), lambda e: None)
+        TraceSession(RunConfig(trace=True), lambda e: None).prepare(imported.read_bytes())
     with pytest.raises(ConfigError, match="core modules"):
-        TraceSession(b"\0asm\x0d\0\x01\0", RunConfig(trace=True), lambda e: None)
+        TraceSession(RunConfig(trace=True), lambda e: None).prepare(b"\0asm\x0d\0\x01\0")
 
 
 def test_trap_backtrace_is_the_same_when_traced() -> None:

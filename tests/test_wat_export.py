@@ -10,6 +10,7 @@ import wasmtime
 
 from lookinside_programs import build_program
 from wasi_playground.commands import wat_cmd
+from wasi_playground.core.binary.reader import uleb128
 from wasi_playground.core.lookinside.datascan import data_segments
 from wasi_playground.core.lookinside.functions import FunctionTable
 from wasi_playground.core.lookinside.wat_export import ExportCancelled, WatExportError, export_wat
@@ -37,7 +38,40 @@ def test_export_reassembles_to_the_same_module(program: Path, tmp_path: Path) ->
     assert [s.size for s in data_segments(rebuilt.data)] == [s.size for s in data_segments(original.data)]
 
 
-def test_cancel_removes_partial_output(program: Path, tmp_path: Path) -> None:
+def _long_to_print(path: Path, nops: int = 4_000_000) -> Path:
+    """One function of millions of `nop`s: a few MB that take the printer seconds to write as text."""
+
+    def section(sid: int, payload: bytes) -> bytes:
+        return bytes([sid]) + uleb128(len(payload)) + payload
+
+    body = b"\x00" + b"\x01" * nops + b"\x0b"
+    path.write_bytes(
+        b"\0asm\x01\0\0\0"
+        + section(1, b"\x01\x60\x00\x00")
+        + section(3, b"\x01\x00")
+        + section(10, b"\x01" + uleb128(len(body)) + body)
+    )
+    return path
+
+
+def test_cancel_midway_removes_the_partial_output(tmp_path: Path) -> None:
+    module = _long_to_print(tmp_path / "long.wasm")
+    out = tmp_path / "gone.wat"
+    cancel = threading.Event()
+    partial: list[int] = []
+
+    def progress(_fraction: float, written: int) -> None:
+        if written > 0 and not cancel.is_set():
+            partial.append(out.stat().st_size)
+            cancel.set()
+
+    with pytest.raises(ExportCancelled):
+        export_wat(module, out, progress, cancel=cancel)
+    assert partial and partial[0] > 0  # a partial file existed when the cancel came
+    assert not out.exists()
+
+
+def test_cancel_before_start_writes_nothing(program: Path, tmp_path: Path) -> None:
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(ExportCancelled):

@@ -171,6 +171,12 @@ def test_deep_nesting_is_an_error_not_a_crash(types) -> None:
 
 def values_of(ty) -> st.SearchStrategy:
     """Python values (as wasmtime-py represents them) of a component type."""
+    if isinstance(ty, wc.Bool | wc.F32 | wc.F64 | wc.Char | wc.String) or type(ty) in INT_RANGES:
+        return scalars_of(ty)
+    return compounds_of(ty)
+
+
+def scalars_of(ty) -> st.SearchStrategy:
     if isinstance(ty, wc.Bool):
         return st.booleans()
     if type(ty) in INT_RANGES:
@@ -182,8 +188,10 @@ def values_of(ty) -> st.SearchStrategy:
         return st.floats(allow_nan=False)
     if isinstance(ty, wc.Char):
         return st.characters(exclude_categories=["Cs"])
-    if isinstance(ty, wc.String):
-        return st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
+    return st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
+
+
+def compounds_of(ty) -> st.SearchStrategy:
     if isinstance(ty, wc.ListType):
         if isinstance(ty.element, wc.U8):
             return st.binary(max_size=8)
@@ -233,10 +241,30 @@ def test_round_trip_every_type(types, data) -> None:
     text=st.text(max_size=30), name=st.sampled_from(["m", "n", "p", "s", "x", "y", "aa", "ac", "r", "l", "j"])
 )
 def test_garbage_gives_wave_errors_only(types, text, name) -> None:
+    ty = types[name]
     try:
-        parse_value(text, types[name])
+        value = parse_value(text, ty)
     except WaveError:
-        pass
+        return
+    # Accepted, so it is a value of the type: it prints and reads back as itself, and the text held nothing
+    # beyond it (the same text with junk after it is refused).
+    again = parse_value(format_value(value, ty), ty)
+    assert again == value or (isinstance(value, float) and math.isnan(value) and math.isnan(again))
+    with pytest.raises(WaveError):
+        parse_value(text + " ]x", ty)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("a", "maybe"), ("c", "300"), ("c", "-1"), ("g", "5 x"), ("g", ""), ("g", "1.5"), ("m", '"abc'),
+        ("n", "[1, 2"), ("n", "[1, 2]]"), ("p", '("a", 1)'), ("s", "ok(1) junk"), ("s", "fine(1)"),
+        ("w", "purple"), ("x", "{read, bogus}"), ("y", "{x: 1}"), ("y", "{x: 1, y: 2, z: 3}"), ("l", "'ab'"),
+    ],
+)
+def test_malformed_text_is_refused_with_a_wave_error(types, name: str, text: str) -> None:
+    with pytest.raises(WaveError):
+        parse_value(text, types[name])
 
 
 def test_f32_near_its_maximum_prints_and_reads_back(types) -> None:

@@ -30,7 +30,8 @@ REPO = Path(__file__).resolve().parents[2]
 TYPED = REPO / "samples" / "typed-component" / "typed-component.wasm"
 WAT = (
     '(module (global $n (mut i64) (i64.const 0)) (memory (export "memory") 1)'
-    ' (func (export "add") (param i64) (result i64) global.get $n local.get 0 i64.add global.set $n global.get $n))'
+    ' (func (export "add") (param i64) (result i64)'
+    ' global.get $n local.get 0 i64.add global.set $n global.get $n))'
 )
 
 

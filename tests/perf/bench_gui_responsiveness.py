@@ -124,9 +124,10 @@ def yosys_module() -> Path | None:
 def show(name: str, figures: dict[str, float], baseline: dict[str, float]) -> None:
     ratio = figures["worst_ms"] / baseline["worst_ms"] if baseline["worst_ms"] > 0 else float("inf")
     verdict = "OK" if figures["worst_ms"] < GOAL_MS else "OVER GOAL"
+    seconds = f"  ({figures['seconds']:.1f} s)" if "seconds" in figures else ""
     print(f"{name:<28} worst {figures['worst_ms']:7.1f} ms  p99 {figures['p99_ms']:6.1f} ms  "
           f"median {figures['median_ms']:5.2f} ms  ticks {figures['ticks']:6d}  "
-          f"x{ratio:5.1f} vs idle  [{verdict}]" + (f"  ({figures['seconds']:.1f} s)" if "seconds" in figures else ""))
+          f"x{ratio:5.1f} vs idle  [{verdict}]" + seconds)
 
 
 def main() -> int:

@@ -73,7 +73,8 @@ def main() -> int:
         tiny.write_bytes(wasmtime.wat2wasm(TINY_WAT))
         report = inspect_path(big)
         print(
-            f"big module: {big.name}, {big.stat().st_size / 1e6:.1f} MB, {len(report.module.imports)} imports, "
+            f"big module: {big.name}, {big.stat().st_size / 1e6:.1f} MB, "
+            f"{len(report.module.imports)} imports, "
             f"{len(report.module.exports)} exports, {report.module.function_count} functions, "
             f"toolchain {report.toolchain.name}"
         )

@@ -21,7 +21,8 @@ CHUNK = 65536
 CHUNKS = 3052  # 200,015,872 bytes
 TOTAL = CHUNK * CHUNKS
 
-FLOOD = f"""(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+FLOOD = f"""(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 2)
   (func (export "_start") (local $i i32)
     (memory.fill (i32.const 1024) (i32.const 120) (i32.const {CHUNK}))
@@ -103,7 +104,8 @@ def main() -> None:
             )
         elapsed, rss = measure(IN_PROCESS, [str(module), str(out)], tmp)
         print(
-            f"{'run() in process + spill':<28} {elapsed * 1000:8.0f} ms  {TOTAL / elapsed / 2**20:7.0f} MiB/s  "
+            f"{'run() in process + spill':<28} {elapsed * 1000:8.0f} ms  "
+            f"{TOTAL / elapsed / 2**20:7.0f} MiB/s  "
             f"peak RSS {rss:6.0f} MiB"
         )
         print(

@@ -92,7 +92,8 @@ def main() -> None:
         print(f"output: {ours_out.decode().strip()}")
         print(f"baseline bare wasmtime-py script:          {bare * 1000:8.0f} ms (best of {ROUNDS})")
         print(
-            f"bare script + epoch interruption only:     {epoch * 1000:8.0f} ms ({(epoch / bare - 1) * 100:+.1f} %)"
+            f"bare script + epoch interruption only:     {epoch * 1000:8.0f} ms "
+            f"({(epoch / bare - 1) * 100:+.1f} %)"
         )
         print(f"wasi-playground run:                       {ours * 1000:8.0f} ms")
         print(f"overhead: {(ours / bare - 1) * 100:+.1f} %   (goal within 5 %)")

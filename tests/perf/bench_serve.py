@@ -169,7 +169,8 @@ def main() -> int:
                 samples.append(server.memory_info().rss)
             rss_end = samples[-1]
             print(
-                f"  RSS over {done} requests: start {rss_start / 2**20:.1f} MiB, end {rss_end / 2**20:.1f} MiB "
+                f"  RSS over {done} requests: start {rss_start / 2**20:.1f} MiB, "
+                f"end {rss_end / 2**20:.1f} MiB "
                 f"(max {max(samples) / 2**20:.1f} MiB, growth {(rss_end - rss_start) / 2**20:+.1f} MiB)"
             )
         finally:
@@ -181,11 +182,13 @@ def main() -> int:
         costs = instantiation_costs(module)
         print(f"instantiate, bare wasmtime-py (Linker.instantiate, baseline): {costs['bare_us']:8.1f} us")
         print(
-            f"instantiate, server InstancePre on a fresh store:              {costs['pre_instantiate_us']:8.1f} us "
+            f"instantiate, server InstancePre on a fresh store:              "
+            f"{costs['pre_instantiate_us']:8.1f} us "
             f"(x{costs['pre_instantiate_us'] / costs['bare_us']:.2f} of baseline)"
         )
         print(
-            f"whole request in-process (env, WASI setup, instance, run, parse): {costs['request_us']:8.1f} us "
+            f"whole request in-process (env, WASI setup, instance, run, parse): "
+            f"{costs['request_us']:8.1f} us "
             f"(x{costs['request_us'] / costs['bare_us']:.2f} of baseline)"
         )
     return 0

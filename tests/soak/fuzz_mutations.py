@@ -123,6 +123,17 @@ def rejection_problem(e: WasmFormatError, wat: bool) -> str | None:
     return None
 
 
+def run_problems(data: bytes, config: RunConfig) -> list[str]:
+    """What went wrong running a mutant, beyond the module being refused in words."""
+    try:
+        result = run(data, config)
+    except Exception as e:
+        return [f"runner raised {type(e).__name__}\n{traceback.format_exc()}"]
+    if result.error and "internal error" in result.error:
+        return [f"runner internal error: {result.error}"]
+    return []
+
+
 def main() -> int:
     cases = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 1_000_000
     run_every = int(sys.argv[sys.argv.index("--run-every") + 1]) if "--run-every" in sys.argv else 2000
@@ -153,12 +164,7 @@ def main() -> int:
             found.append(f"inspector raised {type(e).__name__}\n{traceback.format_exc()}")
         if n % run_every == 0 and not wat:
             runs += 1
-            try:
-                result = run(data, limits)
-                if result.error and "internal error" in result.error:
-                    found.append(f"runner internal error: {result.error}")
-            except Exception as e:
-                found.append(f"runner raised {type(e).__name__}\n{traceback.format_exc()}")
+            found += run_problems(data, limits)
         took = time.perf_counter() - t
         slowest = max(slowest, took)
         if took > HANG_S:
@@ -172,7 +178,8 @@ def main() -> int:
             print(f"{n} cases, {rate:.0f}/s, {len(failures)} failures", flush=True)
     elapsed = time.perf_counter() - start
     print(
-        f"cases: {cases} (WAT text: {wat_cases})  rejected: {rejected}  accepted: {accepted}  also run: {runs}"
+        f"cases: {cases} (WAT text: {wat_cases})  rejected: {rejected}  accepted: {accepted}  "
+        f"also run: {runs}"
     )
     print(f"time: {elapsed:.1f} s ({cases / elapsed:.0f} cases/s), slowest case {slowest * 1000:.1f} ms")
     print(f"failures: {len(failures)}")

@@ -2,9 +2,10 @@
 
 Usage: python tests/soak/soak_runs.py [RUNS]
 Cycles through four kinds of run: the hello sample (output captured through a sink, as the window does), a
-trapping module, an endless loop ended by its timeout, and an endless loop stopped with `cancel()` from another
-thread (as the Stop button does). Prints RSS, thread count and open file descriptors every 100 runs, the growth
-from run 100 to the end (the first hundred warm caches and allocators) and what the runs left in the temp dir.
+trapping module, an endless loop ended by its timeout, and an endless loop stopped with `cancel()` from
+another thread (as the Stop button does). Prints RSS, thread count and open file descriptors every 100 runs,
+the growth from run 100 to the end (the first hundred warm caches and allocators) and what the runs left in
+the temp dir.
 """
 
 from __future__ import annotations

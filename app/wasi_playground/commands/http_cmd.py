@@ -17,7 +17,7 @@ from pathlib import Path
 
 from wasi_playground.commands.parsing import CommandParser, UsageError, fail
 from wasi_playground.core.engine.config import ConfigError, Limits, Preopen, RunConfig
-from wasi_playground.core.wagi.handler import WagiExchange
+from wasi_playground.core.wagi.exchange import WagiExchange
 from wasi_playground.core.wagi.request import HttpRequest, RequestError, parse_header_line
 from wasi_playground.core.wagi.routes import RouteTable, load_modules_toml
 

@@ -16,7 +16,7 @@ import time
 from typing import Any, BinaryIO
 
 from wasi_playground.commands.parsing import CommandParser, UsageError, fail
-from wasi_playground.core.engine.config import Limits, Preopen, RunConfig, Stdin
+from wasi_playground.core.engine.config import CAPABILITY_GROUPS, Limits, Preopen, RunConfig, Stdin
 from wasi_playground.core.engine.result import RunResult
 
 TRAP_EXIT = 134
@@ -38,6 +38,8 @@ def _parser() -> CommandParser:
     p.add_argument("--max-memory", type=_size, metavar="BYTES", help="e.g. 67108864 or 64MiB")
     p.add_argument("--timeout", type=_positive_float, metavar="SECONDS")
     p.add_argument("--trace", metavar="FILE", help="WASI calls as JSON lines; - for stderr")
+    p.add_argument("--deny", action="append", default=[], metavar="GROUP",
+                   help=f"switch a capability group off (repeatable): {', '.join(CAPABILITY_GROUPS)}")
     p.add_argument("--json", action="store_true", help="print one JSON object with the result")
     return p
 
@@ -85,6 +87,14 @@ def _env(spec: str) -> tuple[str, str]:
     return name, value
 
 
+def _denied(groups: list[str]) -> list[str]:
+    unknown = [g for g in groups if g not in CAPABILITY_GROUPS]
+    if unknown:
+        raise UsageError(f"wasi-playground run: --deny {unknown[0]}: no such capability group "
+                         f"(groups: {', '.join(CAPABILITY_GROUPS)})")
+    return list(dict.fromkeys(groups))
+
+
 def build_config(argv: list[str]) -> tuple[str, RunConfig, Any]:
     """Parse the command line into (module path, RunConfig, parsed options). Raises UsageError."""
     head, rest = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
@@ -98,6 +108,7 @@ def build_config(argv: list[str]) -> tuple[str, RunConfig, Any]:
         invoke=opts.invoke,
         invoke_args=list(rest) if opts.invoke else [],
         trace=opts.trace is not None,
+        denied=_denied(opts.deny),
     )
     if opts.stdin in ("-", "/dev/stdin"):
         config.stdin = Stdin(kind="inherit")
@@ -166,6 +177,16 @@ def trap_line(result: RunResult) -> str:
 
 
 def main(argv: list[str]) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C while starting (the runner takes a while to import) or running
+        sys.stdout.flush()
+        print("wasi-playground run: interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(130)
+
+
+def _main(argv: list[str]) -> int:
     from wasi_playground.core.run.runner import run
 
     try:
@@ -183,29 +204,29 @@ def main(argv: list[str]) -> int:
     sink = _CliSink(stream_output=not opts.json, trace_writer=writer)
     # Without --timeout nothing needs to stop running code but Ctrl-C, which ends the process: so the
     # module runs without epoch checks, as fast as under a bare wasmtime script.
-    try:
-        result = run(path, config, sink, spill=opts.json, stoppable=opts.timeout is not None)
-    except KeyboardInterrupt:
-        sys.stdout.flush()
-        print("wasi-playground run: interrupted", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(130)
+    result = run(path, config, sink, spill=opts.json, stoppable=opts.timeout is not None)
     if trace_file is not None:
         trace_file.close()
     if not opts.json:
         sys.stdout.flush()
         sys.stderr.flush()
     _settle()
-    if opts.json:
+    return _report(result, opts.json)
+
+
+def _report(result: RunResult, as_json: bool) -> int:
+    """Print what the run gave (the JSON object, or results, trap and limit lines) and pick the status."""
+    if as_json:
         print(json.dumps(result.to_json_dict(), ensure_ascii=False))
     if result.error is not None:
         return fail(f"wasi-playground run: {result.error}")
-    if result.results is not None and not opts.json:
-        for value in result.results:
-            print(value)
-    if result.trap is not None and not opts.json:
+    if as_json:
+        return exit_status(result)
+    for value in result.results or []:
+        print(value)
+    if result.trap is not None:
         print(trap_line(result), file=sys.stderr)
-    if result.limit_message and not opts.json:
+    if result.limit_message:
         print(f"wasi-playground run: {result.limit_message}", file=sys.stderr)
     return exit_status(result)
 

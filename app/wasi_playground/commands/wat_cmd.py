@@ -7,15 +7,18 @@ shows it. Exit status 2 with one line on stderr for bad input.
 
 from __future__ import annotations
 
+import argparse
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 from wasi_playground.commands.parsing import CommandParser, UsageError, fail
 
 
 def build_parser() -> CommandParser:
     parser = CommandParser(prog="wasi-playground wat", description="Print a WebAssembly binary as WAT text.")
-    parser.add_argument("file", help="a .wasm module or component")
+    parser.add_argument("file", help="a .wasm (or .wat) module or component")
     parser.add_argument("-o", "--output", help="write the text to this file (default: stdout)")
     parser.add_argument(
         "--progress", action="store_true", help="show progress on stderr even when not a terminal"
@@ -33,6 +36,33 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
     except UsageError as e:
         return fail(str(e))
+    with tempfile.TemporaryDirectory(prefix="wasi-playground-wat-") as scratch:
+        try:
+            args.file = _as_binary(args.file, scratch)
+        except ValueError as e:  # ConfigError: unreadable input or WAT that does not assemble
+            return fail(f"wasi-playground wat: {e}")
+        return _print(args)
+
+
+def _as_binary(file: str, scratch: str) -> str:
+    """The path of a binary to print: `file` itself, or its WAT assembled into `scratch` (the printed text
+    is then the canonical form of what the WAT means)."""
+    path = Path(file)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return file  # the printer says what is wrong with it
+    from wasi_playground.core.engine.source import looks_like_wat, read_source
+
+    if not looks_like_wat(head, path):
+        return file
+    binary = Path(scratch) / (path.stem + ".wasm")
+    binary.write_bytes(read_source(path).data)
+    return str(binary)
+
+
+def _print(args: argparse.Namespace) -> int:
     from wasi_playground.core.binary.reader import WasmFormatError
     from wasi_playground.core.binary.tools import ToolMissing
     from wasi_playground.core.lookinside.wat_export import (

@@ -1,1 +1,2 @@
-"""Everything that knows WebAssembly and WASI. Imports no Qt, ever: the CLI and tests use it without a display."""
+"""Everything that knows WebAssembly and WASI. Imports no Qt, ever: the CLI and tests use it without a
+display."""

@@ -1,8 +1,7 @@
-"""`wasi-playground [FILE]`: the QApplication, the asyncio loop (qasync) and the main window."""
+"""`wasi-playground [FILE]`: the QApplication and the main window, on Qt's own event loop."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import os
 import sys
@@ -36,8 +35,6 @@ def guard_refcount_underflow() -> bool:
 
 
 def run_app(argv: list[str]) -> int:
-    import qasync
-
     from wasi_playground.gui.palette import apply_palette, follow_system
     from wasi_playground.gui.shell.about import app_icon
     from wasi_playground.gui.shell.main_window import MainWindow
@@ -57,19 +54,14 @@ def run_app(argv: list[str]) -> int:
     store = SettingsStore()
     apply_palette(app, store.preferences.theme)
     follow_system(app, lambda: store.preferences.theme)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     window = MainWindow(store, restore_modules=not argv)
     window.show()
     if argv:
         window.open_path(argv[0])
-    closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
     quit_after = os.environ.get("WASI_PLAYGROUND_QUIT_AFTER_MS", "")
     if quit_after.isdigit():  # smoke tests of a frozen build: start, show, close by itself
         QTimer.singleShot(int(quit_after), window.close)
-    with loop:
-        loop.run_until_complete(closed.wait())
+    app.exec()
     del window
     gc.collect()
     time.sleep(0.05)  # let wasmtime's output threads finish before the process exits

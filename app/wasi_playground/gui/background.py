@@ -1,39 +1,53 @@
-"""The one way GUI code runs work off the GUI thread and gets the result back on it.
+"""The one way GUI code works in the background: a `Background` the window creates and hands to documents
+and panels (`context.background`). There is no global instance.
 
-`run_task(fn, on_done, key=...)` runs `fn` on a worker thread and calls `on_done(result)` (or `on_error(exc)`)
-on the GUI thread. A newer task with the same key makes the older one stale: its result is dropped, so a
-disassembly or an inspection that finishes after the user moved on never overwrites the newer one.
-
-With `owner`, a result that arrives after that widget was deleted (its document was closed while a 100 MB
-module was still being read) is dropped instead of touching a dead C++ object.
+- `run(owner, fn, on_done, on_error=None, key=None)` runs `fn` on the worker pool and calls `on_done(result)`
+  (or `on_error(exc)`) on the GUI thread. A newer task with the same key makes the older one stale.
+- `in_order(owner, fn, on_error=None)` runs `fn` on the serial lane: one thread, submission order (settings
+  writes: two writes of one file never race, and the GUI never waits for a disk).
+- `post(owner, fn)` may be called from any thread; `fn()` runs on the GUI thread (server log lines).
+- `forget(owner)` (a closed panel or document) and a deleted owner are the same to every result: dropped.
+- `wait_idle()` waits for both lanes (tests), `wait_in_order()` for the serial lane (closing the window).
 
 Every reference a task holds — its callbacks, `fn` and its result — is released on the GUI thread: callbacks
 never leave it, and the worker parks `fn` and the result in an outbox before it signals. Otherwise a worker
-could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the process.
-Call `run_task` from the GUI thread.
+could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the
+process.
+Call everything but `post` from the GUI thread.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+RUN_ROOM = 4
+OnDone = Callable[[Any], None]
+OnError = Callable[[BaseException], None]
 
-class _Relay(QObject):
-    finished = Signal(int)
+
+@dataclass
+class _Pending:
+    owner: QObject
+    on_done: OnDone | None
+    on_error: OnError | None
+    key: str | None
+    posted: bool = False
 
 
 class _Job(QRunnable):
-    def __init__(self, task_id: int, fn: Callable[[], Any], runner: TaskRunner) -> None:
+    def __init__(self, task_id: int, fn: Callable[[], Any], background: Background) -> None:
         super().__init__()
         self.task_id = task_id
         self.fn: Callable[[], Any] | None = fn
-        self.runner = runner
+        self.background = background
 
     def run(self) -> None:
         fn, self.fn = self.fn, None
@@ -42,87 +56,103 @@ class _Job(QRunnable):
             outcome: tuple[Any, BaseException | None] = (fn(), None)
         except BaseException as exc:  # delivered to on_error; a worker must never die silently
             outcome = (None, exc)
-        self.runner._park(self.task_id, fn, outcome)
+        self.background._park(self.task_id, fn, outcome)
         del fn, outcome
-        self.runner._relay.finished.emit(self.task_id)
+        self.background._announce(self.task_id)
 
 
-class TaskRunner(QObject):
-    """Owns a thread pool; one per application (see `tasks()`)."""
+class Background(QObject):
+    """Worker pool, serial lane and cross-thread posting, with one rule for results of closed owners."""
+
+    _arrived = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
-        self._relay = _Relay()
-        self._relay.finished.connect(self._deliver)
-        self._callbacks: dict[
-            int,
-            tuple[Callable[[Any], None], Callable[[BaseException], None] | None, str | None, QObject | None],
-        ] = {}
+        # Runs hold a worker for as long as they go: leave room for reads beside a few of them.
+        self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()) + RUN_ROOM)
+        self.serial = QThreadPool(self)
+        self.serial.setMaxThreadCount(1)
+        self._arrived.connect(self._deliver)
+        self._pending: dict[int, _Pending] = {}
         self._latest: dict[str, int] = {}
         self._outbox: dict[int, tuple[Any, tuple[Any, BaseException | None]]] = {}
-        self._outbox_lock = threading.Lock()
+        self._lock = threading.Lock()
         self._ids = itertools.count()
+        self._forgotten: weakref.WeakSet[QObject] = weakref.WeakSet()
 
-    def run_task(
-        self,
-        fn: Callable[[], Any],
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None] | None = None,
-        key: str | None = None,
-        owner: QObject | None = None,
-    ) -> int:
-        task_id = next(self._ids)
-        if key is not None:
-            self._latest[key] = task_id
-        self._callbacks[task_id] = (on_done, on_error, key, owner)
+    def run(self, owner: QObject, fn: Callable[[], Any], on_done: OnDone,
+            on_error: OnError | None = None, key: str | None = None) -> int:
+        task_id = self._register(owner, on_done, on_error, key)
         self.pool.start(_Job(task_id, fn, self))
         return task_id
+
+    def in_order(self, owner: QObject, fn: Callable[[], Any], on_error: OnError | None = None) -> int:
+        task_id = self._register(owner, None, on_error, None)
+        self.serial.start(_Job(task_id, fn, self))
+        return task_id
+
+    def post(self, owner: QObject, fn: Callable[[], Any]) -> None:
+        """From any thread: call `fn()` on the GUI thread unless `owner` is closed by then."""
+        task_id = next(self._ids)
+        with self._lock:
+            self._pending[task_id] = _Pending(owner, None, None, None, posted=True)
+            self._outbox[task_id] = (fn, (None, None))
+        del fn, owner
+        self._announce(task_id)
 
     def cancel_key(self, key: str) -> None:
         """Make any running task with this key stale."""
         self._latest[key] = next(self._ids)
 
+    def forget(self, owner: QObject) -> None:
+        """`owner` closed: nothing more is delivered to it (work already running still finishes)."""
+        self._forgotten.add(owner)
+
+    def wait_idle(self, msecs: int = 5000) -> bool:
+        return self.pool.waitForDone(msecs) and self.serial.waitForDone(msecs)
+
+    def wait_in_order(self, msecs: int = 5000) -> bool:
+        """Wait for the serial lane only (closing: the settings are written, reads may be abandoned)."""
+        return self.serial.waitForDone(msecs)
+
+    def is_gone(self, owner: QObject) -> bool:
+        return not shiboken6.isValid(owner) or owner in self._forgotten
+
+    def _register(self, owner: QObject, on_done: OnDone | None, on_error: OnError | None,
+                  key: str | None) -> int:
+        task_id = next(self._ids)
+        if key is not None:
+            self._latest[key] = task_id
+        with self._lock:
+            self._pending[task_id] = _Pending(owner, on_done, on_error, key)
+        return task_id
+
+    def _announce(self, task_id: int) -> None:
+        try:
+            self._arrived.emit(task_id)
+        except RuntimeError:  # the window and its Background were deleted meanwhile: nobody is left to tell
+            pass
+
     def _park(self, task_id: int, fn: Any, outcome: tuple[Any, BaseException | None]) -> None:
-        with self._outbox_lock:
+        with self._lock:
             self._outbox[task_id] = (fn, outcome)
 
     @Slot(int)
     def _deliver(self, task_id: int) -> None:
-        with self._outbox_lock:
-            _fn, (result, exc) = self._outbox.pop(task_id)
-        on_done, on_error, key, owner = self._callbacks.pop(task_id)
-        if key is not None:
-            if self._latest.get(key) != task_id:
+        with self._lock:
+            fn, (result, exc) = self._outbox.pop(task_id)
+            pending = self._pending.pop(task_id)
+        if pending.key is not None:
+            if self._latest.get(pending.key) != task_id:
                 return
-            del self._latest[key]
-        if owner is not None and not shiboken6.isValid(owner):
+            del self._latest[pending.key]
+        if self.is_gone(pending.owner):
             return
-        if exc is None:
-            on_done(result)
-        elif on_error is not None:
-            on_error(exc)
-
-    def wait_idle(self, msecs: int = 5000) -> bool:
-        return self.pool.waitForDone(msecs)
-
-
-_runner: TaskRunner | None = None
-
-
-def tasks() -> TaskRunner:
-    global _runner
-    if _runner is None:
-        _runner = TaskRunner()
-    return _runner
-
-
-def run_task(
-    fn: Callable[[], Any],
-    on_done: Callable[[Any], None],
-    on_error: Callable[[BaseException], None] | None = None,
-    key: str | None = None,
-    owner: QObject | None = None,
-) -> int:
-    return tasks().run_task(fn, on_done, on_error, key, owner)
+        if pending.posted:
+            fn()
+        elif exc is None:
+            if pending.on_done is not None:
+                pending.on_done(result)
+        elif pending.on_error is not None:
+            pending.on_error(exc)

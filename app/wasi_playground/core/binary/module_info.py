@@ -8,12 +8,12 @@ does it export, with which signatures") sits in a few kilobytes ahead of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import overload
 
-from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
+from wasi_playground.core.binary.reader import ModuleBytes, Reader, Section, WasmFormatError, read_sections
 from wasi_playground.core.binary.types import (
     FuncType,
     GlobalType,
@@ -124,36 +124,33 @@ def _const_expr(r: Reader) -> str:
         op = r.u8()
         if op == 0x0B:
             return " ".join(parts) if parts else "(empty)"
-        if op == 0x41:
-            parts.append(f"i32.const {r.s32()}")
-        elif op == 0x42:
-            parts.append(f"i64.const {r.s64()}")
-        elif op == 0x43:
-            parts.append(f"f32.const {r.f32()}")
-        elif op == 0x44:
-            parts.append(f"f64.const {r.f64()}")
-        elif op == 0x23:
-            parts.append(f"global.get {r.u32()}")
-        elif op == 0xD0:
-            parts.append(f"ref.null {heap_type(r)}")
-        elif op == 0xD2:
-            parts.append(f"ref.func {r.u32()}")
-        elif op in _EXTENDED_CONST:
-            parts.append(_EXTENDED_CONST[op])
-        elif op == 0xFD:
-            sub = r.u32()
-            if sub != 12:
-                raise r.fail(f"unsupported SIMD opcode {sub} in constant expression", at)
-            r.skip(16)
-            parts.append("v128.const")
-        elif op == 0xFB:
-            parts.append(_gc_const(r, at))
-        else:
-            raise r.fail(f"unsupported opcode 0x{op:02x} in constant expression", at)
+        parts.append(_const_instruction(r, op, at))
         if len(parts) > 10_000:
             raise r.fail("constant expression too long", at)
 
 
+def _const_instruction(r: Reader, op: int, at: int) -> str:
+    if op in _CONST_WITH_IMMEDIATE:
+        name, immediate = _CONST_WITH_IMMEDIATE[op]
+        return f"{name} {immediate(r)}"
+    if op in _EXTENDED_CONST:
+        return _EXTENDED_CONST[op]
+    if op == 0xFD:
+        sub = r.u32()
+        if sub != 12:
+            raise r.fail(f"unsupported SIMD opcode {sub} in constant expression", at)
+        r.skip(16)
+        return "v128.const"
+    if op == 0xFB:
+        return _gc_const(r, at)
+    raise r.fail(f"unsupported opcode 0x{op:02x} in constant expression", at)
+
+
+_CONST_WITH_IMMEDIATE: dict[int, tuple[str, Callable[[Reader], object]]] = {
+    0x41: ("i32.const", Reader.s32), 0x42: ("i64.const", Reader.s64), 0x43: ("f32.const", Reader.f32),
+    0x44: ("f64.const", Reader.f64), 0x23: ("global.get", Reader.u32), 0xD0: ("ref.null", heap_type),
+    0xD2: ("ref.func", Reader.u32),
+}
 _EXTENDED_CONST = {0x6A: "i32.add", 0x6B: "i32.sub", 0x6C: "i32.mul",
                    0x7C: "i64.add", 0x7D: "i64.sub", 0x7E: "i64.mul"}
 
@@ -245,7 +242,8 @@ def _function_section(r: Reader) -> FuncTypeIndices:
             if body[good:good + len(p)] != p:
                 break
             good += len(p)
-        raise WasmFormatError(f"function section: bad or missing type index (of {n} declared)", body_at + good)
+        message = f"function section: bad or missing type index (of {n} declared)"
+        raise WasmFormatError(message, body_at + good)
     r.pos = body_at + used
     too_big = _LEB_U32_OVERFLOW.search(body, 0, used)
     if too_big:
@@ -294,7 +292,16 @@ def _export(r: Reader) -> tuple[str, str, int]:
 
 
 def _read_section(info: ModuleInfo, s: Section, r: Reader) -> None:
-    sid = s.id
+    if s.id <= 7:
+        _read_declarations(info, s.id, r)
+    else:
+        _read_counts(info, s, r)
+    if not r.at_end:
+        raise WasmFormatError(f"{s.name} section has {r.remaining} unread bytes at its end", r.pos)
+
+
+def _read_declarations(info: ModuleInfo, sid: int, r: Reader) -> None:
+    """Types, imports, functions, tables, memories, globals and exports, decoded in full."""
     if sid == 1:
         info.types = type_section_entries(r)
     elif sid == 2:
@@ -310,7 +317,12 @@ def _read_section(info: ModuleInfo, s: Section, r: Reader) -> None:
     elif sid == 7:
         raw = [_export(r) for _ in range(r.count(3))]
         info.exports = [Export(n, k, i, _export_type(info, k, i)) for n, k, i in raw]
-    elif sid == 8:
+
+
+def _read_counts(info: ModuleInfo, s: Section, r: Reader) -> None:
+    """The start function, tags, and how many elements, bodies and data segments there are (not decoded)."""
+    sid = s.id
+    if sid == 8:
         info.start = r.u32()
     elif sid == 9:
         info.element_count = r.u32()
@@ -326,8 +338,6 @@ def _read_section(info: ModuleInfo, s: Section, r: Reader) -> None:
         info.datacount = r.u32()
     elif sid == 13:
         info.tags = [_tag(r) for _ in range(r.count(2))]
-    if not r.at_end:
-        raise WasmFormatError(f"{s.name} section has {r.remaining} unread bytes at its end", r.pos)
 
 
 def _tag(r: Reader) -> int:
@@ -335,7 +345,7 @@ def _tag(r: Reader) -> int:
     return r.u32()
 
 
-def parse_module(data: bytes | memoryview, sections: list[Section] | None = None) -> ModuleInfo:
+def parse_module(data: ModuleBytes, sections: list[Section] | None = None) -> ModuleInfo:
     """Decode the declaration sections of a core module; `sections` saves re-reading the layout."""
     if sections is None:
         kind, sections = read_sections(data)

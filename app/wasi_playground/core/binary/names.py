@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError
+from wasi_playground.core.binary.reader import ModuleBytes, Reader, Section, WasmFormatError
 
 NAME_SUBSECTIONS = {
     0: "module", 1: "function", 2: "local", 3: "label", 4: "type", 5: "table", 6: "memory", 7: "global",
@@ -28,7 +28,7 @@ def _name_map(r: Reader) -> dict[int, str]:
 
 @dataclass
 class NameSection:
-    data: bytes | memoryview | None = field(repr=False)
+    data: ModuleBytes | None = field(repr=False)
     """The buffer the subsection spans point into; None until `source` has loaded it."""
     module_name: str | None = None
     function_name_count: int = 0
@@ -122,7 +122,7 @@ class NameSection:
         return out
 
 
-def parse_name_section(data: bytes | memoryview, section: Section) -> NameSection:
+def parse_name_section(data: ModuleBytes, section: Section) -> NameSection:
     """Locate the subsections and read the module name; function names wait until asked for."""
     ns = NameSection(data)
     r = section.reader(data)
@@ -147,7 +147,9 @@ def parse_name_section(data: bytes | memoryview, section: Section) -> NameSectio
     return ns
 
 
-def parse_producers(data: bytes | memoryview, section: Section) -> tuple[dict[str, list[dict[str, str]]], str | None]:
+def parse_producers(
+    data: ModuleBytes, section: Section
+) -> tuple[dict[str, list[dict[str, str]]], str | None]:
     """Field ("language", "processed-by", "sdk") -> [{name, version}], and a warning if it was malformed."""
     r = section.reader(data)
     r.name()
@@ -164,8 +166,9 @@ def parse_producers(data: bytes | memoryview, section: Section) -> tuple[dict[st
     return out, None
 
 
-def parse_target_features(data: bytes | memoryview, section: Section) -> tuple[list[str], str | None]:
-    """Features as written by the linker: "+simd128" (used), "-atomics" (must not be used), "=..." (required)."""
+def parse_target_features(data: ModuleBytes, section: Section) -> tuple[list[str], str | None]:
+    """Features as written by the linker: "+simd128" (used), "-atomics" (must not be used), "=..."
+    (required)."""
     r = section.reader(data)
     r.name()
     out: list[str] = []

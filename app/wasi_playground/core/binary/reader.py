@@ -7,12 +7,15 @@ Everything that reads bytes of a module goes through `Reader`, so every malforme
 
 from __future__ import annotations
 
+import mmap
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
+# What a module is read from: its bytes, a view of them, or a memory-mapped file (large modules).
+ModuleBytes = bytes | memoryview | mmap.mmap
 
 MAGIC = b"\0asm"
 MODULE_VERSION = b"\x01\x00\x00\x00"
@@ -45,7 +48,7 @@ class Reader:
 
     __slots__ = ("data", "pos", "end")
 
-    def __init__(self, data: bytes | memoryview, pos: int = 0, end: int | None = None) -> None:
+    def __init__(self, data: ModuleBytes, pos: int = 0, end: int | None = None) -> None:
         self.data = data
         self.pos = pos
         self.end = len(data) if end is None else end
@@ -227,11 +230,11 @@ class Section:
     def end(self) -> int:
         return self.payload_offset + self.size
 
-    def reader(self, data: bytes | memoryview) -> Reader:
+    def reader(self, data: ModuleBytes) -> Reader:
         return Reader(data, self.payload_offset, self.end)
 
 
-def header_kind(data: bytes | memoryview) -> str:
+def header_kind(data: ModuleBytes) -> str:
     """'module' or 'component' from the 8-byte preamble; raises WasmFormatError otherwise."""
     if len(data) < 4:
         raise WasmFormatError(f"file too short to be WebAssembly ({len(data)} bytes)", len(data))
@@ -249,7 +252,7 @@ def header_kind(data: bytes | memoryview) -> str:
     raise WasmFormatError(f"unsupported WebAssembly version {version.hex()}", 4)
 
 
-def read_sections(data: bytes | memoryview) -> tuple[str, list[Section]]:
+def read_sections(data: ModuleBytes) -> tuple[str, list[Section]]:
     """The kind and every section's position, reading only section headers and custom-section names."""
     kind = header_kind(data)
     names = MODULE_SECTION_NAMES if kind == "module" else COMPONENT_SECTION_NAMES

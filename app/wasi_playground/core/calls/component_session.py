@@ -1,30 +1,25 @@
 """Calling a component's exported functions on one instance kept alive between calls.
 
-The component counterpart of `core.calls.module_session.CallSession`: WAVE text in, WAVE text out, WASI 0.2 wired up
-with output captured per call, time and fuel per call, and a fresh instance on request. Resources that a
-call returns (`own<counter>`) stay in the session under a name such as `counter#1`, which later calls
-accept as an argument (`counter.increment` with `counter#1`), because a resource handle has no text form.
+The component counterpart of `core.calls.module_session.CallSession`: WAVE text in, WAVE text out,
+WASI 0.2 wired up with output captured per call, time and fuel per call, and a fresh instance on request.
+Resources that a call returns (`own<counter>`) stay in the session under a name such as `counter#1`, which
+later calls accept as an argument (`counter.increment` with `counter#1`), because a resource handle has no
+text form.
 Imports this host cannot provide are listed in `missing` and linked as traps, so the rest still works.
 """
 
 from __future__ import annotations
 
-import gc
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import wasmtime
 from wasmtime import component as wc
 
-from wasi_playground.core.calls.module_session import (
-    CallOutcome,
-    ExportedFunction,
-    OutputBuffer,
-    ScratchDir,
-    first_line,
-    trap_message,
-)
+from wasi_playground.core.calls.outcome import CallOutcome, ExportedFunction
+from wasi_playground.core.calls.session_io import LiveSession, SessionIO, call_budget
 from wasi_playground.core.components.host_support import missing_imports
 from wasi_playground.core.components.invoke import (
     call_func,
@@ -37,32 +32,29 @@ from wasi_playground.core.components.types import TypeNames, render_type
 from wasi_playground.core.components.world import FunctionInfo, describe_world
 from wasi_playground.core.engine.config import ConfigError, RunConfig
 from wasi_playground.core.engine.engines import get_engine, load_component
-from wasi_playground.core.engine.interrupts import Interrupter
-from wasi_playground.core.engine.limits import new_store
-from wasi_playground.core.engine.wasi_config import make_wasi_config
+from wasi_playground.core.engine.outcome import compile_error
+from wasi_playground.core.engine.sandbox import Sandbox
+from wasi_playground.core.engine.source import ModuleSource, read_source
 
-UNLIMITED_FUEL = 1 << 62
+TRAPPED_NOTE = "after a trap the instance cannot be called again; the next call starts fresh"
 
 
-class ComponentSession:
+class ComponentSession(LiveSession):
     kind = "component"
 
-    def __init__(self, component: str | Path | bytes, config: RunConfig | None = None) -> None:
+    def __init__(self, component: str | Path | bytes | ModuleSource, config: RunConfig | None = None) -> None:
         self.config = config or RunConfig()
-        data = Path(component).read_bytes() if isinstance(component, str | Path) else bytes(component)
-        self.module_name = Path(component).name if isinstance(component, str | Path) else "component.wasm"
+        source = component if isinstance(component, ModuleSource) else read_source(component)
+        self.module_name = "component.wasm" if isinstance(component, bytes) else source.name
         self.engine = get_engine(fuel=True)
         try:
-            self.component, _ = load_component(self.engine, data)
+            self.component, _ = load_component(self.engine, source.data)
         except wasmtime.WasmtimeError as e:
-            raise ConfigError(f"{self.module_name} does not compile: {first_line(e)}") from None
+            raise ConfigError(compile_error(self.module_name, e)) from None
         self.world = describe_world(self.engine, self.component)
         self.missing = missing_imports(self.engine, self.component)
-        self._scratch = ScratchDir()
-        self._stdout = OutputBuffer()
-        self._stderr = OutputBuffer()
-        self._interrupter: Interrupter | None = None
-        self.store: wasmtime.Store | None = None
+        self._io = SessionIO()
+        self.sandbox: Sandbox | None = None
         self.instance: wc.Instance | None = None
         self.resources: dict[str, Any] = {}
         self._resource_counter = 0
@@ -92,47 +84,29 @@ class ComponentSession:
         except ValueError as e:
             raise ConfigError(str(e)) from None
 
-    def _instantiate(self) -> None:
-        self.instance = None
-        self.store = None
-        self.resources.clear()
-        store = new_store(self.engine, self.config.limits)
-        store.set_fuel(UNLIMITED_FUEL)
-        store.set_wasi(
-            make_wasi_config(
-                self.config,
-                self._stdout.write,
-                self._stderr.write,
-                self._scratch.for_config(self.config),
-                self.module_name,
-            )
-        )
-        linker = wc.Linker(self.engine)
-        linker.add_wasip2()
-        if self.missing:
-            linker.define_unknown_imports_as_traps(self.component)
-        self.store = store
-        interrupter = self._attach()
+    def _instantiate(self) -> tuple[Sandbox, wc.Instance]:
+        self._drop_instance()
+        sandbox = self.sandbox = self._io.sandbox(self.engine, self.config, "component", self.module_name)
         try:
-            self.instance = linker.instantiate(store, self.component)
+            with sandbox.interruptible():
+                instance = sandbox.instantiate(self.component, trap_unknown_imports=bool(self.missing))
         except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-            self.store = None
-            raise ConfigError(f"{self.module_name} cannot be instantiated: {trap_message(e)}") from None
-        finally:
-            interrupter.detach()
+            error = sandbox.link_error(e)
+            self._drop_instance()
+            raise error from None
+        self.instance = instance
+        return sandbox, instance
 
-    def _attach(self) -> Interrupter:
-        interrupter = Interrupter(self.config.limits.timeout_s)
-        interrupter.attach(self.engine, self.store)
-        self._interrupter = interrupter
-        return interrupter
+    def _drop_instance(self) -> None:
+        self.resources.clear()
+        super()._drop_instance()
 
     def reset(self) -> None:
         self._instantiate()
 
     def cancel(self) -> None:
-        if self._interrupter is not None:
-            self._interrupter.cancel()
+        if self.sandbox is not None:
+            self.sandbox.cancel()
 
     def _resolve_resource(self, token: str, _ty: Any) -> Any:
         if token not in self.resources:
@@ -140,7 +114,7 @@ class ComponentSession:
             raise LookupError(f"no resource {token} in this session (held: {held})")
         return self.resources[token]
 
-    def _name_resource(self, names: TypeNames, info: FunctionInfo):
+    def _name_resource(self, names: TypeNames, info: FunctionInfo) -> Callable[[Any], str]:
         result_ty = info.result
         fallback = names.resource_name(result_ty.ty) if isinstance(result_ty, wc.OwnType) else info.resource
 
@@ -157,55 +131,37 @@ class ComponentSession:
         return name
 
     def call(self, name: str, args: list[str], fresh: bool = False) -> CallOutcome:
-        """Call export `name` with WAVE `args`. ConfigError for a bad name or argument; traps in the outcome."""
+        """Call export `name` with WAVE `args`. ConfigError for a bad name or argument; traps end up in
+        the outcome."""
         info = self.function_info(name)
         outcome = CallOutcome(function=info.qualified_name)
-        if fresh or self.instance is None:
-            self._instantiate()
+        if fresh or self.sandbox is None or self.instance is None:
+            sandbox, instance = self._instantiate()
             outcome.fresh_instance = True
+        else:
+            sandbox, instance = self.sandbox, self.instance
         try:
             values = parse_arguments(info, args, self.world, self._resolve_resource)
         except ValueError as e:
             raise ConfigError(str(e)) from None
-        func = lookup_func(self.store, self.instance, info)
-        budget = self.config.limits.fuel if self.config.limits.fuel is not None else UNLIMITED_FUEL
-        self.store.set_fuel(budget)
-        self._stdout.take(), self._stderr.take()
+        func = lookup_func(sandbox.store, instance, info)
+        budget = call_budget(self.config)
+        sandbox.refuel(budget)
+        self._io.take()
         started = time.perf_counter()
-        interrupter = self._attach()
-        try:
-            value = call_func(func, self.store, values)
-            outcome.results = format_result(value, info, self._name_resource(self.names_for(info), info))
-        except ValueError as e:
-            raise ConfigError(str(e)) from None
-        except wasmtime.ExitTrap as e:
-            outcome.exit_code = e.code
-        except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-            outcome.trap = {
-                "timeout": f"timed out after {self.config.limits.timeout_s} s",
-                "cancelled": "stopped by user",
-            }.get(interrupter.stop_reason or "", trap_message(e))
-            outcome.notes.append(
-                "after a trap the instance cannot be called again; the next call starts fresh"
-            )
-            self.instance = None
-        finally:
-            interrupter.detach()
+        with sandbox.interruptible():
+            try:
+                value = call_func(func, sandbox.store, values)
+                outcome.results = format_result(value, info, self._name_resource(self.names_for(info), info))
+            except ValueError as e:
+                raise ConfigError(str(e)) from None
+            except wasmtime.ExitTrap as e:
+                outcome.exit_code = e.code
+            except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
+                outcome.trap = sandbox.trap(e).message
+                outcome.notes.append(TRAPPED_NOTE)
+                self.instance = None
         outcome.elapsed_ms = (time.perf_counter() - started) * 1000
-        if self.store is not None:
-            outcome.fuel_consumed = budget - self.store.get_fuel()
-        outcome.stdout, outcome.stderr = self._stdout.take(), self._stderr.take()
+        outcome.fuel_consumed = sandbox.fuel_consumed(budget)
+        outcome.stdout, outcome.stderr = self._io.take()
         return outcome
-
-    def close(self) -> None:
-        self.instance = None
-        self.store = None
-        self.resources.clear()
-        gc.collect()
-        self._scratch.remove()
-
-    def __enter__(self) -> ComponentSession:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

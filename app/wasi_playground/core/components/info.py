@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
+from wasi_playground.core.binary.reader import ModuleBytes, Reader, Section, WasmFormatError, read_sections
 
 SORTS = {0x01: "func", 0x02: "value", 0x03: "type", 0x04: "component", 0x05: "instance"}
 CORE_SORTS = {0x00: "core func", 0x01: "core table", 0x02: "core memory", 0x03: "core global",
@@ -119,7 +119,7 @@ def _export(r: Reader) -> ComponentItem:
     return ComponentItem(name, kind, version)
 
 
-def parse_component(data: bytes | memoryview, sections: list[Section] | None = None) -> ComponentInfo:
+def parse_component(data: ModuleBytes, sections: list[Section] | None = None) -> ComponentInfo:
     """Top-level imports and exports; nested components and core modules are located, not decoded."""
     if sections is None:
         kind, sections = read_sections(data)

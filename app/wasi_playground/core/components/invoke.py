@@ -1,8 +1,9 @@
 """Calling one exported function of a component with WAVE text arguments, results back as WAVE text.
 
 `call_component_export` is what `run --invoke NAME -- ARGS...` does on a component; a `ComponentSession`
-(session.py) does the same on an instance kept alive between calls. Arguments are parsed against the
-function's type before anything is instantiated, so a typo costs nothing and says where it is.
+(`core.calls.component_session`) does the same on an instance kept alive between calls. Arguments are
+parsed against the function's type before anything is instantiated, so a typo costs nothing and says
+where it is.
 Every mistake of the caller is a `ValueError` with one clear sentence.
 """
 

@@ -93,6 +93,16 @@ def render_type(ty: Any, names: TypeNames | None = None, *, expand: bool = False
         name = names.name_of(ty)
         if name is not None:
             return name
+    if isinstance(ty, _DECLARED_KINDS):
+        return _render_declared(ty, names)
+    return _render_generic(ty, names)
+
+
+_DECLARED_KINDS = (wc.RecordType, wc.VariantType, wc.EnumType, wc.FlagsType, wc.OwnType, wc.BorrowType)
+
+
+def _render_generic(ty: Any, names: TypeNames) -> str:
+    """The parameterised types: list, tuple, option, result, future, stream (and unknown kinds by name)."""
     if isinstance(ty, wc.ListType):
         return f"list<{render_type(ty.element, names)}>"
     if isinstance(ty, wc.TupleType):
@@ -106,6 +116,13 @@ def render_type(ty: Any, names: TypeNames | None = None, *, expand: bool = False
         if err is None:
             return f"result<{render_type(ok, names)}>"
         return f"result<{render_type(ok, names)}, {render_type(err, names)}>"
+    if isinstance(ty, wc.FutureType | wc.StreamType):
+        return f"{kind_name(ty)}<{render_type(ty.payload, names)}>"
+    return kind_name(ty)
+
+
+def _render_declared(ty: Any, names: TypeNames) -> str:
+    """The types a WIT file declares (record, variant, enum, flags) and handles to resources, spelled out."""
     if isinstance(ty, wc.RecordType):
         return "record { " + ", ".join(f"{n}: {render_type(t, names)}" for n, t in ty.fields) + " }"
     if isinstance(ty, wc.VariantType):
@@ -118,8 +135,6 @@ def render_type(ty: Any, names: TypeNames | None = None, *, expand: bool = False
     if isinstance(ty, wc.OwnType | wc.BorrowType):
         resource = names.resource_name(ty.ty) or "resource"
         return resource if isinstance(ty, wc.OwnType) else f"borrow<{resource}>"
-    if isinstance(ty, wc.FutureType | wc.StreamType):
-        return f"{kind_name(ty)}<{render_type(ty.payload, names)}>"
     return kind_name(ty)
 
 

@@ -60,6 +60,9 @@ def parse_value(text: str, ty: Any, resolve_resource: ResourceResolver | None = 
     return value
 
 
+_SCALAR_KINDS = (wc.Bool, wc.F32, wc.F64, wc.Char, wc.String)
+
+
 class _Parser:
     def __init__(self, text: str, resolve_resource: ResourceResolver | None) -> None:
         self.text = text
@@ -117,6 +120,11 @@ class _Parser:
     def _value(self, ty: Any) -> Any:
         self.skip_space()
         start = self.pos
+        if isinstance(ty, _SCALAR_KINDS) or type(ty) in INT_RANGES:
+            return self._scalar(ty, start)
+        return self._compound(ty, start)
+
+    def _scalar(self, ty: Any, start: int) -> Any:
         if isinstance(ty, wc.Bool):
             word = self.match(_LABEL)
             if word not in ("true", "false"):
@@ -128,8 +136,9 @@ class _Parser:
             return self.float(ty, start)
         if isinstance(ty, wc.Char):
             return self.char()
-        if isinstance(ty, wc.String):
-            return self.string()
+        return self.string()
+
+    def _compound(self, ty: Any, start: int) -> Any:
         if isinstance(ty, wc.ListType):
             items = self.sequence("[", "]", lambda _i: self.value(ty.element))
             return bytes(items) if isinstance(ty.element, wc.U8) else items
@@ -223,7 +232,7 @@ class _Parser:
 
     def string(self) -> str:
         self.expect('"')
-        out = []
+        out: list[str] = []
         while True:
             if self.pos < len(self.text) and self.text[self.pos] == '"':
                 self.pos += 1
@@ -289,9 +298,9 @@ class _Parser:
 
     def variant(self, ty: Any, start: int) -> Any:
         cases = dict(variant_cases(ty))
-        word = self.match(_LABEL)
-        name = word.removeprefix("%") if word else None
-        if name is None or name not in cases or (isinstance(ty, wc.OptionType) and word.startswith("%")):
+        word = self.match(_LABEL) or ""
+        name = word.removeprefix("%")
+        if not name or name not in cases or (isinstance(ty, wc.OptionType) and word.startswith("%")):
             if isinstance(ty, wc.OptionType) and not isinstance(ty.payload, wc.OptionType):
                 self.pos = start
                 return make_case(ty, "some", self.value(ty.payload))

@@ -22,6 +22,17 @@ KEYWORDS = {"true", "false", "some", "none", "ok", "err", "inf", "nan"}
 
 def format_value(value: Any, ty: Any, name_resource: Callable[[Any], str] | None = None) -> str:
     """WAVE text for a Python value of type `ty` (the inverse of `parse_value`)."""
+    if isinstance(ty, _SCALAR_KINDS) or type(ty) in INT_RANGES:
+        return _format_scalar(value, ty)
+    if isinstance(ty, wc.OwnType | wc.BorrowType):
+        return name_resource(value) if name_resource is not None else "#resource"
+    return _format_compound(value, ty, name_resource)
+
+
+_SCALAR_KINDS = (wc.Bool, wc.F32, wc.F64, wc.Char, wc.String)
+
+
+def _format_scalar(value: Any, ty: Any) -> str:
     if isinstance(ty, wc.Bool):
         return "true" if value else "false"
     if type(ty) in INT_RANGES:
@@ -30,8 +41,10 @@ def format_value(value: Any, ty: Any, name_resource: Callable[[Any], str] | None
         return format_float(float(value), isinstance(ty, wc.F32))
     if isinstance(ty, wc.Char):
         return "'" + _escape(value, "'") + "'"
-    if isinstance(ty, wc.String):
-        return '"' + _escape(value, '"') + '"'
+    return '"' + _escape(value, '"') + '"'
+
+
+def _format_compound(value: Any, ty: Any, name_resource: Callable[[Any], str] | None) -> str:
     if isinstance(ty, wc.ListType):
         return "[" + ", ".join(format_value(v, ty.element, name_resource) for v in value) + "]"
     if isinstance(ty, wc.TupleType):
@@ -54,8 +67,6 @@ def format_value(value: Any, ty: Any, name_resource: Callable[[Any], str] | None
         if case_ty is None:
             return label
         return f"{label}({format_value(payload, case_ty, name_resource)})"
-    if isinstance(ty, wc.OwnType | wc.BorrowType):
-        return name_resource(value) if name_resource is not None else "#resource"
     return repr(value)
 
 

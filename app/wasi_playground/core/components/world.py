@@ -18,7 +18,8 @@ from wasmtime import component as wc
 from wasi_playground.core.components.types import TypeNames, render_type
 
 WORLD_LEVEL = ""
-"""Interface name used for functions and types a component imports or exports directly (not in an interface)."""
+"""Interface name used for functions and types a component imports or exports directly (not in an
+interface)."""
 
 _RESOURCE_FUNC = re.compile(r"^\[(constructor|method|static)\]([^.]+)(?:\.(.+))?$")
 
@@ -131,7 +132,9 @@ def _resource_block(name: str, funcs: list[FunctionInfo], names: TypeNames, inde
         return [f"{indent}resource {name};"]
     lines = [f"{indent}resource {name} {{"]
     for f in funcs:
-        kind, _, method = _RESOURCE_FUNC.match(f.name).groups()
+        m = _RESOURCE_FUNC.match(f.name)
+        assert m is not None, f.name  # grouped here by `resource`, which is this match
+        kind, _, method = m.groups()
         params = [(n, t) for n, t in f.params if not (kind == "method" and n == "self")]
         args = ", ".join(f"{n}: {render_type(t, names)}" for n, t in params)
         if kind == "constructor":

@@ -3,9 +3,9 @@
 An entry's payload file is exactly what wasmtime serialized, so a hit goes to wasmtime's `deserialize_file`,
 which maps the file instead of copying it. Copying hundreds of megabytes through Python holds the interpreter
 lock, and measured on the 69 MB yosys module that stalled the window's thread for 0.47 s on every warm run
-(and 0.16 s when writing). `<entry>.sum` holds "sha256 length" of the payload, so a truncated or corrupt payload
-is detected before wasmtime sees it; such an entry is set aside as `<entry>.corrupt`, reported, and rebuilt.
-Hashing and file I/O release the lock, so checking an entry does not stall other threads either.
+(and 0.16 s when writing). `<entry>.sum` holds "sha256 length" of the payload, so a truncated or corrupt
+payload is detected before wasmtime sees it; such an entry is set aside as `<entry>.corrupt`, reported,
+and rebuilt. Hashing and file I/O release the lock, so checking an entry does not stall other threads either.
 """
 
 from __future__ import annotations

@@ -109,20 +109,16 @@ class RunConfig:
         rendered as `--dir` and a trailing shell comment says that wasmtime would let the module write there.
         """
         cmd = ["wasmtime", "run"]
-        read_only = []
         for p in self.preopens:
             cmd += ["--dir", p.host if p.host == p.guest else f"{p.host}::{p.guest}"]
-            if p.read_only:
-                read_only.append(p.guest)
+        read_only = [p.guest for p in self.preopens if p.read_only]
         for k, v in self.env:
             cmd += ["--env", f"{k}={v}"]
         lim = self.limits
-        if lim.fuel is not None:
-            cmd += ["-W", f"fuel={lim.fuel}"]
-        if lim.max_memory_bytes is not None:
-            cmd += ["-W", f"max-memory-size={lim.max_memory_bytes}"]
-        if lim.max_table_elements is not None:
-            cmd += ["-W", f"max-table-elements={lim.max_table_elements}"]
+        for option, value in (("fuel", lim.fuel), ("max-memory-size", lim.max_memory_bytes),
+                              ("max-table-elements", lim.max_table_elements)):
+            if value is not None:
+                cmd += ["-W", f"{option}={value}"]
         if lim.timeout_s is not None:
             cmd += ["-W", f"timeout={lim.timeout_s:g}s"]
         if self.invoke:

@@ -2,17 +2,17 @@
 
 Compiling a large module takes seconds; deserializing it takes a fraction of that. So every compile goes
 through `load_module` / `load_component`, which look in the cache first, keyed by the content hash, the
-wasmtime version and the engine settings; `core/engine/code_cache.py` keeps the entries (wasmtime's own files with
-a checksum beside them, loaded without a copy). A damaged entry is set aside and rebuilt rather than handed
+wasmtime version and the engine settings; `code_cache` keeps the entries (wasmtime's own files with a
+checksum beside them, loaded without a copy). A damaged entry is set aside and rebuilt rather than handed
 to wasmtime, and a stale one (another wasmtime) is keyed differently or rejected by wasmtime and rebuilt.
 
 Engines are shared per settings (epoch interruption unless a caller opts out; fuel metering only when
-asked; both change the generated code). Sharing is safe for stopping runs independently: the runner gives each store
-its own epoch-deadline callback (see `core/engine/interrupts.py`), so advancing the engine's epoch only makes each
-store ask its own run whether to go on.
+asked; both change the generated code). Sharing is safe for stopping runs independently: each store gets
+its own epoch-deadline callback (see `interrupts`), so advancing the engine's epoch only makes each store
+ask its own run whether to go on.
 
 Others build on this: a persistent call session or a WAGI server calls `get_engine(fuel=...)` once,
-`load_module(engine, data)` once, and then creates a store per request with `core.engine.limits.new_store`.
+`load_module(engine, data)` once, and then makes a `core.engine.sandbox.Sandbox` per instance.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ import time
 import wasmtime
 from wasmtime import _bindings as bindings
 
+from wasi_playground.core.engine.messages import stop_message
+
 TICK_S = 0.005
 
 _CALLBACK_TYPE = bindings._wasmtime_store_epoch_deadline_callback.argtypes[1]
@@ -33,7 +35,8 @@ _FINALIZER = _FINALIZER_TYPE(_no_finalizer)
 
 
 class Interrupter:
-    """Decides, tick by tick, whether one store's code goes on: stop on request or when its deadline passes."""
+    """Decides, tick by tick, whether one store's code goes on: stop on request or once its deadline
+    passes."""
 
     def __init__(self, timeout_s: float | None = None) -> None:
         self._stop_reason: str | None = None
@@ -83,7 +86,7 @@ class Interrupter:
 
     def _on_tick(self, _context, _data, delta_ptr, kind_ptr) -> int:
         if self.check_deadline():
-            message = b"timed out" if self._stop_reason == "timeout" else b"stopped by user"
+            message = stop_message(self._stop_reason, self._timeout_s).encode()
             error = bindings.wasmtime_error_new(message)
             return ctypes.cast(error, ctypes.c_void_p).value or 0
         delta_ptr[0] = 1

@@ -39,12 +39,12 @@ def parse_arg(text: str, valtype: str, position: int) -> object:
         return value
     if valtype in ("f32", "f64"):
         try:
-            value = float(text)
+            number = float(text)
         except ValueError:
             raise ConfigError(f"{where}: {text!r} is not a number") from None
-        if valtype == "f32" and math.isfinite(value) and abs(value) > 3.4028234663852886e38:
+        if valtype == "f32" and math.isfinite(number) and abs(number) > 3.4028234663852886e38:
             raise ConfigError(f"{where}: {text} is too large for f32")
-        return value
+        return number
     if valtype == "v128":
         digits = text.lower().removeprefix("0x").replace("_", "")
         if len(digits) != 32:

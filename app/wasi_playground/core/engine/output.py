@@ -13,6 +13,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable
+from typing import BinaryIO
 
 DEFAULT_TAIL_BYTES = 4 * 1024 * 1024
 
@@ -30,7 +31,7 @@ class OutputCapture:
         self._chunks: deque[bytes] = deque()
         self._held = 0
         self._lock = threading.Lock()
-        self._spill = None
+        self._spill: BinaryIO | None = None
         self.spill_path: str | None = None
         self.total_bytes = 0
         self.forward_error: BaseException | None = None
@@ -60,10 +61,10 @@ class OutputCapture:
 
     def _start_spill(self) -> None:
         fd, path = tempfile.mkstemp(prefix=f"wasi-playground-{self.name}-", suffix=".out")
-        self._spill = os.fdopen(fd, "wb", buffering=1024 * 1024)
+        spill = self._spill = os.fdopen(fd, "wb", buffering=1024 * 1024)
         self.spill_path = path
         for chunk in self._chunks:
-            self._spill.write(chunk)
+            spill.write(chunk)
 
     @property
     def truncated(self) -> bool:

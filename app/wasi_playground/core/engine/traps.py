@@ -12,6 +12,7 @@ import re
 
 import wasmtime
 
+from wasi_playground.core.engine.messages import cause_of
 from wasi_playground.core.engine.result import Frame, TrapInfo
 
 _FRAME_LINE = re.compile(r"^\s*\d+:\s+0x([0-9a-fA-F]+)\s+-\s+(.*)$")
@@ -30,18 +31,6 @@ _CAUSE_CODES = (
     ("indirect call type mismatch", "bad_signature"),
     ("invalid conversion to integer", "bad_conversion_to_integer"),
 )
-
-
-def cause_of(message: str) -> str:
-    """The 'Caused by' part of a wasmtime message, without the backtrace and the 'wasm trap:' prefix."""
-    text = message.strip()
-    if "Caused by:" in text:
-        causes = [line.strip() for line in text.split("Caused by:", 1)[1].splitlines() if line.strip()]
-        causes = [re.sub(r"^\d+:\s*", "", c) for c in causes]
-        text = ": ".join(causes)
-    elif "wasm backtrace:" in text:
-        text = text.split("wasm backtrace:", 1)[0].strip().removesuffix(" at")
-    return text.removeprefix("wasm trap: ").strip()
 
 
 def frames_from_text(message: str) -> list[Frame]:

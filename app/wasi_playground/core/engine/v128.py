@@ -70,7 +70,7 @@ def call_via_adapter(
     wat = _adapter_wat(params, results)
     module = (cache or {}).get(wat)
     if module is None:
-        module = wasmtime.Module(engine, wasmtime.wat2wasm(wat))
+        module = wasmtime.Module(engine, bytes(wasmtime.wat2wasm(wat)))
         if cache is not None:
             cache[wat] = module
     adapter = wasmtime.Instance(store, module, [func])
@@ -80,7 +80,9 @@ def call_via_adapter(
             flat += [_signed(value & _MASK64), _signed((value >> 64) & _MASK64)]
         else:
             flat.append(value)
-    raw = adapter.exports(store)["call"](store, *flat)
+    call = adapter.exports(store)["call"]
+    assert isinstance(call, wasmtime.Func)
+    raw = call(store, *flat)
     out_flat = [] if raw is None else (list(raw) if isinstance(raw, tuple | list) else [raw])
     out: list[Any] = []
     for t in results:
@@ -101,6 +103,8 @@ def read_v128_global(
         '  (func (export "get") (result i64 i64)\n'
         "    global.get $g i64x2.extract_lane 0 global.get $g i64x2.extract_lane 1))"
     )
-    adapter = wasmtime.Instance(store, wasmtime.Module(engine, wasmtime.wat2wasm(wat)), [global_])
-    low, high = adapter.exports(store)["get"](store)
+    adapter = wasmtime.Instance(store, wasmtime.Module(engine, bytes(wasmtime.wat2wasm(wat))), [global_])
+    get = adapter.exports(store)["get"]
+    assert isinstance(get, wasmtime.Func)
+    low, high = get(store)
     return (low & _MASK64) | ((high & _MASK64) << 64)

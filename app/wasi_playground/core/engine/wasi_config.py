@@ -32,6 +32,21 @@ def normalise_guest_path(guest: str) -> str:
 
 def validate_config(config: RunConfig) -> None:
     """Raise ConfigError for a configuration that cannot run. Needs no module."""
+    _check_preopens(config)
+    _check_args_and_env(config)
+    if config.stdin.kind == "file":
+        if not config.stdin.path or not Path(config.stdin.path).is_file():
+            raise ConfigError(f"stdin file does not exist: {config.stdin.path or '(none given)'}")
+    lim = config.limits
+    for what, amount in (("fuel", lim.fuel), ("maximum memory", lim.max_memory_bytes),
+                         ("maximum table elements", lim.max_table_elements)):
+        if amount is not None and amount < 0:
+            raise ConfigError(f"{what} must not be negative (got {amount})")
+    if lim.timeout_s is not None and not lim.timeout_s > 0:
+        raise ConfigError(f"timeout must be more than 0 seconds (got {lim.timeout_s})")
+
+
+def _check_preopens(config: RunConfig) -> None:
     seen: dict[str, str] = {}
     for p in config.preopens:
         host = Path(p.host)
@@ -47,6 +62,9 @@ def validate_config(config: RunConfig) -> None:
         if guest in seen:
             raise ConfigError(f"guest path {guest} is given twice (for {seen[guest]} and {p.host})")
         seen[guest] = p.host
+
+
+def _check_args_and_env(config: RunConfig) -> None:
     for entry in config.env:
         if len(entry) != 2:
             raise ConfigError(f"environment entry {entry!r} must be a NAME=VALUE pair")
@@ -62,16 +80,6 @@ def validate_config(config: RunConfig) -> None:
     if size > MAX_ARGS_ENV_BYTES:
         raise ConfigError(f"arguments and environment take {size // 1024} KiB; the limit is "
                           f"{MAX_ARGS_ENV_BYTES // 1024} KiB")
-    if config.stdin.kind == "file":
-        if not config.stdin.path or not Path(config.stdin.path).is_file():
-            raise ConfigError(f"stdin file does not exist: {config.stdin.path or '(none given)'}")
-    lim = config.limits
-    for name, value in (("fuel", lim.fuel), ("maximum memory", lim.max_memory_bytes),
-                        ("maximum table elements", lim.max_table_elements)):
-        if value is not None and value < 0:
-            raise ConfigError(f"{name} must not be negative (got {value})")
-    if lim.timeout_s is not None and not lim.timeout_s > 0:
-        raise ConfigError(f"timeout must be more than 0 seconds (got {lim.timeout_s})")
 
 
 def argv_for(config: RunConfig, module_name: str) -> list[str]:

@@ -31,7 +31,8 @@ def _cache_dir() -> Path:
 
 
 def _identity_key(path: Path, st: os.stat_result) -> str:
-    ident = f"{os.path.realpath(path)}\0{st.st_dev}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+    parts = (os.path.realpath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    ident = "\0".join(map(str, parts))
     return hashlib.sha1(ident.encode("utf-8", "surrogateescape")).hexdigest()
 
 

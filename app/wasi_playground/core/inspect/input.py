@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import mmap
 import os
-import re
 import stat
 from pathlib import Path
 
-from wasi_playground.core.binary.reader import MAGIC, WasmFormatError
-
-MAX_WAT_BYTES = 64 * 1024 * 1024
-WAT_SUFFIXES = (".wat", ".wast")
+from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.engine.source import MAX_WAT_BYTES
 
 
 class InputError(WasmFormatError):
@@ -51,48 +48,8 @@ def open_binary(path: Path) -> tuple[bytes | mmap.mmap, os.stat_result]:
         raise InputError(f"{path}: cannot read: {e.strerror or e}", 0) from None
 
 
-def looks_like_wat(head: bytes, path: Path | None) -> bool:
-    if head[:4] == MAGIC:
-        return False
-    if path is not None and path.suffix.lower() in WAT_SUFFIXES:
-        return True
-    text = head.lstrip()
-    return text.startswith((b"(module", b"(component", b";;", b"(;"))
-
-
-_LOCATION = re.compile(r":(\d+):(\d+)")
-
-
 def check_wat_size(size: int) -> None:
+    """Refuse WAT too large to assemble here before reading it (the engine room's limit)."""
     if size > MAX_WAT_BYTES:
         raise WasmFormatError(f"WAT text of {size} bytes is too large to compile here "
                               f"(limit {MAX_WAT_BYTES // (1024 * 1024)} MiB)", 0)
-
-
-def compile_wat(text: bytes) -> bytes:
-    """WAT (or WAST-like text holding one module) to binary; errors name the line and column."""
-    check_wat_size(len(text))
-    try:
-        source = text.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise WasmFormatError("WAT text is not valid UTF-8", e.start) from None
-    import wasmtime
-
-    try:
-        return bytes(wasmtime.wat2wasm(source))
-    except wasmtime.WasmtimeError as e:
-        message = str(e).strip()
-        first = message.splitlines()[0] if message else "invalid WAT text"
-        loc = _LOCATION.search(message)
-        offset = 0
-        if loc:
-            line, col = int(loc.group(1)), int(loc.group(2))
-            offset = _offset_of(source, line, col)
-            first = f"{first} (line {line}, column {col})"
-        raise WasmFormatError(f"WAT does not compile: {first}", offset) from None
-
-
-def _offset_of(source: str, line: int, col: int) -> int:
-    lines = source.splitlines(keepends=True)
-    before = "".join(lines[: max(line - 1, 0)])
-    return len(before.encode("utf-8")) + max(col - 1, 0)

@@ -25,14 +25,10 @@ from wasi_playground.core.binary.names import (
 )
 from wasi_playground.core.binary.reader import Section, WasmFormatError, read_sections
 from wasi_playground.core.components.info import ComponentInfo, parse_component
+from wasi_playground.core.engine.source import looks_like_wat
+from wasi_playground.core.engine.source import wat_to_binary as compile_wat
 from wasi_playground.core.inspect.digest import cached_digest, remember_digest
-from wasi_playground.core.inspect.input import (
-    InputError,
-    check_wat_size,
-    compile_wat,
-    looks_like_wat,
-    open_binary,
-)
+from wasi_playground.core.inspect.input import InputError, check_wat_size, open_binary
 from wasi_playground.core.inspect.toolchain import Toolchain, guess_toolchain
 from wasi_playground.core.wasi.knowledge import (
     ImportRef,

@@ -20,7 +20,7 @@ from pathlib import Path
 from wasi_playground.core.binary.module_info import ModuleInfo, parse_module
 from wasi_playground.core.binary.names import NameSection, parse_name_section
 from wasi_playground.core.binary.reader import WasmFormatError, read_sections
-from wasi_playground.core.inspect.input import compile_wat, looks_like_wat
+from wasi_playground.core.engine.source import looks_like_wat, wat_to_binary
 from wasi_playground.core.lookinside.demangle import demangle
 from wasi_playground.core.lookinside.disasm import FunctionText, WatContext, function_wat
 from wasi_playground.core.lookinside.disasm.decode import uleb
@@ -38,7 +38,7 @@ def read_module_bytes(path: str | Path) -> bytes:
     if not data:
         raise WasmFormatError("empty file: no WebAssembly header", 0)
     if looks_like_wat(data[:64], p):
-        data = compile_wat(data)
+        data = wat_to_binary(data)
     return data
 
 

@@ -38,7 +38,8 @@ def sanitize_for_terminal(data: bytes) -> bytes:
 
 
 class TerminalSanitizer:
-    """Sanitizes a stream written in arbitrary chunks: an SGR sequence split across two writes stays intact."""
+    """Sanitizes a stream written in arbitrary chunks: an SGR sequence split across two writes stays
+    intact."""
 
     def __init__(self) -> None:
         self._pending = b""

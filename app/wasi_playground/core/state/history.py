@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,8 @@ class RunRecord:
                     "cache_hit": bool}
         if not all(_is(getattr(self, name), kind) for name, kind in required.items()):
             return False
-        if not all(getattr(self, name) is None or _is(getattr(self, name), kind) for name, kind in optional.items()):
+        if not all(getattr(self, name) is None or _is(getattr(self, name), kind)
+                   for name, kind in optional.items()):
             return False
         return all(_is(v, float) for v in self.timings_ms.values())
 
@@ -145,15 +147,16 @@ class RunHistory:
                 f"{len(records) - len(self.records)} unreadable run(s) in {self.file.path.name} were skipped"
             )
 
-    def add(self, record: RunRecord, background: bool = False) -> None:
-        """Append and persist; `background` writes on the settings-writer thread (the window's way)."""
+    def add(self, record: RunRecord, save: bool = True) -> None:
+        """Append and persist; with `save=False` the caller writes later through `writer()`."""
         self.records.append(record)
         del self.records[: max(0, len(self.records) - self.limit)]
-        if background:
-            snapshot = list(self.records)
-            self.file.save_later(lambda: self._as_data(snapshot))
-        else:
+        if save:
             self.save()
+
+    def writer(self) -> Callable[[], None]:
+        """The records as they are now, to be written later on any thread (see `JsonFile.writer`)."""
+        return self.file.writer(self._as_data(list(self.records)))
 
     def get(self, record_id: str) -> RunRecord | None:
         return next((r for r in self.records if r.id == record_id), None)

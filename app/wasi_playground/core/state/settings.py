@@ -14,10 +14,8 @@ import copy
 import json
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -52,47 +50,8 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-_writer: ThreadPoolExecutor | None = None
-_writer_lock = threading.Lock()
-_pending: list[Future[None]] = []
-
-
-def write_in_background(write: Callable[[], None]) -> Future[None]:
-    """Run `write` on the one settings-writer thread, in submission order, so a GUI never waits for a
-    disk (fsync can take a long time on a busy disk) and two writes of one file never race."""
-    global _writer
-    with _writer_lock:
-        if _writer is None:
-            _writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings-writer")
-        future = _writer.submit(write)
-        _pending[:] = [f for f in _pending if not f.done()] + [future]
-    return future
-
-
-_error_listeners: list[Callable[[str], None]] = []
-
-
-def on_write_error(listener: Callable[[str], None]) -> Callable[[], None]:
-    """Call `listener(message)` when a settings file cannot be written (from any thread: a GUI must
-    forward it to its own thread). Returns a function that removes the listener."""
-    _error_listeners.append(listener)
-    return lambda: _error_listeners.remove(listener) if listener in _error_listeners else None
-
-
-def report_write_error(message: str) -> None:
-    for listener in list(_error_listeners):
-        try:
-            listener(message)
-        except Exception:  # a listener that fails must not hide the next one
-            continue
-
-
-def flush_background_writes(timeout: float = 10.0) -> None:
-    """Wait for every queued write (at exit, and in tests before reading files back)."""
-    with _writer_lock:
-        pending = list(_pending)
-    for future in pending:
-        future.result(timeout=timeout)
+class SaveError(OSError):
+    """A settings file could not be written; the message names the file and the folder, in words."""
 
 
 class JsonFile:
@@ -120,22 +79,17 @@ class JsonFile:
         return data
 
     def save(self, data: dict[str, Any]) -> None:
-        """Write the file now; OSError (read-only home, full disk) is the caller's to report."""
-        atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True))
+        """Write the file now, atomically. A failure (read-only home, full disk) raises SaveError."""
+        try:
+            atomic_write_text(self.path, json.dumps(data, indent=2, sort_keys=True))
+        except OSError as e:
+            reason = e.strerror or e
+            raise SaveError(f"could not save {self.path.name} in {self.path.parent}: {reason}") from e
 
-    def save_later(self, make_data: Callable[[], dict[str, Any]]) -> Future[None]:
-        """Build and write the data on the writer thread (`make_data` must only read a snapshot). A
-        failure goes to the `on_write_error` listeners: nobody is there to catch it."""
-
-        def write() -> None:
-            try:
-                self.save(make_data())
-            except OSError as e:
-                message = f"could not save {self.path.name} in {self.path.parent}: {e.strerror or e}"
-                self.problems.append(message)
-                report_write_error(message)
-
-        return write_in_background(write)
+    def writer(self, data: dict[str, Any]) -> Callable[[], None]:
+        """A call that writes `data` (a snapshot the caller no longer changes) when run, on any thread:
+        how a GUI takes the snapshot on its own thread and writes it off that thread."""
+        return lambda: self.save(data)
 
     def _set_aside(self, why: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -145,7 +99,9 @@ class JsonFile:
             where = f"kept as {target.name}"
         except OSError:
             where = "left in place"
-        self.problems.append(f"{self.path.name} was unreadable ({why}); started with defaults, old file {where}")
+        self.problems.append(
+            f"{self.path.name} was unreadable ({why}); started with defaults, old file {where}"
+        )
 
 
 @dataclass
@@ -235,19 +191,18 @@ class SettingsStore:
     def problems(self) -> list[str]:
         return self._prefs_file.problems + self._window_file.problems + self._modules_file.problems
 
-    def save_preferences(self, background: bool = False) -> None:
-        if background:
-            snapshot = asdict(self.preferences)
-            self._prefs_file.save_later(lambda: snapshot)
-        else:
-            self._prefs_file.save(asdict(self.preferences))
+    def save_preferences(self) -> None:
+        self.preferences_writer()()
 
-    def save_window(self, background: bool = False) -> None:
-        if background:
-            snapshot = asdict(self.window)
-            self._window_file.save_later(lambda: snapshot)
-        else:
-            self._window_file.save(asdict(self.window))
+    def preferences_writer(self) -> Callable[[], None]:
+        """The preferences as they are now, to be written later (see `JsonFile.writer`)."""
+        return self._prefs_file.writer(asdict(self.preferences))
+
+    def save_window(self) -> None:
+        self.window_writer()()
+
+    def window_writer(self) -> Callable[[], None]:
+        return self._window_file.writer(asdict(self.window))
 
     # Per-module configuration: a rebuilt module at the same path keeps its entry, and so does a moved
     # module with the same content. Content wins over path when both could match.
@@ -281,16 +236,19 @@ class SettingsStore:
         except (ConfigError, TypeError, ValueError):
             return None
 
-    def save_config(self, path: str | Path, sha256: str, config: RunConfig, background: bool = False) -> None:
+    def save_config(self, path: str | Path, sha256: str, config: RunConfig) -> None:
+        self.config_writer(path, sha256, config)()
+
+    def config_writer(self, path: str | Path, sha256: str, config: RunConfig) -> Callable[[], None]:
+        """Record `config` for the module now; the returned call writes the file (see `JsonFile.writer`)."""
         entry = self.module_entry(path, sha256, create=True)
         assert entry is not None
         entry["config"] = config.to_dict()
         entry["updated"] = time.time()
-        self.save_modules(background)
+        return self.modules_writer()
 
-    def save_modules(self, background: bool = False) -> None:
-        if background:
-            snapshot = copy.deepcopy(self._modules)
-            self._modules_file.save_later(lambda: {"modules": snapshot})
-        else:
-            self._modules_file.save({"modules": self._modules})
+    def save_modules(self) -> None:
+        self.modules_writer()()
+
+    def modules_writer(self) -> Callable[[], None]:
+        return self._modules_file.writer({"modules": copy.deepcopy(self._modules)})

@@ -97,28 +97,22 @@ def _quoted(text: str | None, length: int) -> str:
     return '"' + text + '"' + ("…" if length > len(text.encode()) else "")
 
 
+_BIT_FLAGS = {"oflags": F.OFLAGS, "fdflags": F.FDFLAGS, "lookupflags": F.LOOKUPFLAGS, "fstflags": F.FSTFLAGS,
+              "sdflags": F.SDFLAGS}
+_ENUMS = {"clockid": F.CLOCKS, "whence": F.WHENCE, "advice": F.ADVICE}
+_ADDRESSES = frozenset({"pointer", "fdstat", "filestat", "prestat", "subscription_array", "event_array"})
+
+
 def _scalar(wasi_type: str, v: int, fd_text: str | None) -> str:
     if wasi_type == "fd":
         return f"{v} ({fd_text})" if fd_text else str(v)
-    if wasi_type == "oflags":
-        return F.bit_names(v, F.OFLAGS)
-    if wasi_type == "fdflags":
-        return F.bit_names(v, F.FDFLAGS)
-    if wasi_type == "lookupflags":
-        return F.bit_names(v, F.LOOKUPFLAGS)
-    if wasi_type == "fstflags":
-        return F.bit_names(v, F.FSTFLAGS)
-    if wasi_type == "sdflags":
-        return F.bit_names(v, F.SDFLAGS)
+    if wasi_type in _BIT_FLAGS:
+        return F.bit_names(v, _BIT_FLAGS[wasi_type])
+    if wasi_type in _ENUMS:
+        return F.enum_name(v, _ENUMS[wasi_type])
     if wasi_type == "rights":
         return F.rights_text(v)
-    if wasi_type == "clockid":
-        return F.enum_name(v, F.CLOCKS)
-    if wasi_type == "whence":
-        return F.enum_name(v, F.WHENCE)
-    if wasi_type == "advice":
-        return F.enum_name(v, F.ADVICE)
-    if wasi_type in ("pointer", "fdstat", "filestat", "prestat", "subscription_array", "event_array"):
+    if wasi_type in _ADDRESSES:
         return f"@{v:#x}"
     if wasi_type == "exitcode":
         return str(_signed32(v))

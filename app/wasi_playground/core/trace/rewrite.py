@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wasi_playground.core.binary.reader import Reader, WasmFormatError, read_sections, uleb128
+from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections, uleb128
 from wasi_playground.core.engine.config import ConfigError
 
 MEMORY_MODULE = ""
@@ -104,18 +104,7 @@ def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
     try:
         entries, wasi, imported_memories = ([], [], 0) if imports_sec is None else _scan_imports(
             data, imports_sec.payload_offset, imports_sec.size)
-        limits = None
-        if memory_sec is not None:
-            r = Reader(data, memory_sec.payload_offset, memory_sec.end)
-            count = r.count(2)
-            if count > 1:
-                raise ConfigError("cannot trace a module that defines more than one memory")
-            if count == 1:
-                flags = r.u8()
-                if flags & ~0x01:
-                    raise ConfigError("cannot trace a module with a shared or 64-bit memory")
-                minimum = r.u32()
-                limits = MemoryLimits(minimum, r.u32() if flags & 0x01 else None)
+        limits = None if memory_sec is None else _defined_memory(data, memory_sec)
     except WasmFormatError as e:
         raise ConfigError(f"cannot trace this module: {e}") from None
     if imported_memories:
@@ -128,6 +117,26 @@ def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
     old_bytes = (memory_sec.end - memory_sec.offset if memory_sec is not None else 0) + (
         imports_sec.end - imports_sec.offset if imports_sec is not None else 0)
     new_imports = _same_length(entries, old_bytes)
+    return RewrittenModule(_with_imports(data, sections, new_imports), limits, tuple(wasi))
+
+
+def _defined_memory(data: bytes, memory_sec: Section) -> MemoryLimits | None:
+    """The limits of the module's one memory; refuses what the tracer cannot host."""
+    r = Reader(data, memory_sec.payload_offset, memory_sec.end)
+    count = r.count(2)
+    if count > 1:
+        raise ConfigError("cannot trace a module that defines more than one memory")
+    if count == 0:
+        return None
+    flags = r.u8()
+    if flags & ~0x01:
+        raise ConfigError("cannot trace a module with a shared or 64-bit memory")
+    minimum = r.u32()
+    return MemoryLimits(minimum, r.u32() if flags & 0x01 else None)
+
+
+def _with_imports(data: bytes, sections: list[Section], new_imports: bytes) -> bytes:
+    """The module without its memory section and with `new_imports` in the import section's place."""
     out = bytearray(data[:8])
     placed = False
     for s in sections:
@@ -143,4 +152,4 @@ def rewrite_memory_as_import(data: bytes) -> RewrittenModule:
         out += data[s.offset:s.end]
     if not placed:
         out += new_imports
-    return RewrittenModule(bytes(out), limits, tuple(wasi))
+    return bytes(out)

@@ -66,8 +66,9 @@ def _function(fn: WasiFunction, denied: frozenset[str], has_memory: bool) -> str
     params = fn.core_params
     sig = "".join(f" {t}" for _, t in params)
     call = f"(call $real_{fn.name}{''.join(f' (local.get {i})' for i in range(len(params)))})"
+    result = " (result i32)" if fn.returns_errno else ""
     lines = [
-        f'(func $trace_{fn.name} (export "{fn.name}") (param{sig}){" (result i32)" if fn.returns_errno else ""}',
+        f'(func $trace_{fn.name} (export "{fn.name}") (param{sig}){result}',
         "(local $r i32) (local $b i32) (local $t0 i64) (local $id i32)",
         "(local.set $t0 (call $now))",
         f"(local.set $id (i32.const {function_id(fn.name)}))",
@@ -133,11 +134,11 @@ def _record_body(fn: WasiFunction, params: list[tuple[str, str]], has_memory: bo
     if fn.name == "fd_prestat_dir_name":
         strings = ["path"]
     for slot, name in enumerate(strings[:2]):
-        ptr, length = index[f"{name}_ptr"], index[f"{name}_len"]
+        ptr_local, len_local = index[f"{name}_ptr"], index[f"{name}_len"]
         dest, len_off = (L.OFF_PATH1, L.OFF_PATH1_LEN) if slot == 0 else (L.OFF_PATH2, L.OFF_PATH2_LEN)
         out.append(
             f"(i32.store $ring offset={len_off} {b} "
-            f"(call $copy (i32.add {b} (i32.const {dest})) (local.get {ptr}) (local.get {length})))"
+            f"(call $copy (i32.add {b} (i32.const {dest})) (local.get {ptr_local}) (local.get {len_local})))"
         )
     for name, t in fn.params:
         if t in ("iovec_array", "ciovec_array"):
@@ -169,7 +170,8 @@ _HELPERS_WITH_MEMORY = f"""
   (local.get $len))
 (func $iovsum (param $p i32) (param $n i32) (result i32) (local $sum i32)
   (if (i32.gt_u (local.get $n) (i32.const 1024)) (then (return (i32.const -1))))
-  (if (i32.eqz (call $inb (local.get $p) (i32.shl (local.get $n) (i32.const 3)))) (then (return (i32.const -1))))
+  (if (i32.eqz (call $inb (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (then (return (i32.const -1))))
   (block $done (loop $next
     (br_if $done (i32.eqz (local.get $n)))
     (local.set $sum (i32.add (local.get $sum) (i32.load $user offset=4 (local.get $p))))

@@ -1,8 +1,8 @@
-"""How the server runs a matched request: through the runner, one fresh instance per request.
+"""How a matched request runs through the runner, one fresh instance per request.
 
 `RunnerExecutor` hands each request to `core.run.runner.run`, which compiles through the engine's
-compiled-code cache and owns limits, timeouts, traps and tracing. `PrecompiledExecutor` (in
-`precompiled.py`) keeps one compiled module per route in memory and instantiates it per request.
+compiled-code cache and owns limits, timeouts, traps and tracing (`http`, the HTTP tab, `serve` with a
+sink). `PrecompiledExecutor` (in `precompiled.py`) keeps one compiled module per route in memory.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from wasi_playground.core.engine.config import ConfigError
 from wasi_playground.core.wagi.environment import ServerInfo
-from wasi_playground.core.wagi.handler import (
+from wasi_playground.core.wagi.exchange import (
     CaptureSink,
     WagiExchange,
     exchange_for_run,
@@ -30,6 +30,8 @@ class RunnerExecutor:
         self.sink = sink
 
     def execute(self, match: RouteMatch, request: HttpRequest, server: ServerInfo) -> WagiExchange:
+        # Imported on the first request, not with this module: wasmtime is slow to import, and the window
+        # and `http` import the WAGI package long before (or without ever) running a handler.
         from wasi_playground.core.run.runner import run
 
         started = time.perf_counter()

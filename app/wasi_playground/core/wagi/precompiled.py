@@ -1,9 +1,9 @@
 """The server's executor: compile each route's module once, then a fresh instance per request.
 
-Compilation goes through the engine's on-disk cache (`core.engine.engines.load_module`) once per module file; the
-imports are resolved once into a wasmtime `InstancePre`; a request then costs a store, a `WasiConfig`
-(`core.engine.wasi_config`), an instantiation and the call. Every request gets its own store, so no state leaks
-from one request to the next, and its own `Interrupter`, so a timeout stops that request only.
+Compilation goes through the engine's on-disk cache (`core.engine.engines.load_module`) once per module
+file (WAT assembled first); the imports are resolved once into a wasmtime `InstancePre`; a request then
+costs a `Sandbox` (store, WASI configuration, interrupter), an instantiation and the call. Every request
+gets its own store, so no state leaks from one request to the next, and a timeout stops that request only.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ import wasmtime
 
 from wasi_playground.core.engine.config import ConfigError, Limits, RunConfig
 from wasi_playground.core.engine.engines import get_engine, load_module
-from wasi_playground.core.engine.interrupts import Interrupter
-from wasi_playground.core.engine.limits import new_store
+from wasi_playground.core.engine.outcome import compile_error
 from wasi_playground.core.engine.result import RunResult
-from wasi_playground.core.engine.traps import trap_info
-from wasi_playground.core.engine.wasi_config import make_wasi_config
+from wasi_playground.core.engine.sandbox import Outputs, Sandbox, prelink
+from wasi_playground.core.engine.source import read_source
 from wasi_playground.core.wagi.environment import ServerInfo
-from wasi_playground.core.wagi.handler import (
+from wasi_playground.core.wagi.exchange import (
     CaptureSink,
     WagiExchange,
     exchange_for_run,
@@ -44,38 +43,18 @@ class CompiledHandler:
     name: str
 
 
-def module_bytes(path: Path) -> bytes:
-    """The module's binary; `.wat` text (which WAGI accepts) is assembled first."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
-    if path.suffix.lower() == ".wat" or not data.startswith(b"\0asm"):
-        try:
-            return wasmtime.wat2wasm(data.decode("utf-8"))
-        except (UnicodeDecodeError, wasmtime.WasmtimeError) as e:
-            what = "not WebAssembly" if path.suffix.lower() != ".wat" else "not valid WAT"
-            raise ConfigError(f"{path.name} is {what}: {str(e).splitlines()[0] if str(e) else e}") from None
-    return data
-
-
 def compile_handler(path: Path, fuel: bool) -> CompiledHandler:
     """Compile (through the cache) and link once; ConfigError says why a module cannot be a handler."""
     engine = get_engine(fuel=fuel)
-    data = module_bytes(path)
+    source = read_source(path)
+    if source.kind != "module":
+        raise ConfigError(f"{source.name} is a component: a WAGI handler is a WASI preview-1 module")
     try:
-        module, _hit = load_module(engine, data)
+        module, _hit = load_module(engine, source.data)
     except wasmtime.WasmtimeError as e:
-        raise ConfigError(f"{path.name} does not compile: {str(e).splitlines()[0]}") from None
-    linker = wasmtime.Linker(engine)
-    linker.define_wasi()
-    try:
-        pre = linker.instantiate_pre(module)
-    except wasmtime.WasmtimeError as e:
-        raise ConfigError(
-            f"{path.name} cannot be linked as a WASI handler: {str(e).splitlines()[0]}"
-        ) from None
-    return CompiledHandler(engine=engine, module=module, pre=pre, name=path.name)
+        raise ConfigError(compile_error(source.name, e)) from None
+    return CompiledHandler(engine=engine, module=module, pre=prelink(engine, module, source.name),
+                           name=source.name)
 
 
 class PrecompiledExecutor:
@@ -122,37 +101,26 @@ def run_instance(
     """One fresh instance of a precompiled handler, run to its end, a trap, or its timeout."""
     result = RunResult()
     t0 = time.perf_counter()
-    wasi = make_wasi_config(config, capture.on_stdout, capture.on_stderr, scratch, handler.name)
-    store = new_store(handler.engine, config.limits)
-    store.set_wasi(wasi)
-    interrupter = Interrupter(config.limits.timeout_s)
-    interrupter.attach(handler.engine, store)
+    outputs = Outputs(capture.on_stdout, capture.on_stderr)
+    sandbox = Sandbox(handler.engine, config, "module", outputs, scratch, handler.name, interruptible=True)
     t1 = t2 = time.perf_counter()
     try:
-        instance = handler.pre.instantiate(store)
+        instance = sandbox.instantiate(handler.pre)
         t2 = time.perf_counter()
-        entry = instance.exports(store).get(config.invoke or "_start")
+        entry = instance.exports(sandbox.store).get(config.invoke or "_start")
         if not isinstance(entry, wasmtime.Func):
             result.error = f"{handler.name} exports no function {config.invoke or '_start'!r} to call"
         else:
-            entry(store)
+            entry(sandbox.store)
             result.exit_code = 0
-    except wasmtime.ExitTrap as e:
-        result.exit_code = e.code
-    except (wasmtime.Trap, wasmtime.WasmtimeError) as e:
-        if interrupter.stop_reason == "timeout":
-            result.timed_out = True
-        elif interrupter.stop_reason == "cancelled":
-            result.cancelled = True
-        result.trap = trap_info(e)
+    except (wasmtime.ExitTrap, wasmtime.Trap, wasmtime.WasmtimeError) as e:
+        sandbox.classify(e, result)
     finally:
-        interrupter.detach()
+        sandbox.detach()
         t3 = time.perf_counter()
     if config.limits.fuel is not None:
-        try:
-            result.fuel_consumed = config.limits.fuel - store.get_fuel()
-        except wasmtime.WasmtimeError:
-            pass
+        result.fuel_consumed = sandbox.fuel_consumed(config.limits.fuel)
+    sandbox.close()
     result.timings_ms = {
         "read": 0.0,
         "compile": 0.0,
@@ -160,5 +128,4 @@ def run_instance(
         "run": (t3 - t2) * 1000,
         "total": (t3 - t0) * 1000,
     }
-    del store
     return result

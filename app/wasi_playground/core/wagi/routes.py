@@ -92,9 +92,10 @@ class RouteTable:
             key=lambda r: len(r.prefix),
             reverse=True,
         )
-        chosen = (exact or wild or [None])[0]
-        if chosen is None:
+        candidates = exact or wild
+        if not candidates:
             return None
+        chosen = candidates[0]
         script = chosen.prefix
         rest = raw_path[len(script) :] if raw_path.startswith(script) else ""
         return RouteMatch(route=chosen, script_name=script, path_info=rest)

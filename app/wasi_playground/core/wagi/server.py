@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
 from wasi_playground.core.wagi.environment import ServerInfo
-from wasi_playground.core.wagi.handler import WagiExchange, not_found
+from wasi_playground.core.wagi.exchange import WagiExchange, not_found
 from wasi_playground.core.wagi.request import HttpRequest
 from wasi_playground.core.wagi.response import HttpResponse, gateway_error
 from wasi_playground.core.wagi.routes import RouteMatch, RouteTable
@@ -116,7 +116,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _read_and_run(self, wagi: WagiServer) -> HttpResponse:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             self.close_connection = True
-            return gateway_error(411, "send the request body with a Content-Length (chunked is not supported)")
+            return gateway_error(
+                411, "send the request body with a Content-Length (chunked is not supported)"
+            )
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
@@ -157,19 +159,20 @@ class WagiServer:
         self.executor = executor
         self.on_log = on_log
         self.on_exchange = on_exchange
-        self._slots = threading.BoundedSemaphore(max(1, max_concurrency))
+        self.max_concurrency = max(1, max_concurrency)
+        self._slots = threading.BoundedSemaphore(self.max_concurrency)
         self._httpd = _HttpServer((host, port), self)
-        self.host, self.port = self._httpd.server_address[:2]
-        self.info = ServerInfo(
-            name="localhost" if is_loopback(str(self.host)) else str(self.host), port=self.port
-        )
+        address = self._httpd.server_address
+        self.host: str = address[0].decode() if isinstance(address[0], bytes) else str(address[0])
+        self.port: int = int(address[1])
+        self.info = ServerInfo(name="localhost" if is_loopback(self.host) else self.host, port=self.port)
         self._thread: threading.Thread | None = None
         self.requests_served = 0
         self._count_lock = threading.Lock()
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in str(self.host) else self.host
+        host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}/"
 
     def handle(self, request: HttpRequest) -> WagiExchange:
@@ -181,7 +184,7 @@ class WagiServer:
             return WagiExchange(
                 request=request,
                 response=gateway_error(
-                    503, f"all {self._slots._initial_value} handler slots stayed busy for {QUEUE_WAIT_S:g} s"
+                    503, f"all {self.max_concurrency} handler slots stayed busy for {QUEUE_WAIT_S:g} s"
                 ),
             )
         try:

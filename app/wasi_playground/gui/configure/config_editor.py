@@ -8,7 +8,7 @@ module will actually receive, so quoting mistakes are visible before running.
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from wasi_playground.core.engine.config import Limits, RunConfig, Stdin
 from wasi_playground.gui.configure.dirs_table import DirsTable
 from wasi_playground.gui.configure.entry_point import EntryPoint
 from wasi_playground.gui.configure.env_table import EnvTable
+
+if TYPE_CHECKING:
+    from wasi_playground.core.inspect.report import Report
 
 MIB = 1024 * 1024
 
@@ -138,12 +141,15 @@ class ConfigEditor(QScrollArea):
         box = QGroupBox("Limits (0 = no limit)", body)
         form = QFormLayout(box)
         self.memory_spin = QSpinBox(box)
+        self.memory_spin.setObjectName("memoryLimitSpin")
         self.memory_spin.setRange(0, 4096)
         self.memory_spin.setSuffix(" MiB")
         self.fuel_edit = QLineEdit(box)
+        self.fuel_edit.setObjectName("fuelEdit")
         self.fuel_edit.setPlaceholderText("no fuel limit")
         self.fuel_edit.setInputMask("")
         self.timeout_spin = QDoubleSpinBox(box)
+        self.timeout_spin.setObjectName("timeoutSpin")
         self.timeout_spin.setRange(0, 24 * 3600)
         self.timeout_spin.setDecimals(1)
         self.timeout_spin.setSuffix(" s")
@@ -187,7 +193,7 @@ class ConfigEditor(QScrollArea):
         if not self._loading:
             self.configEdited.emit(self.config())
 
-    def set_report(self, report: dict[str, Any]) -> None:
+    def set_report(self, report: Report) -> None:
         self._loading = True
         try:
             self.entry.set_report(report)

@@ -4,11 +4,14 @@ one typed field per parameter, built from the export's signature in the report."
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QDoubleValidator, QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from wasi_playground.core.inspect.report import Report
 
 COMMAND = "(run as a command)"
 INTEGER_TYPES = {"i32", "i64", "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64"}
@@ -60,13 +63,16 @@ def parse_params(signature: str) -> list[tuple[str, str]]:
     return params
 
 
-def function_exports(report: dict[str, Any]) -> list[tuple[str, str]]:
-    out = []
-    for e in report.get("exports", []):
-        kind = str(e.get("kind", ""))
-        if kind in ("func", "function") and e.get("name") not in ("_start", "_initialize"):
-            out.append((str(e.get("name")), str(e.get("type", ""))))
-    return out
+def function_exports(report: Report) -> list[tuple[str, str]]:
+    """(name, signature) of each exported function but the command entry points."""
+    if report.module is not None:
+        exports = [(e.name, e.kind, e.type) for e in report.module.exports]
+    elif report.component is not None:
+        exports = [(e.name, e.kind, f"({e.kind})") for e in report.component.exports]
+    else:
+        exports = []
+    return [(name, type_) for name, kind, type_ in exports
+            if kind in ("func", "function") and name not in ("_start", "_initialize")]
 
 
 class EntryPoint(QWidget):
@@ -88,7 +94,7 @@ class EntryPoint(QWidget):
         layout.addWidget(self.fields_box)
         self._signatures: dict[str, str] = {}
 
-    def set_report(self, report: dict[str, Any]) -> None:
+    def set_report(self, report: Report) -> None:
         current = self.invoke()
         values = self.invoke_args()
         self.combo.blockSignals(True)

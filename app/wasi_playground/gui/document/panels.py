@@ -1,8 +1,8 @@
 """The inspector-side panels of a module document, in tab order.
 
-Each entry names a QWidget class as "module:Class"; the class takes `(context: DocumentContext, parent=None)`
-and keeps itself up to date from the context's signals. Imported lazily so a missing optional panel
-never stops the window from opening.
+Each entry names a `Panel` subclass (see `gui/document/panel.py`) as "module:Class"; it takes
+`(context: DocumentContext, parent=None)` and keeps itself up to date from the context's signals. Imported
+lazily so a missing optional panel never stops the window from opening.
 """
 
 from __future__ import annotations

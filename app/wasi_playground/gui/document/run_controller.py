@@ -1,18 +1,20 @@
 """Bridges one core run to the GUI thread: output, trace events and phases flow back in capped batches.
 
-The runner calls the sink from its worker threads (and wasmtime's own output threads); the sink only
-appends to a deque. A QTimer on the GUI thread drains it every tick with a budget: at most
-`DISPLAY_BYTES_PER_TICK` of each stream is shown per tick and older bytes of a flood are skipped (the full
-output stays in the result's spill file). That is what keeps the window responsive during a 200 MB flood.
+The run job executes on the window's `Background` like any other work, and its `RunResult` comes back the
+same way. While it runs, the job calls the sink from its worker threads (and wasmtime's own output threads);
+the sink only appends to a deque. A QTimer on the GUI thread paces the output: it drains the deque every
+tick with a budget, at most `DISPLAY_BYTES_PER_TICK` of each stream per tick, older bytes of a flood
+skipped (the full output stays in the result's spill file). That keeps the window responsive during a
+200 MB flood. The run is finished once its result has arrived and the deque is empty.
 """
 
 from __future__ import annotations
 
 import codecs
 import logging
+import threading
 import time
 from collections import deque
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from wasi_playground.core.engine.config import RunConfig
 from wasi_playground.core.engine.result import RunResult
+from wasi_playground.core.run.runner import RunJob
+from wasi_playground.gui.background import Background
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,7 @@ TICK_MS = 25
 DISPLAY_BYTES_PER_TICK = 16 * 1024
 TRACE_EVENTS_PER_TICK = 5000
 DRAIN_BUDGET_S = 0.012
+RUN_THREAD_NAME = "wasm-run"
 
 
 class QueueSink:
@@ -77,30 +82,34 @@ class _Stream:
         return self.decoder.decode(data), skipped
 
 
-WAT_SUFFIXES = (".wat", ".wast")
-MAX_INLINE_WAT_BYTES = 256 * 1024
+def make_run_job(module: str | Path, config: RunConfig, sink: QueueSink) -> RunJob:
+    """The one place a run job is built (the runner assembles WAT itself)."""
+    return RunJob(str(module), config, sink)
 
 
-def wat_as_binary(module: str | Path, config: RunConfig) -> tuple[str | bytes, RunConfig]:
-    """The runner takes binaries; a small WAT file is assembled here (a few ms), keeping its file name
-    as argv[0]. A large one is refused with advice rather than assembled on the GUI thread."""
-    path = Path(module)
-    if path.suffix.lower() not in WAT_SUFFIXES:
-        return str(module), config
-    if path.stat().st_size > MAX_INLINE_WAT_BYTES:
-        raise ValueError(f"{path.name} is a large WAT file: convert it to .wasm first (wasm-tools parse)")
-    import wasmtime
+class _Execution:
+    """One run on a worker: its result is also kept here, so a document closing mid-run can wait for it
+    (and delete its spill files) although the result's delivery is dropped."""
 
-    try:
-        binary = wasmtime.wat2wasm(path.read_text(encoding="utf-8"))
-    except wasmtime.WasmtimeError as e:
-        raise ValueError(f"{path.name} is not valid WAT: {str(e).strip().splitlines()[0]}") from None
-    return binary, replace(config, argv0=config.argv0 or path.name)
+    def __init__(self, job: RunJob) -> None:
+        self.job = job
+        self.ended = threading.Event()
+        self.result: RunResult | None = None
+
+    def __call__(self) -> RunResult:
+        worker = threading.current_thread()
+        pool_name, worker.name = worker.name, RUN_THREAD_NAME  # thread dumps show which worker runs a module
+        try:
+            self.result = self.job.execute()
+            return self.result
+        finally:
+            worker.name = pool_name
+            self.ended.set()
 
 
 class RunController(QObject):
     started = Signal(object)
-    """The core RunHandle."""
+    """The run job (it has `cancel()`)."""
     phaseChanged = Signal(str)
     output = Signal(str, str)
     """(stream, text) — stream is "stdout" or "stderr"."""
@@ -112,9 +121,11 @@ class RunController(QObject):
     finished = Signal(object)
     """The RunResult."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, background: Background, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.handle: Any = None
+        self.background = background
+        self.execution: _Execution | None = None
+        self.result: RunResult | None = None
         self.sink: QueueSink | None = None
         self.phase = ""
         self.started_at = 0.0
@@ -127,7 +138,7 @@ class RunController(QObject):
 
     @property
     def running(self) -> bool:
-        return self.handle is not None
+        return self.execution is not None
 
     def elapsed_s(self) -> float:
         """Seconds since the current (or last) run started."""
@@ -142,52 +153,67 @@ class RunController(QObject):
         self._clock.start()
         self._streams = {"stdout": _Stream(), "stderr": _Stream()}
         try:
-            from wasi_playground.core.run.runner import start_run
-
-            target, config = wat_as_binary(module, config)
             self.sink = QueueSink()
-            self.handle = start_run(target, config, self.sink)
+            execution = _Execution(make_run_job(module, config, self.sink))
         except Exception as e:  # the runner refused (bad config, missing runner): a result, not a crash
             log.info("run could not start: %s", e)
-            self.handle = None
             self.finished.emit(RunResult(error=str(e) or type(e).__name__))
             return True
-        self.started.emit(self.handle)
+        self.execution, self.result = execution, None
+        self.background.run(self, execution, self._on_result, self._on_failure)
+        self.started.emit(execution.job)
         self.phaseChanged.emit(self.phase)
         self._timer.start()
         return True
 
     def stop(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
+        if self.execution is not None:
+            self.execution.job.cancel()
             self.phase = "stopping"
             self.phaseChanged.emit(self.phase)
 
     def stop_and_wait(self, timeout: float = 2.0) -> RunResult | None:
-        """Used when a window or document closes mid-run: cancel and let the worker end cleanly.
-        Returns the stopped run's result (its spill files are the caller's to delete), if it ended."""
-        handle = self.handle
-        if handle is None:
-            return None
-        handle.cancel()
-        result = None
-        try:
-            result = handle.wait(timeout=timeout)
-        except Exception as e:  # the run's own failure does not matter while closing
-            log.debug("run ended with %s while closing", e)
+        """Used when a window or document closes mid-run: cancel, let the worker end cleanly, and drop the
+        result's delivery. Returns the stopped run's result (its spill files are the caller's to delete)."""
+        execution = self.execution
+        self.background.forget(self)
         self._timer.stop()
-        self.handle = None
-        return result
+        if execution is None:
+            return None
+        execution.job.cancel()
+        if not execution.ended.wait(timeout):
+            log.warning("the run did not stop within %.1f s of closing", timeout)
+        self.execution = None
+        return execution.result
+
+    def _on_result(self, result: RunResult) -> None:
+        self.result = result
+
+    def _on_failure(self, error: BaseException) -> None:  # a runner bug must end this run, not the app
+        self.result = RunResult(error=f"the run failed: {error}")
 
     def _drain(self) -> None:
-        sink, handle = self.sink, self.handle
-        if sink is None or handle is None:
+        sink = self.sink
+        if sink is None or self.execution is None:
             self._timer.stop()
             return
-        done = bool(handle.done)
+        done = self.result is not None
+        trace = self._take_queued(sink.queue)
+        self._show_streams()
+        if trace:
+            self.traceEvents.emit(trace)
+        ms = self._clock.elapsed()
+        if ms - self._last_elapsed_emit >= 200:
+            self._last_elapsed_emit = ms
+            self.elapsed.emit(ms / 1000)
+        if done and not sink.queue:
+            self._finish()
+
+    def _take_queued(self, queue: deque[tuple[str, Any]]) -> list[Any]:
+        """Move what the run queued into the streams (and phases), within this tick's budget; returns the
+        trace events taken."""
         deadline = time.perf_counter() + DRAIN_BUDGET_S
         trace: list[Any] = []
-        queue = sink.queue
         n = 0
         while queue:
             kind, payload = queue.popleft()
@@ -203,6 +229,9 @@ class RunController(QObject):
             n += 1
             if n % 256 == 0 and time.perf_counter() > deadline:
                 break
+        return trace
+
+    def _show_streams(self) -> None:
         for name, stream in self._streams.items():
             if stream.size:
                 text, skipped = stream.take()
@@ -210,24 +239,11 @@ class RunController(QObject):
                     self.skipped.emit(name, skipped)
                 if text:
                     self.output.emit(name, text)
-        if trace:
-            self.traceEvents.emit(trace)
-        ms = self._clock.elapsed()
-        if ms - self._last_elapsed_emit >= 200:
-            self._last_elapsed_emit = ms
-            self.elapsed.emit(ms / 1000)
-        if done and not queue:
-            self._finish()
 
     def _finish(self) -> None:
         self._timer.stop()
-        handle, self.handle = self.handle, None
-        try:
-            result = handle.wait(timeout=5)
-        except Exception as e:  # a runner bug must end this run, not the app
-            result = RunResult(error=f"the run failed: {e}")
-        if result is None:
-            result = RunResult(error="the run ended without a result")
+        result = self.result or RunResult(error="the run ended without a result")
+        self.execution, self.result = None, None
         for name, stream in self._streams.items():
             tail = stream.decoder.decode(b"", final=True)
             if tail:

@@ -1,8 +1,8 @@
 """The HTTP tab: send one request through the module as a WAGI handler, or serve it on loopback.
 
 The panel only edits a request and shows what came back; building the CGI run, parsing the output and
-serving live in `core.wagi`. Sending goes through `run_task` (a newer Send makes an older answer stale);
-the local server runs on its own threads and reports each request through a queued signal.
+serving live in `core.wagi`. Sending runs on the window's `Background` (a newer Send makes an older answer
+stale); the local server runs on its own threads and posts each request's log line to the GUI thread.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 from wasi_playground.core.wagi.handler import WagiExchange
 from wasi_playground.core.wagi.request import METHODS, HttpRequest, RequestError, parse_header_line
 from wasi_playground.core.wagi.routes import RouteTable
-from wasi_playground.gui.background import run_task
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.panel import Panel
 
 _LOG_LINES = 2000
 
@@ -53,10 +53,6 @@ class _TraceCollector:
     def on_trace(self, event: Any) -> None:
         with self._lock:
             self.events.append(event)
-
-
-class _ServerRelay(QObject):
-    logLine = Signal(str)
 
 
 def describe_event(event: Any) -> str:
@@ -83,14 +79,11 @@ def _close_server(holder: list[Any]) -> None:
         holder.pop().close()
 
 
-class HttpPanel(QWidget):
+class HttpPanel(Panel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self._task_key = f"http-send-{id(self)}"
         self._servers: list[Any] = []  # at most one; a list so the destroyed hook can close it without self
-        self._relay = _ServerRelay(self)
-        self._relay.logLine.connect(self._append_log)
         self.destroyed.connect(partial(_close_server, self._servers))
         self._build()
 
@@ -113,7 +106,8 @@ class HttpPanel(QWidget):
         self.headersTable.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         add = QPushButton("Add header", objectName="httpAddHeaderButton")
         add.clicked.connect(lambda: self.add_header("", ""))
-        self.bodyEdit = QPlainTextEdit(objectName="httpBodyEdit", placeholderText="request body (sent on stdin)")
+        self.bodyEdit = QPlainTextEdit(objectName="httpBodyEdit",
+                                       placeholderText="request body (sent on stdin)")
         request_box = QWidget()
         form = QFormLayout(request_box)
         form.addRow(line)
@@ -202,7 +196,7 @@ class HttpPanel(QWidget):
         collector = _TraceCollector()
         self.sendButton.setEnabled(False)
         self.statusLabel.setText(f"Sending {request.method} {request.target}...")
-        run_task(
+        self.in_background(
             lambda: (handle_request(table, request, sink=collector), collector.events),
             self._show_exchange,
             self._show_error,
@@ -253,10 +247,12 @@ class HttpPanel(QWidget):
         from wasi_playground.core.wagi.server import WagiServer
 
         table = self.route_table(trace=False)
-        relay = self._relay
+        background, log = self.context.background, self._append_log
         self.urlLabel.setText("starting...")
-        run_task(
-            lambda: WagiServer(table, on_log=lambda entry: relay.logLine.emit(entry.line())).start(),
+        self.in_background(
+            lambda: WagiServer(
+                table, on_log=lambda entry: background.post(self, partial(log, entry.line()))
+            ).start(),
             self._server_started,
             self._server_failed,
             key=f"http-serve-{id(self)}",
@@ -286,5 +282,8 @@ class HttpPanel(QWidget):
         self.serverLog.appendPlainText(line)
 
     def shutdown(self) -> None:
-        """Stop the local server now (the window calls this when the document closes)."""
+        """Stop the local server now."""
         _close_server(self._servers)
+
+    def closing(self) -> None:
+        self.shutdown()

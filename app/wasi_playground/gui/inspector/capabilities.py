@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 
 from wasi_playground.core.engine.config import CAPABILITY_GROUPS
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.panel import Panel
 
 GROUP_HINTS = {
     "stdio": "read stdin, write stdout/stderr", "args": "see its command-line arguments",
@@ -15,11 +16,10 @@ GROUP_HINTS = {
 }
 
 
-class CapabilitiesPanel(QWidget):
+class CapabilitiesPanel(Panel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, parent)
         self.setObjectName("capabilitiesPanel")
-        self.context = context
         layout = QVBoxLayout(self)
         intro = QLabel("Switch a group off and run again: its calls return ENOTCAPABLE and the trace shows "
                        "them as denied.")

@@ -1,18 +1,23 @@
 """Imports and exports of a module as filterable item models, with WASI imports grouped by capability.
 
-The rows come straight from the inspection report's JSON form (the `inspect --json` contract), so the
-tables show exactly what the CLI prints. Imports this host cannot satisfy are highlighted.
+The rows come from the typed inspection report (the same rows `inspect --json` prints). Imports this host
+cannot satisfy are highlighted.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
+from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.palette import is_dark
+
+if TYPE_CHECKING:
+    from wasi_playground.core.inspect.report import Report
 
 CAPABILITY_WORDS = {
     "stdio": "reads its input and writes its output and error streams",
@@ -31,21 +36,31 @@ CAPABILITY_WORDS = {
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _key(item: Any) -> str:
-    if isinstance(item, dict):
-        return f"{item.get('module', '')}.{item.get('name', '')}".strip(".")
-    return str(item)
-
-
-def capability_of(report: dict[str, Any]) -> dict[str, str]:
+def capability_of(report: Report) -> dict[str, str]:
     """"module.name" and bare "name" of each WASI import -> its capability group."""
     out: dict[str, str] = {}
-    for group, items in (report.get("wasi", {}).get("capabilities") or {}).items():
-        for item in items or []:
-            key = _key(item)
+    for group, items in report.wasi.capabilities.items():
+        for key in items:
             out[key] = group
             out.setdefault(key.rsplit(".", 1)[-1], group)
     return out
+
+
+def _imports(report: Report) -> list[tuple[str, str, str, str]]:
+    """(module, name, kind, type) of each import of a module or a component."""
+    if report.module is not None:
+        return [(i.module, i.name, i.kind, i.type) for i in report.module.imports]
+    if report.component is not None:
+        return [("", i.name, i.kind, f"({i.kind})") for i in report.component.imports]
+    return []
+
+
+def _exports(report: Report) -> list[tuple[str, str, str]]:
+    if report.module is not None:
+        return [(e.name, e.kind, e.type) for e in report.module.exports]
+    if report.component is not None:
+        return [(e.name, e.kind, f"({e.kind})") for e in report.component.exports]
+    return []
 
 
 class RowsModel(QAbstractTableModel):
@@ -90,25 +105,17 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def import_rows(report: dict[str, Any]) -> tuple[list[list[str]], set[int], dict[int, str]]:
+def import_rows(report: Report) -> tuple[list[list[str]], set[int], dict[int, str]]:
     """Rows of (capability, name, signature, kind, module): unprovidable imports first, then grouped."""
     groups = capability_of(report)
-    missing = {_key(m) for m in (report.get("runnable", {}).get("missing") or [])}
+    missing = set(report.runnable.missing)
     rows, flagged, tips = [], set(), {}
-    for imp in report.get("imports", []):
-        key = _key(imp)
-        group = groups.get(key) or groups.get(str(imp.get("name", ""))) or ""
-        rows.append(
-            [
-                group,
-                str(imp.get("name", "")),
-                str(imp.get("type", "")),
-                str(imp.get("kind", "")),
-                str(imp.get("module", "")),
-            ]
-        )
+    for module, name, kind, type_ in _imports(report):
+        key = f"{module}.{name}".strip(".")
+        group = groups.get(key) or groups.get(name) or ""
+        rows.append([group, name, type_, kind, module])
         i = len(rows) - 1
-        if key in missing or str(imp.get("name", "")) in missing:
+        if key in missing or name in missing:
             flagged.add(i)
             tips[i] = "This host cannot provide this import: the module cannot be instantiated as is."
         elif group:
@@ -118,19 +125,16 @@ def import_rows(report: dict[str, Any]) -> tuple[list[list[str]], set[int], dict
     return ([rows[i] for i in order], {remap[i] for i in flagged}, {remap[i]: t for i, t in tips.items()})
 
 
-def export_rows(report: dict[str, Any]) -> list[list[str]]:
-    return [
-        [str(e.get("name", "")), str(e.get("kind", "")), str(e.get("type", ""))]
-        for e in report.get("exports", [])
-    ]
+def export_rows(report: Report) -> list[list[str]]:
+    return [[name, kind, type_] for name, kind, type_ in _exports(report)]
 
 
-def capability_summary(report: dict[str, Any]) -> str:
-    caps = report.get("wasi", {}).get("capabilities") or {}
+def capability_summary(report: Report) -> str:
+    caps = report.wasi.capabilities
     if not caps:
         return "This module asks for no WASI capability."
     lines = [
-        f"<b>{group}</b> ({len(items or [])}): it {CAPABILITY_WORDS.get(group, 'uses this capability')}"
+        f"<b>{group}</b> ({len(items)}): it {CAPABILITY_WORDS.get(group, 'uses this capability')}"
         for group, items in caps.items()
         if items
     ]
@@ -175,12 +179,19 @@ class FilteredTable(QWidget):
         self.view.resizeColumnsToContents()
 
 
-class ImportsView(FilteredTable):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("importsView", ["Capability", "Name", "Signature", "Kind", "Module"], parent)
+class ImportsView(Panel):
+    def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.table = FilteredTable("importsView", ["Capability", "Name", "Signature", "Kind", "Module"], self)
+        self.model, self.proxy, self.view = self.table.model, self.table.proxy, self.table.view
+        self.filter, self.summary = self.table.filter, self.table.summary
         self.summary.show()
+        _fill(self, self.table)
 
-    def set_report(self, report: dict[str, Any]) -> None:
+    def show_report(self, report: Report | None) -> None:
+        if report is None:
+            self.model.set_rows([])
+            return
         rows, flagged, tips = import_rows(report)
         self.model.set_rows(rows, flagged, tips)
         summary = capability_summary(report)
@@ -190,13 +201,22 @@ class ImportsView(FilteredTable):
                 "provide</b> (highlighted).</span>"
             )
         self.summary.setText(summary)
-        self.fit_columns()
+        self.table.fit_columns()
 
 
-class ExportsView(FilteredTable):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("exportsView", ["Name", "Kind", "Signature"], parent)
+class ExportsView(Panel):
+    def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.table = FilteredTable("exportsView", ["Name", "Kind", "Signature"], self)
+        self.model, self.view = self.table.model, self.table.view
+        _fill(self, self.table)
 
-    def set_report(self, report: dict[str, Any]) -> None:
-        self.model.set_rows(export_rows(report))
-        self.fit_columns()
+    def show_report(self, report: Report | None) -> None:
+        self.model.set_rows(export_rows(report) if report is not None else [])
+        self.table.fit_columns()
+
+
+def _fill(panel: QWidget, child: QWidget) -> None:
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(child)

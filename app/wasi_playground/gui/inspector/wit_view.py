@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pygments.token import Comment, Keyword, Name, Operator, _TokenType
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from wasi_playground.core.binary.reader import WasmFormatError, header_kind
 from wasi_playground.core.components.wit_text import WitLexer, component_wit
-from wasi_playground.gui.background import run_task
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.panel import Panel
 
 _STYLE: list[tuple[_TokenType, str, bool]] = [
     (Comment, "#6a737d", False),
@@ -49,10 +51,9 @@ class WitHighlighter(QSyntaxHighlighter):
             position += len(value)
 
 
-class WitPanel(QWidget):
+class WitPanel(Panel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.source = QLabel("", self)
         self.source.setObjectName("witSource")
         self.view = QPlainTextEdit(self)
@@ -65,12 +66,14 @@ class WitPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.source)
         layout.addWidget(self.view, 1)
-        context.reportChanged.connect(lambda _report: self.load())
+
+    def show_report(self, _report: object) -> None:
+        self.load()
 
     def load(self) -> None:
         path = self.context.path
         self.source.setText("Reading the component's WIT...")
-        run_task(lambda: _wit_or_reason(path), self._show, self._failed, key=f"wit-{id(self)}")
+        self.in_background(lambda: _wit_or_reason(path), self._show, self._failed, key=f"wit-{id(self)}")
 
     def _show(self, answer: tuple[str, str]) -> None:
         text, source = answer
@@ -82,7 +85,7 @@ class WitPanel(QWidget):
         self.source.setText(f"No WIT: {error}")
 
 
-def _wit_or_reason(path) -> tuple[str, str]:
+def _wit_or_reason(path: Path) -> tuple[str, str]:
     try:
         with open(path, "rb") as f:
             kind = header_kind(f.read(8))

@@ -1,7 +1,5 @@
-"""Small pieces the look-inside panels share: a list-backed table model, a table view, `run_for`, and
-`LazyPanel`, the base that reads the module only when the panel is seen.
-
-`run_for` is `run_task` on behalf of a widget (see `gui/background.py`).
+"""Small pieces the look-inside panels share: a list-backed table model, a table view, and `LazyPanel`,
+the panel (see `gui/document/panel.py`) that reads the module only when it is seen.
 """
 
 from __future__ import annotations
@@ -12,16 +10,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from wasi_playground.gui.background import run_task
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.panel import Panel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def run_for(owner: QObject, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None] | None = None, key: str | None = None) -> int:
-    """`run_task` on behalf of `owner`: nothing is delivered once that widget is gone."""
-    return run_task(fn, on_done, on_error, key, owner)
 
 
 class RowsModel(QAbstractTableModel):
@@ -72,7 +64,7 @@ def table_view(model: QAbstractTableModel, name: str) -> QTableView:
     return view
 
 
-class LazyPanel(QWidget):
+class LazyPanel(Panel):
     """A look-inside panel that reads the module only when seen.
 
     Reading a big module takes seconds, and most panels sit behind a tab nobody opened: a new report only
@@ -81,12 +73,10 @@ class LazyPanel(QWidget):
     """
 
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self._pending = True
-        context.reportChanged.connect(self._on_report)
 
-    def _on_report(self, _report: object) -> None:
+    def show_report(self, _report: object) -> None:
         self._pending = True
         if self.isVisible():
             self.load()

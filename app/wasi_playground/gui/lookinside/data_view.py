@@ -1,7 +1,7 @@
 """The Data tab: data segments, a hex view of the selected one, and the strings found in them (searchable).
 
-Segments and strings are found on a worker (`core.lookinside.datascan`); the strings list is a model over the found
-list, filtered in Python, so a module with 200,000 strings stays responsive.
+Segments and strings are found on a worker (`core.lookinside.datascan`); the strings list is a model over
+the found list, filtered in Python, so a module with 200,000 strings stays responsive.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from wasi_playground.core.lookinside.datascan import (
 )
 from wasi_playground.core.lookinside.functions import read_module_bytes
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, run_for, table_view
+from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, table_view
 
 HEX_LIMIT = 64 * 1024
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -100,7 +100,7 @@ class DataPanel(LazyPanel):
     def start_load(self) -> None:
         self.status.setText("Scanning data…")
         path = self.context.path
-        run_for(self, lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")
+        self.in_background(lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")
 
     def _on_scan(self, scan: DataScan) -> None:
         self.scan = scan

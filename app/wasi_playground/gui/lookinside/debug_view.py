@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
 from wasi_playground.core.lookinside.dwarf import CompileUnit, read_debug_info
 from wasi_playground.core.lookinside.functions import load_cached
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, run_for, table_view
+from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, table_view
 
 
 @dataclass
@@ -68,7 +68,7 @@ class DebugPanel(LazyPanel):
     def start_load(self) -> None:
         self.status.setText("Reading debug information…")
         path = self.context.path
-        run_for(self, lambda: summarize(path), self._show, self._on_error, key=f"debug-{id(self)}")
+        self.in_background(lambda: summarize(path), self._show, self._on_error, key=f"debug-{id(self)}")
 
     def _show(self, summary: DebugSummary | None) -> None:
         self.summary = summary

@@ -1,24 +1,18 @@
 """The Functions tab: every function of the module in a sortable, filterable table, its WAT beside it.
 
 The model (`functions_model`) sorts and filters on plain lists, so 90,000 rows stay instant; the table and
-each function's WAT are loaded on worker threads through `run_task`.
+each function's WAT are loaded on worker threads through the window's `Background`.
 """
 
 from __future__ import annotations
 
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,9 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from wasi_playground.core.lookinside.functions import FunctionTable, load_cached
-from wasi_playground.gui.background import tasks
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.lookinside.common import LazyPanel, run_for
+from wasi_playground.gui.lookinside.common import LazyPanel
 from wasi_playground.gui.lookinside.functions_model import FunctionsModel
 from wasi_playground.gui.lookinside.wat_highlight import MAX_HIGHLIGHT_CHARS, tokenize_wat
 from wasi_playground.gui.lookinside.wat_view import RenderedFunction, WatView, render_function
@@ -47,22 +40,10 @@ from wasi_playground.gui.lookinside.wat_view import RenderedFunction, WatView, r
 FILTER_DELAY_MS = 200
 DEBOUNCE_ROWS = 20_000
 NARROW_WIDTH = 800
-class _ExportRelay(QObject):
-    """Carries progress from the export's worker thread to the dialog (a queued connection to its slot)."""
-
-    progress = Signal(float, int)
-
-    def __init__(self, dialog: QProgressDialog, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.dialog = dialog
-        self.progress.connect(self._show)
-
-    @Slot(float, int)
-    def _show(self, fraction: float, written: int) -> None:
-        if self.dialog.wasCanceled():
-            return
-        self.dialog.setValue(int(fraction * 1000))
-        self.dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB")
+def _show_progress(dialog: QProgressDialog, fraction: float, written: int) -> None:
+    if not dialog.wasCanceled():
+        dialog.setValue(int(fraction * 1000))
+        dialog.setLabelText(f"Writing WAT… {written / 1e6:.1f} MB")
 
 
 class FunctionsPanel(LazyPanel):
@@ -165,7 +146,7 @@ class FunctionsPanel(LazyPanel):
 
     # loading ---------------------------------------------------------------------------------------
     def show_component(self) -> None:
-        tasks().cancel_key(f"functions-{id(self)}")
+        self.context.background.cancel_key(f"functions-{id(self)}")
         self.model.set_table(None)
         self.count_label.setText("A component: its functions live in its core modules.")
         self.wat_view.show_message(";; Components have no function list; see the WIT tab.")
@@ -173,7 +154,8 @@ class FunctionsPanel(LazyPanel):
     def start_load(self) -> None:
         path = self.context.path
         self.count_label.setText("Loading functions…")
-        run_for(self, lambda: load_cached(path), self._on_table, self._on_error, key=f"functions-{id(self)}")
+        self.in_background(lambda: load_cached(path), self._on_table, self._on_error,
+                           key=f"functions-{id(self)}")
 
     def _on_table(self, table: FunctionTable) -> None:
         self.table = table
@@ -188,7 +170,7 @@ class FunctionsPanel(LazyPanel):
     def _on_error(self, exc: BaseException) -> None:
         self.model.set_table(None)
         self.count_label.setText(f"Cannot list functions: {exc}")
-        self.context.message.emit(f"Functions: {exc}")
+        self.message(f"Functions: {exc}", "error")
 
     def _update_count(self) -> None:
         if self.table is None:
@@ -219,7 +201,7 @@ class FunctionsPanel(LazyPanel):
                 self.view.scrollTo(self.model.index(row, 0))
         table = self.table
         self.title.setText(f"{index}: {table.display_name(index)}")
-        run_for(self, lambda: render_function(table, index), self._on_rendered, self._on_render_error,
+        self.in_background(lambda: render_function(table, index), self._on_rendered, self._on_render_error,
                  key=f"wat-{id(self)}")
 
     def _on_rendered(self, rendered: RenderedFunction) -> None:
@@ -227,8 +209,9 @@ class FunctionsPanel(LazyPanel):
         self.wat_view.show_rendered(rendered)
         ft = rendered.function
         if self.wat_view.needs_highlighting() and len(ft.text) <= MAX_HIGHLIGHT_CHARS:
-            run_for(self, lambda: tokenize_wat(ft.text), lambda spans: self.wat_view.apply_spans(ft, spans),
-                     key=f"highlight-{id(self)}")
+            self.in_background(lambda: tokenize_wat(ft.text),
+                               lambda spans: self.wat_view.apply_spans(ft, spans),
+                               key=f"highlight-{id(self)}")
 
     def _on_render_error(self, exc: BaseException) -> None:
         self.wat_view.show_message(f";; cannot disassemble this function: {exc}")
@@ -280,7 +263,11 @@ class FunctionsPanel(LazyPanel):
         dialog.setWindowTitle("Export WAT")
         dialog.setMinimumDuration(300)
         dialog.canceled.connect(cancel.set)
-        relay = _ExportRelay(dialog, self)
+        background = self.context.background
+
+        def progress(fraction: float, written: int) -> None:  # on the export's worker
+            background.post(dialog, partial(_show_progress, dialog, fraction, written))
+
         source = Path(self.context.path)
         report = self.context.report
         compiled = getattr(report, "wasm", None) if getattr(report, "format", "binary") == "wat" else None
@@ -288,20 +275,18 @@ class FunctionsPanel(LazyPanel):
 
         def done(result: Any) -> None:
             dialog.reset()
-            relay.deleteLater()
-            self.context.message.emit(f"WAT written to {result.output} ({result.bytes_written / 1e6:.1f} MB)")
+            self.message(f"WAT written to {result.output} ({result.bytes_written / 1e6:.1f} MB)")
 
         def failed(exc: BaseException) -> None:
             dialog.reset()
-            relay.deleteLater()
-            self.context.message.emit(f"WAT export: {exc}")
+            self.message(f"WAT export: {exc}", "error")
 
         def work() -> Any:
             if compiled is None:
-                return export_wat(source, target, relay.progress.emit, cancel)
+                return export_wat(source, target, progress, cancel)
             with tempfile.TemporaryDirectory() as tmp:  # WAT text on disk: print the module it compiles to
                 binary = Path(tmp) / (source.stem + ".wasm")
                 binary.write_bytes(compiled)
-                return export_wat(binary, target, relay.progress.emit, cancel)
+                return export_wat(binary, target, progress, cancel)
 
-        run_for(self, work, done, failed)
+        self.in_background(work, done, failed)

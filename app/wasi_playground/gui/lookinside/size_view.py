@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidg
 from wasi_playground.core.lookinside.functions import read_module_bytes
 from wasi_playground.core.lookinside.sizes import CATEGORIES, SizeReport, size_report
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, run_for, table_view
+from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, table_view
 
 CATEGORY_COLOURS = {
     "code": "#4e79a7", "data": "#f28e2b", "debug info": "#e15759", "names": "#76b7b2",
@@ -97,9 +97,7 @@ class SizePanel(LazyPanel):
     def start_load(self) -> None:
         path = self.context.path
         self.summary.setText("Measuring…")
-        run_for(
-            self,
-            lambda: size_report(read_module_bytes(path)),
+        self.in_background(lambda: size_report(read_module_bytes(path)),
             self._on_size,
             self._on_error,
             key=f"size-{id(self)}",

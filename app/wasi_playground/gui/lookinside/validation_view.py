@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from wasi_playground.core.lookinside.validate import ValidationResult, validate_path
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.lookinside.common import LazyPanel, run_for
+from wasi_playground.gui.lookinside.common import LazyPanel
 from wasi_playground.gui.lookinside.wat_view import RenderedFunction, WatView, render_function
 
 
@@ -42,11 +42,11 @@ class ValidationPanel(LazyPanel):
         report = self.context.report
         if report is not None and getattr(report, "format", "binary") == "wat":
             wasm = report.wasm
-            run_for(
-                self, lambda: _validate_bytes(wasm), self._show, self._on_error, key=f"validate-{id(self)}"
-            )
+            self.in_background(lambda: _validate_bytes(wasm), self._show, self._on_error,
+                               key=f"validate-{id(self)}")
             return
-        run_for(self, lambda: validate_path(path), self._show, self._on_error, key=f"validate-{id(self)}")
+        self.in_background(lambda: validate_path(path), self._show, self._on_error,
+                           key=f"validate-{id(self)}")
 
     def _show(self, result: ValidationResult) -> None:
         self.result = result
@@ -83,8 +83,7 @@ class ValidationPanel(LazyPanel):
             def work() -> RenderedFunction:
                 return render_function(load_cached(path), index)
 
-        run_for(
-            self,
+        self.in_background(
             work,
             lambda rendered: self._on_rendered(rendered, offset),
             lambda _e: None,

@@ -38,46 +38,46 @@ def _xterm256(n: int) -> str:
     return f"#{grey:02x}{grey:02x}{grey:02x}"
 
 
+_ATTRIBUTES: dict[int, dict[str, object]] = {
+    1: {"bold": True}, 3: {"italic": True}, 4: {"underline": True},
+    22: {"bold": False}, 23: {"italic": False}, 24: {"underline": False}, 39: {"fg": None}, 49: {"bg": None},
+}
+"""SGR codes that set one attribute to one value."""
+
+
+def _palette_colour(c: int) -> dict[str, object] | None:
+    """The 8 basic and 8 bright foreground/background codes (30-37, 40-47, 90-97, 100-107)."""
+    for first, key, table in ((30, "fg", BASIC), (90, "fg", BRIGHT), (40, "bg", BASIC), (100, "bg", BRIGHT)):
+        if first <= c <= first + 7:
+            return {key: table[c - first]}
+    return None
+
+
+def _extended_colour(codes: list[int], i: int) -> tuple[dict[str, object], int] | None:
+    """38/48;5;N (xterm 256) or 38/48;2;R;G;B at `codes[i]`: the change and how many codes it used."""
+    key = "fg" if codes[i] == 38 else "bg"
+    if i + 2 < len(codes) and codes[i + 1] == 5:
+        return {key: _xterm256(codes[i + 2] % 256)}, 3
+    if i + 4 < len(codes) and codes[i + 1] == 2:
+        r, g, b = (max(0, min(255, x)) for x in codes[i + 2 : i + 5])
+        return {key: f"#{r:02x}{g:02x}{b:02x}"}, 5
+    return None
+
+
 def apply_sgr(style: Style, params: str) -> Style:
     codes = [int(p) if p.isdigit() else 0 for p in params.split(";")] if params else [0]
     i = 0
     while i < len(codes):
-        c = codes[i]
+        c, used = codes[i], 1
+        change = _ATTRIBUTES.get(c) or _palette_colour(c)
         if c == 0:
             style = Style()
-        elif c == 1:
-            style = replace(style, bold=True)
-        elif c == 3:
-            style = replace(style, italic=True)
-        elif c == 4:
-            style = replace(style, underline=True)
-        elif c == 22:
-            style = replace(style, bold=False)
-        elif c == 23:
-            style = replace(style, italic=False)
-        elif c == 24:
-            style = replace(style, underline=False)
-        elif 30 <= c <= 37:
-            style = replace(style, fg=BASIC[c - 30])
-        elif 90 <= c <= 97:
-            style = replace(style, fg=BRIGHT[c - 90])
-        elif 40 <= c <= 47:
-            style = replace(style, bg=BASIC[c - 40])
-        elif 100 <= c <= 107:
-            style = replace(style, bg=BRIGHT[c - 100])
-        elif c == 39:
-            style = replace(style, fg=None)
-        elif c == 49:
-            style = replace(style, bg=None)
-        elif c in (38, 48) and i + 2 < len(codes) and codes[i + 1] == 5:
-            colour = _xterm256(codes[i + 2] % 256)
-            style = replace(style, **{"fg" if c == 38 else "bg": colour})
-            i += 2
-        elif c in (38, 48) and i + 4 < len(codes) and codes[i + 1] == 2:
-            r, g, b = (max(0, min(255, x)) for x in codes[i + 2 : i + 5])
-            style = replace(style, **{"fg" if c == 38 else "bg": f"#{r:02x}{g:02x}{b:02x}"})
-            i += 4
-        i += 1
+        elif change is not None:
+            style = replace(style, **change)  # type: ignore[arg-type]
+        elif c in (38, 48) and (extended := _extended_colour(codes, i)) is not None:
+            change, used = extended
+            style = replace(style, **change)  # type: ignore[arg-type]
+        i += used
     return style
 
 

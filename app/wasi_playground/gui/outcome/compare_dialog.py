@@ -1,4 +1,5 @@
-"""Two runs side by side: configuration differences, output diff, timing ratios (decided in core.state.diff)."""
+"""Two runs side by side: configuration differences, output diff, timing ratios (decided in
+core.state.diff)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from wasi_playground.core.engine.result import RunResult
-from wasi_playground.gui.inspector.overview import human_size
+from wasi_playground.gui.document.units import human_size
 
 PHASES = (("read", "Read"), ("compile", "Compile"), ("instantiate", "Instantiate"), ("run", "Run"),
           ("total", "Total"))

@@ -29,6 +29,7 @@ from wasi_playground.core.engine.config import CAPABILITY_GROUPS
 from wasi_playground.core.trace import COMPONENT_TRACE_NOTE
 from wasi_playground.core.wasi.preview1 import ERRNO
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.outcome.fs_changes_view import FsChangesView
 from wasi_playground.gui.outcome.trace_model import TraceFilter, TraceModel
 
@@ -36,11 +37,10 @@ ANY = "(any)"
 _ERRNO_BY_RESULT = {("E" + name.upper() if code else "ESUCCESS"): code for code, (name, _) in ERRNO.items()}
 
 
-class TracePanel(QWidget):
+class TracePanel(Panel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(context, parent)
         self.setObjectName("traceView")
-        self.context = context
         self.model = TraceModel(self)
         self.proxy = TraceFilter(self)
         self.proxy.setSourceModel(self.model)

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 
 from wasi_playground.core.engine.config import RunConfig
 from wasi_playground.core.samples import sample_at
-from wasi_playground.core.state.settings import SettingsStore, flush_background_writes, on_write_error
-from wasi_playground.gui.background import run_task
+from wasi_playground.core.state.settings import SettingsStore
+from wasi_playground.gui.background import Background
 from wasi_playground.gui.document import panels
 from wasi_playground.gui.document.document import ModuleDocument
+from wasi_playground.gui.document.services import WindowServices
 from wasi_playground.gui.palette import apply_palette
 from wasi_playground.gui.shell.help_menu import build_help_menu
 from wasi_playground.gui.shell.messages import MessageStrip
@@ -58,10 +59,10 @@ def preload_panels() -> int:
     return loaded
 
 
-class MainWindow(QMainWindow):
-    _writeFailed = Signal(str)
-    """A settings file could not be written (emitted from the writer thread, delivered queued)."""
+CLOSE_WAIT_MS = 10000
 
+
+class MainWindow(QMainWindow):
     def __init__(self, store: SettingsStore | None = None, restore_modules: bool = False) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -69,6 +70,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.store = store or SettingsStore()
         self.messages = MessageStrip(self)
+        self.background = Background(self)
+        self.services = WindowServices(self.background, self.store, self, self.messages.post)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("documentTabs")
         self.tabs.setTabsClosable(True)
@@ -96,12 +99,10 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         for problem in self.store.problems:
             self.messages.post(problem, "warning")
-        self._writeFailed.connect(lambda text: self.messages.post(text, "error"))
-        self._stop_listening = on_write_error(self._writeFailed.emit)
         if restore_modules:
             self.restore_open_modules()
         self._update_actions()
-        run_task(preload_panels, lambda _n: None, lambda _e: None, key="preload-panels")
+        self.background.run(self, preload_panels, lambda _n: None, lambda _e: None, key="preload-panels")
 
     # ---- actions and menus --------------------------------------------------------------------------
 
@@ -116,7 +117,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.open_action = self._action("&Open…", "openAction", [QKeySequence.StandardKey.Open], self.ask_open)
+        self.open_action = self._action("&Open…", "openAction", [QKeySequence.StandardKey.Open],
+                                        self.ask_open)
         self.run_action = self._action("&Run", "runAction", ["F5", "Ctrl+R"], self.run_current)
         self.run_action.setToolTip("Run the module (F5)")
         self.stop_action = self._action("&Stop", "stopAction", ["Shift+F5"], self.stop_current)
@@ -138,7 +140,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.open_action)
-        self.recent_menu = RecentFilesMenu(self.store, self.open_path, file_menu)
+        self.recent_menu = RecentFilesMenu(self.store, self.save_window_state, self.open_path, file_menu)
         file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.reload_action)
         file_menu.addAction(self.close_action)
@@ -193,7 +195,7 @@ class MainWindow(QMainWindow):
                 return doc
         if config is None and (sample := sample_at(p)) is not None:
             return self.open_sample(sample)
-        doc = ModuleDocument(p, self.store, self, initial_config=config)
+        doc = ModuleDocument(p, self.services, self, initial_config=config)
         doc.notify.connect(self.messages.post)
         doc.statusChanged.connect(self.status_label.setText)
         doc.runningChanged.connect(lambda _running: self._update_actions())
@@ -201,6 +203,7 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(index, str(p))
         self.tabs.setCurrentIndex(index)
         remember(self.store, p)
+        self.save_window_state()
         self._update_actions()
         return doc
 
@@ -244,13 +247,16 @@ class MainWindow(QMainWindow):
         if doc is not None:
             doc.copy_wasmtime_command()
 
+    def save_window_state(self) -> None:
+        self.services.write_settings(self.store.window_writer())
+
     def _set_rerun(self, on: bool) -> None:
         self.store.preferences.rerun_on_change = on
-        self.store.save_preferences(background=True)
+        self.services.write_settings(self.store.preferences_writer())
 
     def set_theme(self, theme: str) -> None:
         self.store.preferences.theme = theme
-        self.store.save_preferences(background=True)
+        self.services.write_settings(self.store.preferences_writer())
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_palette(app, theme)
@@ -308,15 +314,12 @@ class MainWindow(QMainWindow):
         doc = self.current_document()
         if doc is not None:
             state.splitters["document"] = doc.splitter.sizes()
-        self.store.save_window(background=True)
+        self.save_window_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         for doc in self.documents():
             doc.close_document()
-        try:
-            flush_background_writes()
-        except Exception as e:  # a write that hangs or fails must not keep the window open
-            log.warning("settings not fully written at close: %s", e)
-        self._stop_listening()
+        if not self.background.wait_in_order(CLOSE_WAIT_MS):  # a hanging write must not keep the window open
+            log.warning("settings not fully written at close")
         event.accept()

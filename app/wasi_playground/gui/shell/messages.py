@@ -65,7 +65,8 @@ class MessageStrip(QWidget):
         colours = DARK_LEVEL_COLOURS if is_dark() else LEVEL_COLOURS
         fg, bg = colours.get(level, colours["info"])
         self.setStyleSheet(
-            f"#messageStrip {{ background: {bg}; }} #messageStrip QLabel, #messageStrip QToolButton {{ color: {fg}; }}"
+            f"#messageStrip {{ background: {bg}; }} "
+            f"#messageStrip QLabel, #messageStrip QToolButton {{ color: {fg}; }}"
         )
         self.label.setText(text)
         visible_count = sum(1 for _ in self.history)

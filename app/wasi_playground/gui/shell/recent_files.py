@@ -5,22 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
 from wasi_playground.core.state.settings import SettingsStore
 
 
 def remember(store: SettingsStore, path: str | Path) -> None:
+    """Put `path` first in the recent list (the caller saves the window state)."""
     p = str(Path(path).resolve())
     recent = [r for r in store.window.recent_files if r != p]
     store.window.recent_files = [p, *recent][: store.preferences.recent_limit]
-    store.save_window(background=True)
 
 
 class RecentFilesMenu(QMenu):
-    def __init__(self, store: SettingsStore, open_path: Callable[[str], None], parent=None) -> None:
+    def __init__(self, store: SettingsStore, save: Callable[[], None], open_path: Callable[[str], None],
+                 parent: QWidget | None = None) -> None:
         super().__init__("Open &Recent", parent)
         self.store = store
+        self.save = save
         self.open_path = open_path
         self.aboutToShow.connect(self.refresh)
         self.refresh()
@@ -41,4 +43,4 @@ class RecentFilesMenu(QMenu):
 
     def _clear(self) -> None:
         self.store.window.recent_files = []
-        self.store.save_window(background=True)
+        self.save()

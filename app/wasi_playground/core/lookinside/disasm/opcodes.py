@@ -22,7 +22,7 @@ def _table(rows: dict[int, str | tuple[str, str] | tuple[str, str, int]]) -> dic
         elif len(row) == 2:
             out[code] = (row[0], row[1], 0)
         else:
-            out[code] = row  # type: ignore[assignment]
+            out[code] = row
     return out
 
 
@@ -31,28 +31,30 @@ def _names(first: int, names: str, prefix: str = "") -> dict[int, str]:
 
 
 _INT_CMP = "eqz eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u"
+_VEC_INT_CMP = _INT_CMP.replace("eqz ", "")
 _FLOAT_CMP = "eq ne lt gt le ge"
 _INT_ARITH = "clz ctz popcnt add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr"
 _FLOAT_ARITH = "abs neg ceil floor trunc nearest sqrt add sub mul div min max copysign"
 _CONVERSIONS = (
     "i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u i64.extend_i32_s "
     "i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u f32.convert_i32_s "
-    "f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64 f64.convert_i32_s f64.convert_i32_u "
-    "f64.convert_i64_s f64.convert_i64_u f64.promote_f32 i32.reinterpret_f32 i64.reinterpret_f64 "
-    "f32.reinterpret_i32 f64.reinterpret_i64 i32.extend8_s i32.extend16_s i64.extend8_s i64.extend16_s "
-    "i64.extend32_s"
+    "f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64 f64.convert_i32_s "
+    "f64.convert_i32_u f64.convert_i64_s f64.convert_i64_u f64.promote_f32 i32.reinterpret_f32 "
+    "i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64 i32.extend8_s i32.extend16_s i64.extend8_s "
+    "i64.extend16_s i64.extend32_s"
 )
 _MEMORY = [
-    ("i32.load", 2), ("i64.load", 3), ("f32.load", 2), ("f64.load", 3), ("i32.load8_s", 0), ("i32.load8_u", 0),
-    ("i32.load16_s", 1), ("i32.load16_u", 1), ("i64.load8_s", 0), ("i64.load8_u", 0), ("i64.load16_s", 1),
-    ("i64.load16_u", 1), ("i64.load32_s", 2), ("i64.load32_u", 2), ("i32.store", 2), ("i64.store", 3),
-    ("f32.store", 2), ("f64.store", 3), ("i32.store8", 0), ("i32.store16", 1), ("i64.store8", 0),
-    ("i64.store16", 1), ("i64.store32", 2),
+    ("i32.load", 2), ("i64.load", 3), ("f32.load", 2), ("f64.load", 3), ("i32.load8_s", 0),
+    ("i32.load8_u", 0), ("i32.load16_s", 1), ("i32.load16_u", 1), ("i64.load8_s", 0), ("i64.load8_u", 0),
+    ("i64.load16_s", 1), ("i64.load16_u", 1), ("i64.load32_s", 2), ("i64.load32_u", 2), ("i32.store", 2),
+    ("i64.store", 3), ("f32.store", 2), ("f64.store", 3), ("i32.store8", 0), ("i32.store16", 1),
+    ("i64.store8", 0), ("i64.store16", 1), ("i64.store32", 2),
 ]
 
 SINGLE: dict[int, Op] = _table({
     0x00: "unreachable", 0x01: "nop", 0x02: ("block", "bt"), 0x03: ("loop", "bt"), 0x04: ("if", "bt"),
-    0x05: "else", 0x06: ("try", "bt"), 0x07: ("catch", "tag"), 0x08: ("throw", "tag"), 0x09: ("rethrow", "lbl"),
+    0x05: "else", 0x06: ("try", "bt"), 0x07: ("catch", "tag"), 0x08: ("throw", "tag"),
+    0x09: ("rethrow", "lbl"),
     0x0A: "throw_ref", 0x0B: "end", 0x0C: ("br", "lbl"), 0x0D: ("br_if", "lbl"), 0x0E: ("br_table", "brt"),
     0x0F: "return", 0x10: ("call", "fn"), 0x11: ("call_indirect", "ci"), 0x12: ("return_call", "fn"),
     0x13: ("return_call_indirect", "ci"), 0x14: ("call_ref", "ty"), 0x15: ("return_call_ref", "ty"),
@@ -61,7 +63,8 @@ SINGLE: dict[int, Op] = _table({
     0x22: ("local.tee", "loc"), 0x23: ("global.get", "glb"), 0x24: ("global.set", "glb"),
     0x25: ("table.get", "tbl"), 0x26: ("table.set", "tbl"),
     0x3F: ("memory.size", "memidx"), 0x40: ("memory.grow", "memidx"),
-    0x41: ("i32.const", "i32"), 0x42: ("i64.const", "i64"), 0x43: ("f32.const", "f32"), 0x44: ("f64.const", "f64"),
+    0x41: ("i32.const", "i32"), 0x42: ("i64.const", "i64"),
+    0x43: ("f32.const", "f32"), 0x44: ("f64.const", "f64"),
     0xD0: ("ref.null", "heap"), 0xD1: "ref.is_null", 0xD2: ("ref.func", "fn"), 0xD3: "ref.eq",
     0xD4: "ref.as_non_null", 0xD5: ("br_on_null", "lbl"), 0xD6: ("br_on_non_null", "lbl"),
     **{0x28 + i: (name, "mem", align) for i, (name, align) in enumerate(_MEMORY)},
@@ -75,7 +78,8 @@ SINGLE: dict[int, Op] = _table({
 MISC: dict[int, Op] = _table({
     **_names(0, "i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u "
                 "i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u"),
-    8: ("memory.init", "dm"), 9: ("data.drop", "data"), 10: ("memory.copy", "mm"), 11: ("memory.fill", "memidx"),
+    8: ("memory.init", "dm"), 9: ("data.drop", "data"), 10: ("memory.copy", "mm"),
+    11: ("memory.fill", "memidx"),
     12: ("table.init", "et"), 13: ("elem.drop", "elem"), 14: ("table.copy", "tt2"), 15: ("table.grow", "tbl"),
     16: ("table.size", "tbl"), 17: ("table.fill", "tbl"), 18: ("memory.discard", "memidx"),
 })
@@ -85,35 +89,38 @@ def _simd() -> dict[int, Op]:
     rows: dict[int, str | tuple[str, str] | tuple[str, str, int]] = {
         0: ("v128.load", "mem", 4), 1: ("v128.load8x8_s", "mem", 3), 2: ("v128.load8x8_u", "mem", 3),
         3: ("v128.load16x4_s", "mem", 3), 4: ("v128.load16x4_u", "mem", 3), 5: ("v128.load32x2_s", "mem", 3),
-        6: ("v128.load32x2_u", "mem", 3), 7: ("v128.load8_splat", "mem", 0), 8: ("v128.load16_splat", "mem", 1),
+        6: ("v128.load32x2_u", "mem", 3), 7: ("v128.load8_splat", "mem", 0),
+        8: ("v128.load16_splat", "mem", 1),
         9: ("v128.load32_splat", "mem", 2), 10: ("v128.load64_splat", "mem", 3), 11: ("v128.store", "mem", 4),
         12: ("v128.const", "v128"), 13: ("i8x16.shuffle", "shuf"), 14: "i8x16.swizzle",
         **_names(15, "i8x16.splat i16x8.splat i32x4.splat i64x2.splat f32x4.splat f64x2.splat"),
         **{21 + i: (n, "lane") for i, n in enumerate(
             "i8x16.extract_lane_s i8x16.extract_lane_u i8x16.replace_lane i16x8.extract_lane_s "
-            "i16x8.extract_lane_u i16x8.replace_lane i32x4.extract_lane i32x4.replace_lane i64x2.extract_lane "
-            "i64x2.replace_lane f32x4.extract_lane f32x4.replace_lane f64x2.extract_lane f64x2.replace_lane".split())},
-        **_names(35, _INT_CMP.replace("eqz ", ""), "i8x16."), **_names(45, _INT_CMP.replace("eqz ", ""), "i16x8."),
-        **_names(55, _INT_CMP.replace("eqz ", ""), "i32x4."), **_names(65, _FLOAT_CMP, "f32x4."),
+            "i16x8.extract_lane_u i16x8.replace_lane i32x4.extract_lane i32x4.replace_lane "
+            "i64x2.extract_lane i64x2.replace_lane f32x4.extract_lane f32x4.replace_lane "
+            "f64x2.extract_lane f64x2.replace_lane".split())},
+        **_names(35, _VEC_INT_CMP, "i8x16."), **_names(45, _VEC_INT_CMP, "i16x8."),
+        **_names(55, _VEC_INT_CMP, "i32x4."), **_names(65, _FLOAT_CMP, "f32x4."),
         **_names(71, _FLOAT_CMP, "f64x2."),
         **_names(77, "v128.not v128.and v128.andnot v128.or v128.xor v128.bitselect v128.any_true"),
         **{84 + i: (f"v128.{kind}{bits}_lane", "memlane", align)
-           for i, (kind, bits, align) in enumerate([("load", 8, 0), ("load", 16, 1), ("load", 32, 2), ("load", 64, 3),
-                                                     ("store", 8, 0), ("store", 16, 1), ("store", 32, 2),
-                                                     ("store", 64, 3)])},
+           for i, (kind, bits, align) in enumerate([("load", 8, 0), ("load", 16, 1), ("load", 32, 2),
+                                                     ("load", 64, 3), ("store", 8, 0), ("store", 16, 1),
+                                                     ("store", 32, 2), ("store", 64, 3)])},
         92: ("v128.load32_zero", "mem", 2), 93: ("v128.load64_zero", "mem", 3),
         94: "f32x4.demote_f64x2_zero", 95: "f64x2.promote_low_f32x4",
         **_names(96, "i8x16.abs i8x16.neg i8x16.popcnt i8x16.all_true i8x16.bitmask i8x16.narrow_i16x8_s "
-                     "i8x16.narrow_i16x8_u f32x4.ceil f32x4.floor f32x4.trunc f32x4.nearest i8x16.shl i8x16.shr_s "
-                     "i8x16.shr_u i8x16.add i8x16.add_sat_s i8x16.add_sat_u i8x16.sub i8x16.sub_sat_s "
-                     "i8x16.sub_sat_u f64x2.ceil f64x2.floor i8x16.min_s i8x16.min_u i8x16.max_s i8x16.max_u "
-                     "f64x2.trunc i8x16.avgr_u i16x8.extadd_pairwise_i8x16_s i16x8.extadd_pairwise_i8x16_u "
-                     "i32x4.extadd_pairwise_i16x8_s i32x4.extadd_pairwise_i16x8_u i16x8.abs i16x8.neg "
-                     "i16x8.q15mulr_sat_s i16x8.all_true i16x8.bitmask i16x8.narrow_i32x4_s i16x8.narrow_i32x4_u "
-                     "i16x8.extend_low_i8x16_s i16x8.extend_high_i8x16_s i16x8.extend_low_i8x16_u "
-                     "i16x8.extend_high_i8x16_u i16x8.shl i16x8.shr_s i16x8.shr_u i16x8.add i16x8.add_sat_s "
-                     "i16x8.add_sat_u i16x8.sub i16x8.sub_sat_s i16x8.sub_sat_u f64x2.nearest i16x8.mul "
-                     "i16x8.min_s i16x8.min_u i16x8.max_s i16x8.max_u"),
+                     "i8x16.narrow_i16x8_u f32x4.ceil f32x4.floor f32x4.trunc f32x4.nearest i8x16.shl "
+                     "i8x16.shr_s i8x16.shr_u i8x16.add i8x16.add_sat_s i8x16.add_sat_u i8x16.sub "
+                     "i8x16.sub_sat_s i8x16.sub_sat_u f64x2.ceil f64x2.floor i8x16.min_s i8x16.min_u "
+                     "i8x16.max_s i8x16.max_u f64x2.trunc i8x16.avgr_u i16x8.extadd_pairwise_i8x16_s "
+                     "i16x8.extadd_pairwise_i8x16_u i32x4.extadd_pairwise_i16x8_s "
+                     "i32x4.extadd_pairwise_i16x8_u i16x8.abs i16x8.neg i16x8.q15mulr_sat_s i16x8.all_true "
+                     "i16x8.bitmask i16x8.narrow_i32x4_s i16x8.narrow_i32x4_u i16x8.extend_low_i8x16_s "
+                     "i16x8.extend_high_i8x16_s i16x8.extend_low_i8x16_u i16x8.extend_high_i8x16_u i16x8.shl "
+                     "i16x8.shr_s i16x8.shr_u i16x8.add i16x8.add_sat_s i16x8.add_sat_u i16x8.sub "
+                     "i16x8.sub_sat_s i16x8.sub_sat_u f64x2.nearest i16x8.mul i16x8.min_s i16x8.min_u "
+                     "i16x8.max_s i16x8.max_u"),
         155: "i16x8.avgr_u",
         **_names(156, "i16x8.extmul_low_i8x16_s i16x8.extmul_high_i8x16_s i16x8.extmul_low_i8x16_u "
                       "i16x8.extmul_high_i8x16_u i32x4.abs i32x4.neg"),
@@ -138,11 +145,11 @@ def _simd() -> dict[int, Op]:
                       "f32x4.convert_i32x4_u i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero "
                       "f64x2.convert_low_i32x4_s f64x2.convert_low_i32x4_u"),
         **_names(0x100, "i8x16.relaxed_swizzle i32x4.relaxed_trunc_f32x4_s i32x4.relaxed_trunc_f32x4_u "
-                        "i32x4.relaxed_trunc_f64x2_s_zero i32x4.relaxed_trunc_f64x2_u_zero f32x4.relaxed_madd "
-                        "f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd i8x16.relaxed_laneselect "
-                        "i16x8.relaxed_laneselect i32x4.relaxed_laneselect i64x2.relaxed_laneselect "
-                        "f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max "
-                        "i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s "
+                        "i32x4.relaxed_trunc_f64x2_s_zero i32x4.relaxed_trunc_f64x2_u_zero "
+                        "f32x4.relaxed_madd f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd "
+                        "i8x16.relaxed_laneselect i16x8.relaxed_laneselect i32x4.relaxed_laneselect "
+                        "i64x2.relaxed_laneselect f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min "
+                        "f64x2.relaxed_max i16x8.relaxed_q15mulr_s i16x8.relaxed_dot_i8x16_i7x16_s "
                         "i32x4.relaxed_dot_i8x16_i7x16_add_s"),
     }
     return _table(rows)
@@ -177,8 +184,9 @@ def _atomics() -> dict[int, Op]:
 ATOMIC: dict[int, Op] = _atomics()
 
 GC: dict[int, Op] = _table({
-    0: ("struct.new", "ty"), 1: ("struct.new_default", "ty"), 2: ("struct.get", "tyf"), 3: ("struct.get_s", "tyf"),
-    4: ("struct.get_u", "tyf"), 5: ("struct.set", "tyf"), 6: ("array.new", "ty"), 7: ("array.new_default", "ty"),
+    0: ("struct.new", "ty"), 1: ("struct.new_default", "ty"), 2: ("struct.get", "tyf"),
+    3: ("struct.get_s", "tyf"), 4: ("struct.get_u", "tyf"), 5: ("struct.set", "tyf"), 6: ("array.new", "ty"),
+    7: ("array.new_default", "ty"),
     8: ("array.new_fixed", "tyn"), 9: ("array.new_data", "tyd"), 10: ("array.new_elem", "tye"),
     11: ("array.get", "ty"), 12: ("array.get_s", "ty"), 13: ("array.get_u", "ty"), 14: ("array.set", "ty"),
     15: "array.len", 16: ("array.fill", "ty"), 17: ("array.copy", "tyty"), 18: ("array.init_data", "tyd"),
