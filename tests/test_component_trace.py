@@ -1,25 +1,22 @@
 """Tracing WASI 0.2 components: every WASI call recorded with decoded values, output unchanged.
 
-Until the engine room's interposer hook lands, `run_component` does here what the runner will do:
-prepare, compile through the cache, a store, `add_wasip2`, the session's `link`, `wasi:cli/run`, finish.
+Runs go through the real runner (`core.run.runner.run`), which picks `ComponentTraceSession` for a
+component whose configuration asks for tracing or denies a capability group.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
-import wasmtime
-from wasmtime import component as wc
 
 from test_component_trace_programs import clock_loop, probe
 from wasi_playground.core.engine.config import Preopen, RunConfig, Stdin
-from wasi_playground.core.engine.engines import get_engine, load_component
-from wasi_playground.core.engine.limits import new_store
 from wasi_playground.core.engine.result import RunResult
-from wasi_playground.core.engine.wasi_config import make_wasi_config
+from wasi_playground.core.run.runner import run
 from wasi_playground.core.samples import samples_root
 from wasi_playground.core.trace.component import ComponentTraceEvent, ComponentTraceSession
 from wasi_playground.core.trace.jsonl import JsonLinesWriter
@@ -28,36 +25,25 @@ HELLO = samples_root() / "hello-component" / "hello-component.wasm"
 TYPED = samples_root() / "typed-component" / "typed-component.wasm"
 
 
+class Events:
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    def on_trace(self, event: Any) -> None:
+        self.events.append(event)
+
+
 def run_component(data: bytes, config: RunConfig, traced: bool = True
                   ) -> tuple[RunResult, list[ComponentTraceEvent]]:
-    events: list[ComponentTraceEvent] = []
-    session = ComponentTraceSession(config, events.append) if traced else None
-    engine = get_engine()
-    component, _ = load_component(engine, session.prepare(data) if session else data)
-    result = RunResult()
-    with tempfile.TemporaryDirectory() as scratch:
-        out, err = Path(scratch) / "out", Path(scratch) / "err"
-        store = new_store(engine)
-        store.set_wasi(make_wasi_config(config, None, None, scratch, "guest.wasm", stdout_file=str(out),
-                                        stderr_file=str(err)))
-        linker = wc.Linker(engine)
-        linker.add_wasip2()
-        if session:
-            session.link(engine, store, linker)
-        try:
-            instance = linker.instantiate(store, component)
-            run_name = next(n for n in component.type.exports(engine) if n.startswith("wasi:cli/run@"))
-            interface = instance.get_export_index(store, run_name)
-            func = instance.get_func(store, instance.get_export_index(store, "run", interface))
-            outcome = func(store)
-            result.exit_code = 1 if getattr(outcome, "tag", None) == "err" else 0
-        except wasmtime.ExitTrap as e:
-            result.exit_code = e.code
-        del linker, store
-        result.stdout, result.stderr = out.read_text(), err.read_text()
-    if session:
-        session.finish(result)
-    return result, events
+    """A run of `data` with `config`, traced (`config.trace` set) or not (`trace` and `denied` cleared)."""
+    sink = Events()
+    if traced:
+        config = dataclasses.replace(config, trace=True)
+    else:
+        config = dataclasses.replace(config, trace=False, denied=[])
+    result = run(data, config, sink)
+    assert result.error is None, result.error
+    return result, sink.events
 
 
 @pytest.fixture(scope="module")
@@ -317,7 +303,8 @@ def test_large_data_is_sent_once_and_not_kept(tmp_path: Path) -> None:
         traced, events = run_component(data, config)
     finally:
         session_module.ComponentTraceSession._flush = flush  # type: ignore[method-assign]
-    assert traced.stdout == plain.stdout == text
+    assert traced.stdout_bytes == plain.stdout_bytes == len(text)  # the result keeps only a tail
+    assert traced.stdout == plain.stdout and text.endswith(traced.stdout)
     reads = [e for e in events if e.call.name == "[method]input-stream.blocking-read"]
     assert sum(e.bytes_moved or 0 for e in reads) == len(text)
     assert reads[-1].result == "err(closed)"

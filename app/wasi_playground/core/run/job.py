@@ -27,7 +27,7 @@ from wasi_playground.core.engine.source import Kind, read_source
 from wasi_playground.core.engine.wasi_config import validate_config
 from wasi_playground.core.run.component_run import run_component
 from wasi_playground.core.run.context import RunSink
-from wasi_playground.core.run.interposers import UNTRACED_COMPONENT_NOTE, interposer_for
+from wasi_playground.core.run.interposers import interposer_for
 from wasi_playground.core.run.module_run import run_module
 
 PHASES = ("read", "compile", "instantiate", "run", "done")
@@ -139,8 +139,6 @@ class RunJob:
         validate_config(self.config)
         engine = get_engine(fuel=self.config.limits.fuel is not None, interruptible=self.interruptible)
         self.interposer = interposer_for(source.kind, self.config, self._on_trace)
-        if self.interposer is None and (self.config.trace or self.config.denied):
-            self.result.notes.append(UNTRACED_COMPONENT_NOTE)
         if source.kind == "component":
             run_component(self, engine, source)
         else:

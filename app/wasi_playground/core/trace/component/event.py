@@ -26,7 +26,6 @@ class ComponentTraceEvent:
                  "decoded")
     raw_args: tuple[int, ...] = ()
     fds: Mapping[str, str] = MappingProxyType({})
-    paths: tuple[str | None, ...] = ()
     out_value: int | None = None
     requested_bytes: int | None = None
 
@@ -131,6 +130,11 @@ class ComponentTraceEvent:
         if not self.returned:
             return NEVER_RETURNED
         return "" if self.call.result is None else wave(self.outcome, self.call.result)
+
+    @property
+    def paths(self) -> tuple[str | None, ...]:
+        """The call's string arguments (a path, a name), as preview-1 events carry their paths."""
+        return tuple(v for v in self.values if isinstance(v, str))
 
     @property
     def outcome_class(self) -> str:
