@@ -82,3 +82,18 @@ def test_component_run_lists_the_files_it_wrote(qtbot, window, tmp_path: Path) -
     explanations = doc.findChild(QPlainTextEdit, "traceExplanations").toPlainText()
     assert "get-random-bytes denied: random switched off" in explanations
     assert "1 denied" in doc.findChild(QLabel, "traceStatus").text()
+
+
+def test_what_cannot_be_traced_is_said_in_the_tab(qtbot, window, tmp_path: Path) -> None:
+    from test_component_trace_programs import with_record_export
+
+    component = tmp_path / "exports-a-record.wasm"
+    component.write_bytes(with_record_export())
+    doc = open_file(qtbot, window, component)
+    doc.context.set_config(RunConfig(trace=True))
+    result = run_from_toolbar(qtbot, window, doc)
+    assert result.exit_code == 0 and result.trace_calls is None
+    show_trace(doc)
+    status = doc.findChild(QLabel, "traceStatus").text()
+    assert status.startswith("this component runs untraced: its trace interposer does not compile")
+    assert "runs untraced" in doc.findChild(QPlainTextEdit, "traceExplanations").toPlainText()
