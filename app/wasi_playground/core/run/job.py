@@ -46,6 +46,10 @@ def _sink_method(sink: object, name: str) -> Any:
     return getattr(sink, name, None) if sink is not None else None
 
 
+def _ignore(_event: Any) -> None:
+    return None
+
+
 class RunJob:
     """One run of a module or command component. `execute()` once; `cancel()` any time, from any thread.
 
@@ -138,16 +142,12 @@ class RunJob:
         source = read_source(self.module)
         validate_config(self.config)
         engine = get_engine(fuel=self.config.limits.fuel is not None, interruptible=self.interruptible)
-        self.interposer = interposer_for(source.kind, self.config, self._on_trace)
+        on_trace = _sink_method(self.sink, "on_trace") or _ignore  # looked up once: called per WASI call
+        self.interposer = interposer_for(source.kind, self.config, on_trace)
         if source.kind == "component":
             run_component(self, engine, source)
         else:
             run_module(self, engine, source)
-
-    def _on_trace(self, event: Any) -> None:
-        on_trace = _sink_method(self.sink, "on_trace")
-        if on_trace is not None:
-            on_trace(event)
 
     def _finish_outputs(self) -> None:
         for tap in self._taps:
