@@ -312,3 +312,11 @@ def test_large_data_is_sent_once_and_not_kept(tmp_path: Path) -> None:
     kept = [e.seq for e in reads if (e.bytes_moved or 0) >= 1024 and e.decoded is None]
     assert not kept, kept  # only previews are kept
     assert reads[0].args_text().startswith("self=input-stream#") and reads[0].bytes_moved == 4096
+
+
+def test_fuel_note_when_a_traced_component_runs_with_a_fuel_limit(probe_ok: bytes) -> None:
+    from wasi_playground.core.engine.config import Limits
+
+    result, events = run_component(probe_ok, RunConfig(limits=Limits(fuel=50_000_000)))
+    assert events and result.fuel_consumed
+    assert any("interposer's own instructions" in n for n in result.notes)

@@ -33,6 +33,7 @@ previews: see `event.detach`), so tracing a program that moves a gigabyte does n
 HANDLES_NOTE = ("handle numbers in the trace (descriptor#2) are slots in the interposer's own table: a "
                 "borrowed handle gets a fresh slot for each call, so the same number can name different "
                 "handles over time")
+FUEL_NOTE = "fuel consumed includes the trace interposer's own instructions (a few dozen per WASI call)"
 INVOKE_NOTE = ("calls made by an export other than wasi:cli/run reach the trace when a batch fills, before a "
                "blocking call or at exit; those of its last batch are missing")
 LOST_NOTE = ("the run ended in a trap or was stopped: the WASI calls of its last unfinished batch (at most "
@@ -43,6 +44,7 @@ class ComponentTraceSession:
     def __init__(self, config: RunConfig, on_event: Callable[[ComponentTraceEvent], None]) -> None:
         self._denied = frozenset(config.denied)
         self._invoke = config.invoke is not None
+        self._fuel_limited = config.limits.fuel is not None
         self._on_event = on_event
         read_only = [normalise_guest_path(p.guest) for p in config.preopens if p.read_only]
         self._dirs = [(p.host, normalise_guest_path(p.guest)) for p in config.preopens]
@@ -77,6 +79,8 @@ class ComponentTraceSession:
             return data
         self._funcs = plan.funcs
         self.notes.append(HANDLES_NOTE)
+        if self._fuel_limited:
+            self.notes.append(FUEL_NOTE)
         if self._invoke:
             self.notes.append(INVOKE_NOTE)
         self._explainer.opens_files = any(f.name == "[method]descriptor.open-at" for f in self._funcs)
