@@ -121,9 +121,9 @@ def build_ts(folder: Path, name: str, out: Path) -> None:
     )
 
 
-def adapter_path() -> Path:
-    """The preview-1 command adapter from the jco npm package, cached by version."""
-    adapter = build_cache() / f"jco-{JCO_VERSION}" / "wasi_snapshot_preview1.command.wasm"
+def adapter_path(cache: Path | None = None) -> Path:
+    """The preview-1 command adapter from the jco npm package, cached by version (in `cache` when given)."""
+    adapter = (cache or build_cache()) / f"jco-{JCO_VERSION}" / "wasi_snapshot_preview1.command.wasm"
     if adapter.is_file():
         return adapter
     npm = npm_executable("the WASI preview-1 adapter (package @bytecodealliance/jco)")

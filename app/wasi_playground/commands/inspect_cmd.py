@@ -48,6 +48,34 @@ def _listing(title: str, rows: list[str], show_all: bool) -> list[str]:
     return out
 
 
+def _tree_rows(items: list[dict[str, Any]], depth: int = 0) -> list[str]:
+    """Nested modules and components, indented; instances are counted, not listed (there are many)."""
+    rows = []
+    for item in items:
+        if item["kind"].endswith("instance"):
+            continue
+        name = f" {item['name']}" if item.get("name") else ""
+        instances = sum(1 for c in item.get("children", []) if c["kind"].endswith("instance"))
+        rows.append(f"{'  ' * depth}{item['kind']} {item['index']}{name}: {_human_size(item['size'])}, "
+                    f"{len(item['imports'])} imports, {len(item['exports'])} exports"
+                    + (f", {instances} instances inside" if instances else ""))
+        rows += _tree_rows(item.get("children", []), depth + 1)
+    return rows
+
+
+def _contents_lines(d: dict[str, Any], show_all: bool) -> list[str]:
+    items = d.get("contents")
+    if items is None:
+        return []
+    instances = sum(1 for item in items if item["kind"].endswith("instance"))
+    lines = _listing("contents", _tree_rows(items), show_all)
+    lines += [f"  and {instances} instances"] if instances else []
+    arrows = {"lift": "<=", "lower": "=>"}
+    canonical = [f"{f['kind']:<13} {f['wit']} {arrows.get(f['kind'], '=>')} {f['core']}"
+                 for f in d["component"].get("canonical", [])]
+    return lines + _listing("canonical functions", canonical, show_all)
+
+
 def summary_lines(d: dict[str, Any], show_all: bool = False) -> list[str]:
     runnable = d["runnable"]
     lines = [
@@ -71,6 +99,7 @@ def summary_lines(d: dict[str, Any], show_all: bool = False) -> list[str]:
     comp = d.get("component")
     if comp:
         lines.append(f"worlds:    {', '.join(comp['worlds']) or 'none recognised'}")
+        lines += _contents_lines(d, show_all)
     mod = d.get("module")
     if mod:
         fn = mod["functions"]

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from wasi_playground.core.binary.component_reader import read_extern_name, read_sort, skip_extern_desc
 from wasi_playground.core.binary.reader import ModuleBytes, Reader, Section, WasmFormatError, read_sections
-
-SORTS = {0x01: "func", 0x02: "value", 0x03: "type", 0x04: "component", 0x05: "instance"}
-CORE_SORTS = {0x00: "core func", 0x01: "core table", 0x02: "core memory", 0x03: "core global",
-              0x10: "core type", 0x11: "core module", 0x12: "core instance"}
-EXTERN_DESCS = {0x00: "core module", 0x01: "func", 0x02: "value", 0x03: "type", 0x04: "component",
-                0x05: "instance"}
 
 WORLD_BY_EXPORT = {
     "wasi:cli/run": "wasi:cli/command",
@@ -56,64 +51,18 @@ class ComponentInfo:
         return ", ".join(sorted(versions)) or None
 
 
-def _extern_name(r: Reader) -> tuple[str, str]:
-    at = r.pos
-    form = r.u8()
-    if form not in (0x00, 0x01):
-        raise r.fail(f"unknown extern name form 0x{form:02x}", at)
-    name = r.name()
-    suffix = r.name() if form == 0x01 else ""
-    return name, suffix
-
-
-def _skip_extern_desc(r: Reader) -> str:
-    at = r.pos
-    code = r.u8()
-    if code not in EXTERN_DESCS:
-        raise r.fail(f"unknown extern descriptor 0x{code:02x}", at)
-    if code == 0x00:
-        if r.u8() != 0x11:
-            raise r.fail("core module import expects a core type index", at)
-        r.u32()
-    elif code in (0x02, 0x03):
-        bound = r.u8()
-        if bound == 0x00:
-            r.u32()
-        elif bound == 0x01:
-            if code == 0x02:
-                r.s33()
-        else:
-            raise r.fail(f"unknown bound 0x{bound:02x}", r.pos - 1)
-    else:
-        r.u32()
-    return EXTERN_DESCS[code]
-
-
-def _sort(r: Reader) -> str:
-    at = r.pos
-    code = r.u8()
-    if code == 0x00:
-        core = r.u8()
-        if core not in CORE_SORTS:
-            raise r.fail(f"unknown core sort 0x{core:02x}", at)
-        return CORE_SORTS[core]
-    if code not in SORTS:
-        raise r.fail(f"unknown sort 0x{code:02x}", at)
-    return SORTS[code]
-
-
 def _import(r: Reader) -> ComponentItem:
-    name, version = _extern_name(r)
-    return ComponentItem(name, _skip_extern_desc(r), version)
+    name, version = read_extern_name(r)
+    return ComponentItem(name, skip_extern_desc(r), version)
 
 
 def _export(r: Reader) -> ComponentItem:
-    name, version = _extern_name(r)
-    kind = _sort(r)
+    name, version = read_extern_name(r)
+    kind = read_sort(r)
     r.u32()
     has_desc = r.u8()
     if has_desc == 0x01:
-        _skip_extern_desc(r)
+        skip_extern_desc(r)
     elif has_desc != 0x00:
         raise r.fail(f"invalid export type-ascription flag 0x{has_desc:02x}", r.pos - 1)
     return ComponentItem(name, kind, version)

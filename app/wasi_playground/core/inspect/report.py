@@ -24,6 +24,7 @@ from wasi_playground.core.binary.names import (
     parse_target_features,
 )
 from wasi_playground.core.binary.reader import Section, WasmFormatError, read_sections
+from wasi_playground.core.components.contents import ComponentContents, contents_json, read_contents
 from wasi_playground.core.components.info import ComponentInfo, parse_component
 from wasi_playground.core.engine.source import looks_like_wat
 from wasi_playground.core.engine.source import wat_to_binary as compile_wat
@@ -63,6 +64,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     wasm: bytes | None = None
     """The binary, kept only when it was compiled from WAT (the file on disk is text)."""
+    contents: ComponentContents | None = None
+    """A component's nested modules, components and instances, and its canonical functions."""
 
     @property
     def custom_sections(self) -> list[Section]:
@@ -128,6 +131,9 @@ class Report:
                 "core_modules": len(c.core_modules),
                 "nested_components": c.nested_components,
             }
+            if self.contents is not None:
+                d["contents"] = contents_json(self.contents)
+                d["component"]["canonical"] = [f.to_json_dict() for f in self.contents.canonical]
         return d
 
 
@@ -262,7 +268,17 @@ def _inspect_sections(
         features,
         warnings,
         bytes(data) if fmt == "wat" else None,
+        _contents_of(data, warnings) if component is not None else None,
     )
+
+
+def _contents_of(data: bytes | mmap.mmap, warnings: list[str]) -> ComponentContents | None:
+    """The tree inside a component; a malformed inside is a warning (the outer layer was readable)."""
+    try:
+        return read_contents(data)
+    except WasmFormatError as e:
+        warnings.append(f"the inside of this component is unreadable: {e}")
+        return None
 
 
 def _names_of(data: bytes | mmap.mmap, s: Section, path: str | None) -> NameSection:

@@ -15,31 +15,15 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from wasi_playground.core.binary.module_info import ModuleInfo, parse_module
 from wasi_playground.core.binary.names import NameSection, parse_name_section
 from wasi_playground.core.binary.reader import WasmFormatError, read_sections
-from wasi_playground.core.engine.source import looks_like_wat, wat_to_binary
+from wasi_playground.core.components.contents import NestedPath
 from wasi_playground.core.lookinside.demangle import demangle
 from wasi_playground.core.lookinside.disasm import FunctionText, WatContext, function_wat
 from wasi_playground.core.lookinside.disasm.decode import uleb
-
-
-def read_module_bytes(path: str | Path) -> bytes:
-    """The binary of a module file; WAT text is compiled. Raises WasmFormatError with a clear message."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise WasmFormatError(f"{p} is a directory, not a WebAssembly file", 0) from None
-    except OSError as e:
-        raise WasmFormatError(f"{p}: cannot read: {e.strerror or e}", 0) from None
-    if not data:
-        raise WasmFormatError("empty file: no WebAssembly header", 0)
-    if looks_like_wat(data[:64], p):
-        data = wat_to_binary(data)
-    return data
+from wasi_playground.core.lookinside.module_ref import PathOrRef, as_ref, read_module_bytes
 
 
 def code_bodies(data: bytes, payload_start: int, payload_end: int) -> tuple[array, array]:
@@ -96,8 +80,8 @@ class FunctionTable:
         return cls(data, module, names, starts, sizes)
 
     @classmethod
-    def from_path(cls, path: str | Path) -> FunctionTable:
-        return cls.from_bytes(read_module_bytes(path))
+    def from_path(cls, source: PathOrRef) -> FunctionTable:
+        return cls.from_bytes(read_module_bytes(source))
 
     def __len__(self) -> int:
         return self.module.function_count
@@ -237,26 +221,28 @@ class FunctionTable:
         return function_wat(self.data, index, body[0], body[1], self.wat_context)
 
 
-_CACHE: OrderedDict[tuple[str, int, int], FunctionTable] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, int, int, NestedPath], FunctionTable] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 2
 
 
-def load_cached(path: str | Path) -> FunctionTable:
-    """One table per file version, shared by the panels of a document (each would otherwise hold its own
-    copy of a 100 MB module). Keyed by path, size and modification time, so a rebuilt file is re-read."""
-    p = Path(path)
+def load_cached(source: PathOrRef) -> FunctionTable:
+    """One table per file version (and nested module), shared by the panels of a document (each would
+    otherwise hold its own copy of a 100 MB module). Keyed by path, size and modification time, so a
+    rebuilt file is re-read."""
+    ref = as_ref(source)
+    p = ref.path
     try:
         st = os.stat(p)
     except OSError as e:
         raise WasmFormatError(f"{p}: cannot read: {e.strerror or e}", 0) from None
-    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns, ref.nested)
     with _CACHE_LOCK:
         table = _CACHE.get(key)
         if table is not None:
             _CACHE.move_to_end(key)
             return table
-    table = FunctionTable.from_path(p)
+    table = FunctionTable.from_path(ref)
     with _CACHE_LOCK:
         _CACHE[key] = table
         while len(_CACHE) > _CACHE_SIZE:

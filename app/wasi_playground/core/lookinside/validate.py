@@ -14,6 +14,7 @@ from pathlib import Path
 
 from wasi_playground.core.binary.reader import WasmFormatError
 from wasi_playground.core.binary.tools import ToolMissing, wasm_tools
+from wasi_playground.core.lookinside.module_ref import PathOrRef, as_file, as_ref
 
 _OFFSET = re.compile(r"\(at offset (0x[0-9a-fA-F]+|\d+)\)")
 TIMEOUT_S = 300
@@ -48,7 +49,7 @@ def _first_error(text: str) -> str:
     return re.sub(r"^error:\s*", "", lines[0]) if lines else "invalid module"
 
 
-def _locate(path: Path, result: ValidationResult) -> ValidationResult:
+def _locate(path: PathOrRef, result: ValidationResult) -> ValidationResult:
     if result.offset is None:
         return result
     try:
@@ -78,15 +79,21 @@ def _with_wasmtime(path: Path) -> ValidationResult:
     return ValidationResult(True, "valid", validator="wasmtime")
 
 
-def validate_path(path: str | Path) -> ValidationResult:
-    """Validate a .wasm file (module or component)."""
-    p = Path(path)
+def validate_path(source: PathOrRef) -> ValidationResult:
+    """Validate a .wasm file (module or component), or a core module nested in a component (its offsets
+    are then the nested module's own)."""
+    p = as_ref(source).path
     if not p.is_file():
         raise WasmFormatError(f"{p}: no such file", 0)
+    with as_file(source) as file:
+        return _locate(source, _validate_file(file))
+
+
+def _validate_file(p: Path) -> ValidationResult:
     try:
         tool = wasm_tools()
     except ToolMissing:
-        return _locate(p, _with_wasmtime(p))
+        return _with_wasmtime(p)
     proc = subprocess.run(
         [str(tool), "validate", str(p)], capture_output=True, text=True, timeout=TIMEOUT_S, errors="replace"
     )
@@ -95,4 +102,4 @@ def validate_path(path: str | Path) -> ValidationResult:
     message = _first_error(proc.stderr)
     m = _OFFSET.search(message)
     offset = int(m.group(1), 0) if m else None
-    return _locate(p, ValidationResult(False, _OFFSET.sub("", message).strip(), offset))
+    return ValidationResult(False, _OFFSET.sub("", message).strip(), offset)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from wasi_playground.core.binary.reader import WasmFormatError, read_sections
 from wasi_playground.core.binary.tools import wasm_tools
+from wasi_playground.core.lookinside.module_ref import ModuleRef, PathOrRef, as_file, as_ref
 
 POLL_S = 0.1
 TEXT_PER_CODE_BYTE = 20
@@ -68,15 +69,22 @@ def _check_input(path: Path) -> None:
         raise WatExportError(f"{path}: not a WebAssembly binary (wrong magic)")
 
 
-def export_wat(path: str | Path, output: str | Path, progress: Callable[[float, int], None] | None = None,
+def export_wat(source: PathOrRef, output: str | Path, progress: Callable[[float, int], None] | None = None,
                cancel: threading.Event | None = None) -> ExportResult:
-    """Print the module or component at `path` as WAT into `output`.
+    """Print the module or component at `source` (a file, or a core module nested in a component) as WAT
+    into `output`.
 
     `progress(fraction, bytes_written)` is called about ten times a second from this thread; setting
     `cancel` stops the printer within a poll interval and removes the partial file.
     """
-    src, out = Path(path), Path(output)
-    _check_input(src)
+    ref = as_ref(source)
+    _check_input(ref.path)
+    with as_file(ref, _nested_data(ref)) as src:
+        return _print_to_file(src, ref.display_name, Path(output), progress, cancel)
+
+
+def _print_to_file(src: Path, title: str, out: Path, progress: Callable[[float, int], None] | None,
+                   cancel: threading.Event | None) -> ExportResult:
     estimate = estimate_text_size(src)
     started = time.perf_counter()
     proc = subprocess.Popen([str(wasm_tools()), "print", str(src), "-o", str(out)],
@@ -105,25 +113,37 @@ def export_wat(path: str | Path, output: str | Path, progress: Callable[[float, 
         first = next(
             (line.strip() for line in stderr.splitlines() if line.strip()), "wasm-tools print failed"
         )
-        raise WatExportError(f"cannot print {src.name} as WAT: {first.removeprefix('error: ')}")
+        raise WatExportError(f"cannot print {title} as WAT: {first.removeprefix('error: ')}")
     written = _size(out)
     if progress is not None:
         progress(1.0, written)
     return ExportResult(out, written, time.perf_counter() - started)
 
 
-def export_wat_to_stdout(path: str | Path) -> int:
+def export_wat_to_stdout(source: PathOrRef) -> int:
     """Print to this process's stdout: the printer writes to our file descriptor directly, no copy here."""
-    src = Path(path)
-    _check_input(src)
-    proc = subprocess.run(
-        [str(wasm_tools()), "print", str(src)], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
-    )
+    ref = as_ref(source)
+    _check_input(ref.path)
+    with as_file(ref, _nested_data(ref)) as src:
+        proc = subprocess.run([str(wasm_tools()), "print", str(src)], stdin=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, check=False)
     text = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0 and "broken pipe" not in text.lower():
         first = next((line.strip() for line in text.splitlines() if line.strip()), "wasm-tools print failed")
-        raise WatExportError(f"cannot print {src.name} as WAT: {first.removeprefix('error: ')}")
+        raise WatExportError(f"cannot print {ref.display_name} as WAT: {first.removeprefix('error: ')}")
     return 0
+
+
+def _nested_data(ref: ModuleRef) -> bytes | None:
+    """The bytes of a nested module (None for a plain file); a path that names nothing is a WatExportError."""
+    if not ref.nested:
+        return None
+    from wasi_playground.core.lookinside.functions import read_module_bytes
+
+    try:
+        return read_module_bytes(ref)
+    except WasmFormatError as e:
+        raise WatExportError(f"{ref.display_name}: {e}") from None
 
 
 def _size(path: Path) -> int:

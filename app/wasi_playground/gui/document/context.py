@@ -17,6 +17,7 @@ from wasi_playground.gui.background import Background
 
 if TYPE_CHECKING:
     from wasi_playground.core.inspect.report import Report
+    from wasi_playground.core.lookinside.module_ref import ModuleRef
 
 LEVELS = ("info", "warning", "error")
 
@@ -36,6 +37,9 @@ class DocumentContext(QObject):
     """(text, level) for the user: level is "info", "warning" or "error" (the window's message strip)."""
     closing = Signal()
     """The document is closing: panels stop their work and let go of what they hold."""
+    moduleChanged = Signal(object)
+    """The look-inside panels now show `module`: a core module picked inside this component (a
+    core.lookinside.module_ref.ModuleRef), or None for the file itself."""
 
     def __init__(self, path: Path, background: Background | None = None,
                  parent: QObject | None = None) -> None:
@@ -45,10 +49,15 @@ class DocumentContext(QObject):
         self.background = background if background is not None else Background(self)
         self.report: Report | None = None
         self.config = RunConfig()
+        self.module: ModuleRef | None = None
 
     def set_report(self, report: Report | None) -> None:
         self.report = report
         self.reportChanged.emit(report)
+
+    def set_module(self, module: ModuleRef | None) -> None:
+        self.module = module
+        self.moduleChanged.emit(module)
 
     def set_config(self, config: RunConfig) -> None:
         self.config = config

@@ -14,6 +14,7 @@ PANELS: list[tuple[str, str]] = [
     ("WIT", "wasi_playground.gui.inspector.wit_view:WitPanel"),
     ("Trace", "wasi_playground.gui.outcome.trace_view:TracePanel"),
     ("Capabilities", "wasi_playground.gui.inspector.capabilities:CapabilitiesPanel"),
+    ("Contents", "wasi_playground.gui.lookinside.contents_view:ContentsPanel"),
     ("Functions", "wasi_playground.gui.lookinside.functions_view:FunctionsPanel"),
     ("Data", "wasi_playground.gui.lookinside.data_view:DataPanel"),
     ("Size", "wasi_playground.gui.lookinside.size_view:SizePanel"),

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from wasi_playground.core.lookinside.module_ref import PathOrRef
 from wasi_playground.gui.document.context import DocumentContext
 from wasi_playground.gui.document.panel import Panel
 
@@ -75,11 +76,20 @@ class LazyPanel(Panel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self._pending = True
+        context.moduleChanged.connect(self._reload)
 
     def show_report(self, _report: object) -> None:
+        self._reload()
+
+    def _reload(self, *_: object) -> None:
         self._pending = True
         if self.isVisible():
             self.load()
+
+    @property
+    def source(self) -> PathOrRef:
+        """What the panel reads: the document's file, or the core module picked inside the component."""
+        return self.context.module if self.context.module is not None else self.context.path
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         super().showEvent(event)
@@ -89,7 +99,7 @@ class LazyPanel(Panel):
     def load(self) -> None:
         self._pending = False
         report = self.context.report
-        if report is not None and getattr(report, "kind", "module") == "component":
+        if report is not None and report.kind == "component" and self.context.module is None:
             self.show_component()
         else:
             self.start_load()

@@ -95,11 +95,11 @@ class DataPanel(LazyPanel):
         self.search.textChanged.connect(self._apply_search)
 
     def show_component(self) -> None:
-        self.status.setText("A component: its data lives in its core modules.")
+        self.status.setText("A component: its data lives in its core modules (pick one in the Contents tab).")
 
     def start_load(self) -> None:
         self.status.setText("Scanning data…")
-        path = self.context.path
+        path = self.source
         self.in_background(lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")
 
     def _on_scan(self, scan: DataScan) -> None:

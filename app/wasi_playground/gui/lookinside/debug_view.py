@@ -67,7 +67,7 @@ class DebugPanel(LazyPanel):
 
     def start_load(self) -> None:
         self.status.setText("Reading debug information…")
-        path = self.context.path
+        path = self.source
         self.in_background(lambda: summarize(path), self._show, self._on_error, key=f"debug-{id(self)}")
 
     def _show(self, summary: DebugSummary | None) -> None:

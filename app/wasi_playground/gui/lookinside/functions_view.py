@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from wasi_playground.core.lookinside.functions import FunctionTable, load_cached
+from wasi_playground.core.lookinside.module_ref import as_ref
 from wasi_playground.gui.document.context import DocumentContext
 from wasi_playground.gui.lookinside.common import LazyPanel
 from wasi_playground.gui.lookinside.functions_model import FunctionsModel
@@ -147,12 +148,15 @@ class FunctionsPanel(LazyPanel):
     # loading ---------------------------------------------------------------------------------------
     def show_component(self) -> None:
         self.context.background.cancel_key(f"functions-{id(self)}")
+        self.table = None
         self.model.set_table(None)
-        self.count_label.setText("A component: its functions live in its core modules.")
-        self.wat_view.show_message(";; Components have no function list; see the WIT tab.")
+        self.count_label.setText("A component: its functions live in its core modules (pick one in the "
+                                 "Contents tab).")
+        self.wat_view.show_message(";; A component has no function list of its own: pick a core module in "
+                                   "the Contents tab (its interface is in the WIT tab).")
 
     def start_load(self) -> None:
-        path = self.context.path
+        path = self.source
         self.count_label.setText("Loading functions…")
         self.in_background(lambda: load_cached(path), self._on_table, self._on_error,
                            key=f"functions-{id(self)}")
@@ -248,8 +252,8 @@ class FunctionsPanel(LazyPanel):
 
     # whole-module export ---------------------------------------------------------------------------
     def _export_dialog(self) -> None:
-        path = self.context.path
-        target, _ = QFileDialog.getSaveFileName(self, "Export WAT", str(Path(path).with_suffix(".wat")),
+        suggested = self.context.path.with_name(as_ref(self.source).stem + ".wat")
+        target, _ = QFileDialog.getSaveFileName(self, "Export WAT", str(suggested),
                                                 "WebAssembly text (*.wat)")
         if target:
             self.export_wat(Path(target))
@@ -268,7 +272,7 @@ class FunctionsPanel(LazyPanel):
         def progress(fraction: float, written: int) -> None:  # on the export's worker
             background.post(dialog, partial(_show_progress, dialog, fraction, written))
 
-        source = Path(self.context.path)
+        source = self.source
         report = self.context.report
         compiled = getattr(report, "wasm", None) if getattr(report, "format", "binary") == "wat" else None
         self.export_dialog = dialog
@@ -285,7 +289,7 @@ class FunctionsPanel(LazyPanel):
             if compiled is None:
                 return export_wat(source, target, progress, cancel)
             with tempfile.TemporaryDirectory() as tmp:  # WAT text on disk: print the module it compiles to
-                binary = Path(tmp) / (source.stem + ".wasm")
+                binary = Path(tmp) / (Path(self.context.path).stem + ".wasm")
                 binary.write_bytes(compiled)
                 return export_wat(binary, target, progress, cancel)
 

@@ -95,7 +95,7 @@ class SizePanel(LazyPanel):
         return (s.name, s.category, s.offset, s.size, f"{s.size / total * 100:.1f}%")
 
     def start_load(self) -> None:
-        path = self.context.path
+        path = self.source
         self.summary.setText("Measuring…")
         self.in_background(lambda: size_report(read_module_bytes(path)),
             self._on_size,

@@ -38,7 +38,7 @@ class ValidationPanel(LazyPanel):
         self.verdict.setText("Validating…")
         self.details.clear()
         self.wat_view.hide()
-        path = self.context.path
+        path = self.source
         report = self.context.report
         if report is not None and getattr(report, "format", "binary") == "wat":
             wasm = report.wasm
@@ -69,7 +69,7 @@ class ValidationPanel(LazyPanel):
     def _show_function(self, index: int, offset: int) -> None:
         from wasi_playground.core.lookinside.functions import load_cached
 
-        path = self.context.path
+        path = self.source
         report = self.context.report
         if report is not None and getattr(report, "format", "binary") == "wat":
             from wasi_playground.core.lookinside.functions import FunctionTable
