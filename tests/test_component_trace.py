@@ -320,3 +320,11 @@ def test_fuel_note_when_a_traced_component_runs_with_a_fuel_limit(probe_ok: byte
     result, events = run_component(probe_ok, RunConfig(limits=Limits(fuel=50_000_000)))
     assert events and result.fuel_consumed
     assert any("interposer's own instructions" in n for n in result.notes)
+
+
+def test_a_traced_component_stops_on_time_and_says_what_is_missing() -> None:
+    from wasi_playground.core.engine.config import Limits
+
+    result, events = run_component(clock_loop(2_000_000_000), RunConfig(limits=Limits(timeout_s=0.5)))
+    assert result.timed_out and result.trace_calls == len(events) > 0
+    assert any("last unfinished batch" in n for n in result.notes)
