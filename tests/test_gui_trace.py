@@ -122,12 +122,35 @@ def test_panels_are_registered() -> None:
     assert ("Capabilities", "wasi_playground.gui.inspector.capabilities:CapabilitiesPanel") in PANELS
 
 
-def test_component_run_says_it_was_not_traced(qtbot, panel) -> None:
+def test_component_calls_fill_the_trace_with_filters_and_denials(qtbot, panel) -> None:
     from wasi_playground.core.samples import get_sample
 
     widget, context = panel
     sample = get_sample("hello-component")
     result = _run(qtbot, widget, context, sample.wasm_path, RunConfig(trace=True))
-    assert result.trace_calls is None and widget.model.rowCount() == 0
-    assert "not traced call by call" in widget.explanations.toPlainText()
-    assert "core modules only" in widget.status.text()
+    assert result.stdout == "Hello from a WASI 0.2 component!\n"
+    assert widget.model.rowCount() == result.trace_calls > 0
+    stdout = "wasi:cli/stdout@0.2.12#get-stdout"
+    assert stdout in [widget.functionCombo.itemText(i) for i in range(widget.functionCombo.count())]
+    widget.functionCombo.setCurrentText(stdout)
+    assert widget.proxy.rowCount() == 1
+    assert widget.proxy.index(0, 3).data().startswith("output-stream#")
+    assert widget.proxy.index(0, 6).data() == "stdio"
+    widget.functionCombo.setCurrentIndex(0)
+    widget.searchEdit.setText("get-stdout")
+    qtbot.waitUntil(lambda: widget.proxy.rowCount() == 1, timeout=3000)
+    widget.searchEdit.setText("")
+    assert "ok: " in widget.summary.toPlainText()
+    assert "handle numbers" in widget.explanations.toPlainText()
+
+    result = _run(qtbot, widget, context, sample.wasm_path, RunConfig(trace=True, denied=["stdio"]))
+    assert result.stdout == ""
+    widget.resultCombo.setCurrentText("err(closed)")
+    refused = widget.proxy.rowCount()
+    assert 0 < refused < widget.model.rowCount()
+    widget.resultCombo.setCurrentIndex(0)
+    widget.deniedBox.setChecked(True)
+    shown = [widget.proxy.index(row, 3).data() for row in range(widget.proxy.rowCount())]
+    assert shown.count("denied (err(closed))") == refused
+    assert "denied (none)" in shown  # get-terminal-stdout has no error channel: it answers none
+    assert "stdio switched off" in widget.explanations.toPlainText()

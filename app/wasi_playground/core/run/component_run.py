@@ -22,7 +22,8 @@ from wasi_playground.core.engine.source import ModuleSource
 from wasi_playground.core.run.context import RunContext
 
 RUN_INTERFACE = "wasi:cli/run@"
-EXIT_CODE_NOTE = "a WASI 0.2 component can only exit ok or err: any failure reads as 1"
+EXIT_CODE_NOTE = ("a WASI 0.2 component that does not use exit-with-code can only exit ok or err: any "
+                  "failure reads as 1")
 _OUTCOMES = (wasmtime.ExitTrap, wasmtime.Trap, wasmtime.WasmtimeError)
 
 
@@ -84,7 +85,7 @@ def _run(ctx: RunContext, sandbox: Sandbox, component: wcomponent.Component, run
         result.exit_code = 1 if _is_err(outcome) else 0
     except _OUTCOMES as e:
         sandbox.classify(e, result)
-    if result.exit_code not in (None, 0):
+    if result.exit_code == 1:  # exit-with-code(n) comes back as n; exit(err) and a failed run as 1
         result.notes.append(EXIT_CODE_NOTE)
 
 

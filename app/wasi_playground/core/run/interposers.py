@@ -8,17 +8,13 @@ from typing import Any
 from wasi_playground.core.engine.config import RunConfig
 from wasi_playground.core.engine.interpose import Interposer
 from wasi_playground.core.engine.source import Kind
-from wasi_playground.core.trace import TraceSession
-
-UNTRACED_COMPONENT_NOTE = ("tracing and capability switches apply to core modules only; "
-                           "this component ran untraced with the configured grants")
+from wasi_playground.core.trace import ComponentTraceSession, TraceSession
 
 
 def interposer_for(kind: Kind, config: RunConfig, on_event: Callable[[Any], None]) -> Interposer | None:
-    """The interposer for a run of `kind` with `config`, or None when nothing is traced or denied (or, for
-    now, for a component: the runner then notes `UNTRACED_COMPONENT_NOTE`)."""
+    """The interposer for a run of `kind` with `config`, or None when nothing is traced or denied."""
     if not (config.trace or config.denied):
         return None
     if kind == "module":
         return TraceSession(config, on_event)
-    return None
+    return ComponentTraceSession(config, on_event)

@@ -27,7 +27,7 @@ from wasi_playground.core.engine.source import Kind, read_source
 from wasi_playground.core.engine.wasi_config import validate_config
 from wasi_playground.core.run.component_run import run_component
 from wasi_playground.core.run.context import RunSink
-from wasi_playground.core.run.interposers import UNTRACED_COMPONENT_NOTE, interposer_for
+from wasi_playground.core.run.interposers import interposer_for
 from wasi_playground.core.run.module_run import run_module
 
 PHASES = ("read", "compile", "instantiate", "run", "done")
@@ -44,6 +44,10 @@ class RunStopped(Exception):
 
 def _sink_method(sink: object, name: str) -> Any:
     return getattr(sink, name, None) if sink is not None else None
+
+
+def _ignore(_event: Any) -> None:
+    return None
 
 
 class RunJob:
@@ -138,18 +142,12 @@ class RunJob:
         source = read_source(self.module)
         validate_config(self.config)
         engine = get_engine(fuel=self.config.limits.fuel is not None, interruptible=self.interruptible)
-        self.interposer = interposer_for(source.kind, self.config, self._on_trace)
-        if self.interposer is None and (self.config.trace or self.config.denied):
-            self.result.notes.append(UNTRACED_COMPONENT_NOTE)
+        on_trace = _sink_method(self.sink, "on_trace") or _ignore  # looked up once: called per WASI call
+        self.interposer = interposer_for(source.kind, self.config, on_trace)
         if source.kind == "component":
             run_component(self, engine, source)
         else:
             run_module(self, engine, source)
-
-    def _on_trace(self, event: Any) -> None:
-        on_trace = _sink_method(self.sink, "on_trace")
-        if on_trace is not None:
-            on_trace(event)
 
     def _finish_outputs(self) -> None:
         for tap in self._taps:

@@ -1,14 +1,13 @@
-"""Tracing WASI preview-1 calls and switching capability groups off (the capability lab).
+"""Tracing WASI calls and switching capability groups off (the capability lab).
 
-Components (WASI 0.2) are not traced at call level: wasmtime-py implements their WASI inside the host
-with no place to stand between the component and it, so `COMPONENT_TRACE_NOTE` says so to the user.
+Core modules (preview 1): `TraceSession` rewrites the module to stand a recording wrapper between it
+and wasmtime's WASI. Components (WASI 0.2): `ComponentTraceSession` nests the component in a generated
+interposer component that records every call of every WASI interface it imports (see `component`).
+Both are the engine room's `Interposer`; their events share attribute names and JSON keys.
 """
 
+from wasi_playground.core.trace.component import ComponentTraceEvent, ComponentTraceSession
 from wasi_playground.core.trace.event import TraceEvent
 from wasi_playground.core.trace.session import TraceSession
 
-COMPONENT_TRACE_NOTE = ("WASI 0.2 components are not traced call by call: wasmtime-py runs their WASI "
-                        "interfaces inside the host, with no point between the component and them where a "
-                        "recorder could stand. Capability switches do not apply to components either.")
-
-__all__ = ["COMPONENT_TRACE_NOTE", "TraceEvent", "TraceSession"]
+__all__ = ["ComponentTraceEvent", "ComponentTraceSession", "TraceEvent", "TraceSession"]

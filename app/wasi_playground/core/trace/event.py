@@ -37,6 +37,11 @@ class TraceEvent:
         return "E" + errno_name(self.errno).upper() if not self.errno == 0 else "ESUCCESS"
 
     @property
+    def outcome_class(self) -> str:
+        """The result for grouping and filtering (for preview 1, the errno itself)."""
+        return self.result
+
+    @property
     def args(self) -> list[tuple[str, str]]:
         return decode_args(self)
 

@@ -1,7 +1,7 @@
 """The trace as a Qt table: appended in batches, stored as columns, filtered without decoding.
 
 A million calls must stay responsive, so each batch is one `beginInsertRows`, the filterable facts
-(function, group, errno, denied) live in compact arrays, and the human-readable arguments are decoded
+(function, group, outcome, denied) live in compact arrays, and the human-readable arguments are decoded
 only for the rows the view actually paints.
 """
 
@@ -32,7 +32,9 @@ class TraceModel(QAbstractTableModel):
         self.events: list[TraceEvent] = []
         self.func_ids = array("H")
         self.group_ids = array("B")
-        self.errnos = array("H")
+        self.outcome_ids = array("H")
+        self.outcome_names: list[str] = []
+        self._outcome_index: dict[str, int] = {}
         self.denied = array("B")
         self.func_names: list[str] = []
         self._func_index: dict[str, int] = {}
@@ -49,6 +51,13 @@ class TraceModel(QAbstractTableModel):
             self.func_names.append(name)
         return fid
 
+    def outcome_id(self, outcome: str) -> int:
+        oid = self._outcome_index.get(outcome)
+        if oid is None:
+            oid = self._outcome_index[outcome] = len(self.outcome_names)
+            self.outcome_names.append(outcome)
+        return oid
+
     def append_events(self, batch: list[TraceEvent]) -> None:
         if not batch:
             return
@@ -59,10 +68,11 @@ class TraceModel(QAbstractTableModel):
             self.events.append(e)
             self.func_ids.append(self.func_id(e.func))
             self.group_ids.append(groups.get(e.group, 255))
-            self.errnos.append(e.errno & 0xFFFF)
+            outcome = e.outcome_class
+            self.outcome_ids.append(self.outcome_id(outcome))
             self.denied.append(1 if e.denied else 0)
             self.per_function[e.func] += 1
-            self.per_result[e.result] += 1
+            self.per_result[outcome] += 1
             self.denied_count += e.denied
         self.endInsertRows()
 
@@ -94,7 +104,7 @@ class TraceModel(QAbstractTableModel):
             if col == 2:
                 return e.args_text()
             if col == 3:
-                return "denied (ENOTCAPABLE)" if e.denied else e.result
+                return f"denied ({e.result})" if e.denied else e.result
             if col == 4:
                 return "" if e.bytes_moved is None else e.bytes_moved
             if col == 5:
@@ -118,7 +128,7 @@ class TraceFilter(QAbstractTableModel):
         super().__init__(parent)
         self.function: str | None = None
         self.group: str | None = None
-        self.errno: int | None = None
+        self.outcome: str | None = None
         self.denied_only = False
         self.text = ""
         self._source: TraceModel | None = None
@@ -139,11 +149,12 @@ class TraceFilter(QAbstractTableModel):
         self,
         function: str | None = None,
         group: str | None = None,
-        errno: int | None = None,
+        outcome: str | None = None,
         denied_only: bool = False,
         text: str = "",
     ) -> None:
-        self.function, self.group, self.errno = function, group, errno
+        """`outcome` is an `outcome_class` of the events (`ENOENT`, `err(no-entry)`)."""
+        self.function, self.group, self.outcome = function, group, outcome
         self.denied_only, self.text = denied_only, text.strip().lower()
         self._refilter()
 
@@ -151,7 +162,7 @@ class TraceFilter(QAbstractTableModel):
         return (
             self.function is not None
             or self.group is not None
-            or self.errno is not None
+            or self.outcome is not None
             or self.denied_only
             or bool(self.text)
         )
@@ -167,9 +178,9 @@ class TraceFilter(QAbstractTableModel):
         if self.group is not None:
             gid, groups = CAPABILITY_GROUPS.index(self.group), m.group_ids
             rows = [i for i in rows if groups[i] == gid]
-        if self.errno is not None:
-            errno, errnos = self.errno, m.errnos
-            rows = [i for i in rows if errnos[i] == errno]
+        if self.outcome is not None:
+            oid, outcomes = m._outcome_index.get(self.outcome), m.outcome_ids
+            rows = [] if oid is None else [i for i in rows if outcomes[i] == oid]
         if self.denied_only:
             denied = m.denied
             rows = [i for i in rows if denied[i]]

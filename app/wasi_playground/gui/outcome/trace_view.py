@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from wasi_playground.core.engine.config import CAPABILITY_GROUPS
-from wasi_playground.core.trace import COMPONENT_TRACE_NOTE
-from wasi_playground.core.wasi.preview1 import ERRNO
 from wasi_playground.gui.document.context import DocumentContext
 from wasi_playground.gui.document.item_views import make_readable
 from wasi_playground.gui.document.panel import Panel
@@ -35,7 +33,6 @@ from wasi_playground.gui.outcome.fs_changes_view import FsChangesView
 from wasi_playground.gui.outcome.trace_model import TraceFilter, TraceModel
 
 ANY = "(any)"
-_ERRNO_BY_RESULT = {("E" + name.upper() if code else "ESUCCESS"): code for code, (name, _) in ERRNO.items()}
 
 
 class TracePanel(Panel):
@@ -155,15 +152,15 @@ class TracePanel(Panel):
     def on_run_finished(self, result: Any) -> None:
         self._update_summary()
         lines = list(getattr(result, "explanations", None) or [])
-        notes = [n for n in getattr(result, "notes", None) or [] if "component" in n]
-        if notes:
-            lines.append(COMPONENT_TRACE_NOTE)
+        notes = [n for n in getattr(result, "notes", None) or [] if "trac" in n]
+        lines += notes
         self.explanations.setPlainText("\n\n".join(lines) if lines else
                                        "(nothing failed or was denied)" if self.model.events else "")
         self.fsChanges.show_changes(getattr(result, "fs_changes", None))
         calls = getattr(result, "trace_calls", None)
         if calls is None:
-            self._set_status(notes[0] if notes else "this run was not traced")
+            untraced = [n for n in notes if "untraced" in n]
+            self._set_status(untraced[0] if untraced else "this run was not traced")
         else:
             self._set_status()
 
@@ -172,9 +169,8 @@ class TracePanel(Panel):
             text = combo.currentText()
             return None if text in (ANY, "") else text
 
-        result = chosen(self.resultCombo)
         self.proxy.set_filters(function=chosen(self.functionCombo), group=chosen(self.groupCombo),
-                               errno=_ERRNO_BY_RESULT.get(result) if result else None,
+                               outcome=chosen(self.resultCombo),
                                denied_only=self.deniedBox.isChecked(), text=self.searchEdit.text())
         self._set_status()
 
