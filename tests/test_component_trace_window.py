@@ -15,7 +15,7 @@ from wasi_playground.core.engine.config import Preopen, RunConfig
 from wasi_playground.core.samples import samples_root
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document.document import ModuleDocument
+from wasi_playground.gui.shell.document import ModuleDocument
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 

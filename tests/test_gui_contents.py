@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QPushButton
 from wasi_playground.core.lookinside.module_ref import ModuleRef
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document.document import ModuleDocument
 from wasi_playground.gui.lookinside.contents_view import ITEM_ROLE
+from wasi_playground.gui.shell.document import ModuleDocument
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 HELLO_COMPONENT = SAMPLES / "hello-component" / "hello-component.wasm"

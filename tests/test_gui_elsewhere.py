@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMenu, QPlainTextEdi
 from wasi_http_component import http_component, wasmtime_command
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document.document import ModuleDocument
+from wasi_playground.gui.shell.document import ModuleDocument
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QPlainTextEdit, QTab
 from wasi_playground.core.engine.config import Preopen
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document.document import ModuleDocument
+from wasi_playground.gui.shell.document import ModuleDocument
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_gui_window_modules import ECHO, LOOP, TRAP  # noqa: E402

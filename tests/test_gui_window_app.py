@@ -67,7 +67,7 @@ def test_registered_panels_load_and_broken_ones_are_skipped(qtbot, wat, monkeypa
         ("Trace", f"{__name__}:GoodPanel"),
         ("Broken", "wasi_playground.gui.no_such_panel:Nope"),
     ])
-    import wasi_playground.gui.document.document as document
+    import wasi_playground.gui.shell.document as document
 
     monkeypatch.setattr(document, "PANELS", panels.PANELS)
     window = MainWindow(SettingsStore(tmp_path))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document.document import ModuleDocument
+from wasi_playground.gui.shell.document import ModuleDocument
 
 sys.path.insert(0, str(Path(__file__).parent))
 from window_views import choose_view  # noqa: E402

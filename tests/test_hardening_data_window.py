@@ -14,7 +14,7 @@ from wasi_playground.core.engine.limits import add_probe_exports
 from wasi_playground.core.state.history import RunHistory
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document.document import ModuleDocument
+from wasi_playground.gui.shell.document import ModuleDocument
 
 pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from wasi_playground.core.engine.config import Limits, RunConfig
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
-from wasi_playground.gui.document.document import ModuleDocument
+from wasi_playground.gui.shell.document import ModuleDocument
 
 pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

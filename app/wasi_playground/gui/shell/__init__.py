@@ -1,2 +1,3 @@
-"""The window around the documents: the main window, its menus, the message strip, About and Help,
-recent files and the Samples menu."""
+"""The window and what composes the regions: the main window, its menus, the first screen, the message
+strip, About and Help, recent files, the Samples and Copy-as menus, and the document widget that lays
+out one open module's views (`document`, `run_output_page`)."""

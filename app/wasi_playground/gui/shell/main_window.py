@@ -32,10 +32,10 @@ from wasi_playground.core.samples import sample_at
 from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui.background import Background
 from wasi_playground.gui.document import panels
-from wasi_playground.gui.document.document import ModuleDocument
 from wasi_playground.gui.document.services import WindowServices
 from wasi_playground.gui.palette import apply_palette
 from wasi_playground.gui.shell.copy_as_menu import install_copy_as_menu
+from wasi_playground.gui.shell.document import ModuleDocument
 from wasi_playground.gui.shell.first_screen import FirstScreen
 from wasi_playground.gui.shell.help_menu import build_help_menu
 from wasi_playground.gui.shell.messages import MessageStrip

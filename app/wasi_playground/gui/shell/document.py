@@ -42,11 +42,11 @@ from wasi_playground.gui.document.navigator import DocumentNavigator
 from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.document.panels import PANELS
 from wasi_playground.gui.document.progress_note import ProgressNote
-from wasi_playground.gui.document.run_output_page import RunOutputPage
 from wasi_playground.gui.document.services import WindowServices
 from wasi_playground.gui.inspector.imports_view import ExportsView, ImportsView
 from wasi_playground.gui.inspector.overview import OverviewPanel
 from wasi_playground.gui.outcome.compare_dialog import CompareDialog
+from wasi_playground.gui.shell.run_output_page import RunOutputPage
 
 log = logging.getLogger(__name__)
 
