@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton, QTabWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton
 
 from wasi_http_component import http_component, wasmtime_command
 from wasi_playground.core.state.settings import SettingsStore
@@ -40,8 +40,10 @@ def open_file(qtbot, window: MainWindow, path: Path) -> ModuleDocument:
     return doc
 
 
-def show_tab(tabs: QTabWidget, title: str) -> None:
-    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == title))
+def show_view(doc: ModuleDocument, key: str) -> None:
+    """Choose the view in the document's side list, as a person would."""
+    assert key in doc.navigator.views.keys(), f"{key} is not offered for {doc.path.name}"
+    doc.show_view(key)
 
 
 def run_menu(window: MainWindow) -> QMenu:
@@ -121,7 +123,7 @@ def test_http_tab_says_how_to_get_wasmtime(qtbot, window, tmp_path: Path, monkey
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
     monkeypatch.setattr(sys, "path", [p for p in sys.path if not Path(p, "wasmtime_cli").exists()])
     doc = open_file(qtbot, window, _proxy_component(tmp_path))
-    show_tab(doc.inspector_tabs, "HTTP")
+    show_view(doc, "http")
     label = doc.findChild(QLabel, "httpModeLabel")
     qtbot.waitUntil(lambda: "wasmtime.dev" in label.text(), timeout=15000)
     assert label.isVisible()
@@ -132,7 +134,7 @@ def test_http_tab_sends_to_a_wasi_http_component_and_stops_with_it(qtbot, window
     binary = wasmtime_command()
     monkeypatch.setenv("PATH", f"{binary.parent}{os.pathsep}{os.environ.get('PATH', '')}")
     doc = open_file(qtbot, window, http_component())
-    show_tab(doc.inspector_tabs, "HTTP")
+    show_view(doc, "http")
     label = doc.findChild(QLabel, "httpModeLabel")
     qtbot.waitUntil(lambda: "each request goes to" in label.text(), timeout=15000)
     path_edit = doc.findChild(QLineEdit, "httpPathEdit")

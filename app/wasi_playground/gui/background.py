@@ -56,7 +56,10 @@ class _Job(QRunnable):
             outcome: tuple[Any, BaseException | None] = (fn(), None)
         except BaseException as exc:  # delivered to on_error; a worker must never die silently
             outcome = (None, exc)
-        self.background._park(self.task_id, fn, outcome)
+        try:
+            self.background._park(self.task_id, fn, outcome)
+        except (AttributeError, RuntimeError):  # the window and its Background were deleted meanwhile
+            return
         del fn, outcome
         self.background._announce(self.task_id)
 

@@ -149,7 +149,7 @@ def _call(report: Report, facts: ViewFacts) -> str:
 def _http(report: Report, facts: ViewFacts) -> str:
     if report.kind == "component":
         if any(_interface(n) == HTTP_HANDLER_EXPORT for n in _exports(report)):
-            return "A wasi:http handler component: this host cannot call its incoming-handler."
+            return ""  # a wasi:http handler: the HTTP view sends its requests through `wasmtime serve`
         return "It exports no HTTP handler."
     if why := _runs(report, facts):
         return why
