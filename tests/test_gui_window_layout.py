@@ -135,3 +135,39 @@ def test_the_function_list_shows_at_least_20_rows_at_1366_by_768(qtbot, tmp_path
     view = doc.findChild(QTableView, "functionsView")
     qtbot.waitUntil(lambda: view.model().rowCount() > 40, timeout=20000)
     qtbot.waitUntil(lambda: visible_rows(view) >= 20, timeout=3000)
+
+
+@pytest.mark.parametrize("sample", ["typed-component", "cat"])
+def test_every_control_of_every_view_is_reachable_by_tab(qtbot, tmp_path, sample):
+    """Walk the real focus chain from the list of views, as a keyboard user pressing Tab would: every
+    visible, enabled control of every view must be on it and take focus from Tab."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QHeaderView,
+        QLineEdit,
+        QPlainTextEdit,
+        QTextEdit,
+        QWidget,
+    )
+
+    controls = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView, QPlainTextEdit,
+                QTextEdit)
+    window = make_window(qtbot, tmp_path)
+    doc = open_sample(qtbot, window, sample)
+    for key in doc.navigator.views.keys():
+        doc.show_view(key)
+        qtbot.wait(10)
+        wanted = {w for w in doc.findChildren(QWidget)
+                  if isinstance(w, controls) and not isinstance(w, QHeaderView)  # headers: mouse only
+                  and w.isVisible() and w.isEnabled()}
+        first: QWidget = doc.navigator.views
+        chain, widget = {first}, first.nextInFocusChain()
+        while widget is not first and len(chain) < 5000:
+            chain.add(widget)
+            widget = widget.nextInFocusChain()
+        reachable = {w for w in chain if w.focusPolicy() & Qt.FocusPolicy.TabFocus}
+        missed = sorted(w.objectName() or w.accessibleName() or type(w).__name__ for w in wanted - reachable)
+        assert not missed, f"{key}: not reachable by Tab: {missed}"
