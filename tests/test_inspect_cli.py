@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,4 @@ def test_component_summary_names_interfaces_and_world(
     assert "worlds:    wasi:cli/command" in out
     assert "wasi:cli/environment@0.2.0 (instance)" in out
     assert "wasi:cli/run@0.2.0 (instance)" in out
+    assert re.search(r"^  environment +wasi:cli/environment$", out, re.M), out  # not "0" from "@0.2.0"

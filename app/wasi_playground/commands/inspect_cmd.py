@@ -93,9 +93,8 @@ def summary_lines(d: dict[str, Any], show_all: bool = False) -> list[str]:
     caps = d["wasi"]["capabilities"]
     if caps:
         lines.append("capabilities:")
-        lines += [
-            f"  {group:<12}{', '.join(n.rsplit('.', 1)[-1] for n in names)}" for group, names in caps.items()
-        ]
+        for group, names in caps.items():
+            lines.append(f"  {group:<12}{', '.join(_import_short_name(n) for n in names)}")
     comp = d.get("component")
     if comp:
         lines.append(f"worlds:    {', '.join(comp['worlds']) or 'none recognised'}")
@@ -174,3 +173,11 @@ def main(argv: list[str]) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _import_short_name(name: str) -> str:
+    """`fd_write` from `wasi_snapshot_preview1.fd_write`; a component's interface without its version
+    (`wasi:cli/exit` from `wasi:cli/exit@0.2.12`, whose dots are the version's)."""
+    if ":" in name:
+        return name.split("@", 1)[0]
+    return name.rsplit(".", 1)[-1]
