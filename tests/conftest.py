@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,20 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("WASI_PLAYGROUND_CACHE_DIR", str(base / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _background_work_ends_with_its_test():
+    """A worker started by one test must not finish during the next one, into a pool whose owner the
+    garbage collector is tearing down (a panel tested on its own makes its own Background)."""
+    yield
+    background = sys.modules.get("wasi_playground.gui.background")
+    if background is not None:
+        background.wait_for_all_workers()
+        from PySide6.QtCore import QCoreApplication
+
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.processEvents()
 
 
 @pytest.fixture

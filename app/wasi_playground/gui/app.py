@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 from wasi_playground.core.state.settings import SettingsStore
 
 GUI_SWITCH_INTERVAL_S = 0.001
+EXIT_WAIT_MS = 2000
+"""How long quitting waits for work still running on the background pools (a big module still being read)."""
 
 
 def guard_refcount_underflow() -> bool:
@@ -35,6 +37,7 @@ def guard_refcount_underflow() -> bool:
 
 
 def run_app(argv: list[str]) -> int:
+    from wasi_playground.gui.background import wait_for_all_workers
     from wasi_playground.gui.palette import apply_palette, follow_system
     from wasi_playground.gui.shell.about import app_icon
     from wasi_playground.gui.shell.main_window import MainWindow
@@ -62,6 +65,7 @@ def run_app(argv: list[str]) -> int:
     if quit_after.isdigit():  # smoke tests of a frozen build: start, show, close by itself
         QTimer.singleShot(int(quit_after), window.close)
     app.exec()
+    wait_for_all_workers(EXIT_WAIT_MS)
     del window
     gc.collect()
     time.sleep(0.05)  # let wasmtime's output threads finish before the process exits

@@ -68,6 +68,9 @@ class Background(QObject):
     """Worker pool, serial lane and cross-thread posting, with one rule for results of closed owners."""
 
     _arrived = Signal(int)
+    alive: weakref.WeakSet[Background] = weakref.WeakSet()
+    """Every Background not yet collected: whoever tears widgets down (the app at exit, a test's end)
+    waits for their workers first, so no worker finishes into a destroyed pool."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +86,7 @@ class Background(QObject):
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._forgotten: weakref.WeakSet[QObject] = weakref.WeakSet()
+        Background.alive.add(self)
 
     def run(self, owner: QObject, fn: Callable[[], Any], on_done: OnDone,
             on_error: OnError | None = None, key: str | None = None) -> int:
@@ -159,3 +163,8 @@ class Background(QObject):
                 pending.on_done(result)
         elif pending.on_error is not None:
             pending.on_error(exc)
+
+
+def wait_for_all_workers(msecs: int = 10000) -> bool:
+    """Wait until no Background has work running (at exit, before widgets and pools are destroyed)."""
+    return all(background.wait_idle(msecs) for background in list(Background.alive))
