@@ -71,7 +71,8 @@ def test_copy_as_offers_what_runs_it_and_says_what_it_cannot(qtbot, window) -> N
         "copyAs_docker",
         "exportOciAction",
     ]
-    assert any(p.read_only for p in doc.context.config.preopens), "the cat sample grants a read-only folder"
+    # the cat sample grants a read-only folder (its configuration is applied once the module is read)
+    qtbot.waitUntil(lambda: any(p.read_only for p in doc.context.config.preopens), timeout=15000)
     with qtbot.waitSignal(window.messages.posted) as posted:
         menu.findChild(QAction, "copyAs_wasmer").trigger()
     level, text = posted.args

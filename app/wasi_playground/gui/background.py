@@ -166,5 +166,8 @@ class Background(QObject):
 
 
 def wait_for_all_workers(msecs: int = 10000) -> bool:
-    """Wait until no Background has work running (at exit, before widgets and pools are destroyed)."""
-    return all(background.wait_idle(msecs) for background in list(Background.alive))
+    """Wait until no Background has work running (at exit, before widgets and pools are destroyed). A
+    Background whose Qt side is already gone (its window was deleted) has no pool left to wait for."""
+    live = [b for b in list(Background.alive) if shiboken6.isValid(b) and shiboken6.isValid(b.pool)
+            and shiboken6.isValid(b.serial)]
+    return all(background.wait_idle(msecs) for background in live)
