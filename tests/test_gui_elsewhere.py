@@ -58,7 +58,11 @@ def test_overview_shows_where_else_it_runs(qtbot, window) -> None:
 
 
 def test_copy_as_offers_what_runs_it_and_says_what_it_cannot(qtbot, window) -> None:
-    doc = open_file(qtbot, window, SAMPLES / "cat" / "cat.wasm")
+    from wasi_playground.core.samples import get_sample
+
+    doc = window.open_sample(get_sample("cat"))  # the lesson, with its prepared configuration
+    assert doc is not None
+    qtbot.waitUntil(lambda: doc.sha256 is not None, timeout=30000)
     menu = window.findChild(QMenu, "copyAsMenu")
     assert menu is not None and menu.menuAction() in run_menu(window).actions()
     menu.aboutToShow.emit()
