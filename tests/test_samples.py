@@ -489,3 +489,18 @@ def test_a_sample_opened_by_path_is_recognised_and_nothing_else_is(tmp_path) -> 
     copy.parent.mkdir()
     copy.write_bytes(cat.wasm_path.read_bytes())
     assert sample_at(copy) is None
+
+
+def test_a_copy_of_the_samples_folder_is_recognised_only_with_the_same_module(tmp_path) -> None:
+    """The README's quick start opens the repository's copy of a sample, not the installed one."""
+    import shutil
+
+    from wasi_playground.core.samples import get_sample, sample_at
+
+    cat = get_sample("cat")
+    copy = tmp_path / "samples" / "cat"
+    shutil.copytree(cat.wasm_path.parent, copy)
+    found = sample_at(copy / "cat.wasm")
+    assert found is not None and found.name == "cat" and found.config.preopens
+    (copy / "cat.wasm").write_bytes(cat.wasm_path.read_bytes() + b"\0")
+    assert sample_at(copy / "cat.wasm") is None

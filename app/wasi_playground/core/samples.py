@@ -118,15 +118,30 @@ def lessons(root: Path | None = None) -> list[LessonGroup]:
 
 
 def sample_at(path: Path, root: Path | None = None) -> Sample | None:
-    """The bundled sample whose module is `path`, so opening it by path still teaches its lesson."""
+    """The bundled sample whose module is `path`, so opening it by path still teaches its lesson. A copy
+    of the samples folder counts too when its module is the bundled one byte for byte: the README's quick
+    start opens the repository's copy, not the installed one."""
     path = path.resolve()
     folder = path.parent
-    if folder.parent != (root or samples_root()).resolve() or path.name != f"{folder.name}.wasm":
+    if path.name != f"{folder.name}.wasm":
+        return None
+    installed = folder.parent == (root or samples_root()).resolve()
+    if not installed and not (folder / "sample.json").is_file():
         return None
     try:
-        return get_sample(folder.name, root)
+        sample = get_sample(folder.name, root)
     except SampleError:
         return None
+    if not installed and not _same_bytes(path, sample.wasm_path):
+        return None
+    return sample
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 def get_sample(name: str, root: Path | None = None) -> Sample:
