@@ -82,7 +82,7 @@ def test_picking_a_core_module_makes_the_look_inside_panels_show_it(qtbot, windo
     contents = show_tab(doc, "Contents")
     assert contents.select_path(MAIN)
     qtbot.mouseClick(contents.findChild(QPushButton, "lookInsideButton"), Qt.MouseButton.LeftButton)
-    assert doc.context.module == ModuleRef(HELLO_COMPONENT, MAIN)
+    assert doc.context.module == ModuleRef(doc.path, MAIN)
     assert "core module 0" in contents.looking_at.text()
 
     functions = show_tab(doc, "Functions")
@@ -116,7 +116,7 @@ def test_double_click_picks_a_module_and_export_wat_prints_it(qtbot, window, tmp
     index = contents.tree.currentIndex()
     assert index.data(ITEM_ROLE).name == "wit-component:adapter:wasi_snapshot_preview1"
     contents.tree.doubleClicked.emit(index)
-    assert doc.context.module == ModuleRef(HELLO_COMPONENT, (("core module", 1),))
+    assert doc.context.module == ModuleRef(doc.path, (("core module", 1),))
     functions = show_tab(doc, "Functions")
     target = tmp_path / "adapter.wat"
     functions.export_wat(target)
