@@ -39,6 +39,20 @@ def _background_work_ends_with_its_test():
 
 
 @pytest.fixture
+def window(qtbot, tmp_path: Path):
+    """A real main window with its own settings folder; its documents are closed at the end."""
+    from wasi_playground.core.state.settings import SettingsStore
+    from wasi_playground.gui import MainWindow
+
+    w = MainWindow(SettingsStore(tmp_path / "settings"))
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    for doc in w.documents():
+        doc.close_document()
+
+
+@pytest.fixture
 def wat(tmp_path: Path):
     """Compile WAT text to a .wasm file in tmp_path and return its path."""
     counter = iter(range(1_000_000))

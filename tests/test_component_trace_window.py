@@ -3,6 +3,7 @@ tab's rows, status, explanations and files-changed list."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,28 +14,13 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QPlainTextEdit, QT
 from test_component_trace_programs import probe
 from wasi_playground.core.engine.config import Preopen, RunConfig
 from wasi_playground.core.samples import samples_root
-from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
 from wasi_playground.gui.shell.document import ModuleDocument
 
+sys.path.insert(0, str(Path(__file__).parent))
+from window_views import opened  # noqa: E402
+
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:
-    w = MainWindow(SettingsStore(tmp_path / "settings"))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    for doc in w.documents():
-        doc.close_document()
-
-
-def open_file(qtbot, window: MainWindow, path: Path) -> ModuleDocument:
-    doc = window.open_path(path)
-    assert doc is not None
-    qtbot.waitUntil(lambda: doc.sha256 is not None, timeout=15000)
-    return doc
 
 
 def run_from_toolbar(qtbot, window: MainWindow, doc: ModuleDocument):
@@ -49,7 +35,7 @@ def show_trace(doc: ModuleDocument) -> None:
 
 
 def test_component_sample_traced_from_the_window(qtbot, window) -> None:
-    doc = open_file(qtbot, window, samples_root() / "hello-component" / "hello-component.wasm")
+    doc = opened(qtbot, window, samples_root() / "hello-component" / "hello-component.wasm")
     show_trace(doc)
     record = doc.findChild(QCheckBox, "traceRecordBox")
     if not record.isChecked():
@@ -71,7 +57,7 @@ def test_component_run_lists_the_files_it_wrote(qtbot, window, tmp_path: Path) -
     component.write_bytes(probe(3))
     data = tmp_path / "data"
     data.mkdir()
-    doc = open_file(qtbot, window, component)
+    doc = opened(qtbot, window, component)
     doc.context.set_config(RunConfig(trace=True, preopens=[Preopen(str(data), "/data")], denied=["random"]))
     result = run_from_toolbar(qtbot, window, doc)
     assert result.exit_code == 3 and (data / "out.txt").read_text() == "written by probe\n"
@@ -89,7 +75,7 @@ def test_what_cannot_be_traced_is_said_in_the_tab(qtbot, window, tmp_path: Path)
 
     component = tmp_path / "exports-a-record.wasm"
     component.write_bytes(with_record_export())
-    doc = open_file(qtbot, window, component)
+    doc = opened(qtbot, window, component)
     doc.context.set_config(RunConfig(trace=True))
     result = run_from_toolbar(qtbot, window, doc)
     assert result.exit_code == 0 and result.trace_calls is None

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from wasi_playground.core.lookinside.module_ref import ModuleRef
-from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
 from wasi_playground.gui.lookinside.contents_view import ITEM_ROLE
 from wasi_playground.gui.shell.document import ModuleDocument
@@ -19,16 +18,6 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 HELLO_COMPONENT = SAMPLES / "hello-component" / "hello-component.wasm"
 MAIN = (("core module", 0),)
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:
-    w = MainWindow(SettingsStore(tmp_path / "settings"))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    for doc in w.documents():
-        doc.close_document()
 
 
 def open_component(qtbot, window: MainWindow) -> ModuleDocument:

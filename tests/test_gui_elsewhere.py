@@ -15,29 +15,14 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QMenu, QPlainTextEdit, QPushButton
 
 from wasi_http_component import http_component, wasmtime_command
-from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
 from wasi_playground.gui.shell.document import ModuleDocument
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+sys.path.insert(0, str(Path(__file__).parent))
+from window_views import opened  # noqa: E402
+
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:
-    w = MainWindow(SettingsStore(tmp_path / "settings"))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    for doc in w.documents():
-        doc.close_document()
-
-
-def open_file(qtbot, window: MainWindow, path: Path) -> ModuleDocument:
-    doc = window.open_path(path)
-    assert doc is not None
-    qtbot.waitUntil(lambda: doc.sha256 is not None, timeout=30000)
-    return doc
 
 
 def show_view(doc: ModuleDocument, key: str) -> None:
@@ -51,7 +36,7 @@ def run_menu(window: MainWindow) -> QMenu:
 
 
 def test_overview_shows_where_else_it_runs(qtbot, window) -> None:
-    doc = open_file(qtbot, window, SAMPLES / "hello-component" / "hello-component.wasm")
+    doc = opened(qtbot, window, SAMPLES / "hello-component" / "hello-component.wasm")
     text = doc.findChild(type(doc.overview.browser), "overviewView").toPlainText()
     assert "Elsewhere" in text
     assert "wasmtime run hello-component.wasm" in text and "runs core modules, not components" in text
@@ -84,7 +69,7 @@ def test_copy_as_offers_what_runs_it_and_says_what_it_cannot(qtbot, window) -> N
     clipboard = QGuiApplication.clipboard().text()
     assert clipboard.startswith("# wasmer cannot map a directory read-only") and "wasmer run" in clipboard
 
-    calc = open_file(qtbot, window, SAMPLES / "calc" / "calc.wasm")
+    calc = opened(qtbot, window, SAMPLES / "calc" / "calc.wasm")
     assert window.current_document() is calc
     menu.aboutToShow.emit()
     assert [a.objectName() for a in menu.actions() if a.objectName()] == [
@@ -95,7 +80,7 @@ def test_copy_as_offers_what_runs_it_and_says_what_it_cannot(qtbot, window) -> N
 
 
 def test_export_oci_image_from_the_menu(qtbot, window, tmp_path: Path) -> None:
-    open_file(qtbot, window, SAMPLES / "hello" / "hello.wasm")
+    opened(qtbot, window, SAMPLES / "hello" / "hello.wasm")
     menu = window.findChild(QMenu, "copyAsMenu")
     menu.choose_image_path = lambda suggested: str(tmp_path / "hello-image.tar")
     menu.aboutToShow.emit()
@@ -127,7 +112,7 @@ def _proxy_component(tmp_path: Path) -> Path:
 def test_http_tab_says_how_to_get_wasmtime(qtbot, window, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
     monkeypatch.setattr(sys, "path", [p for p in sys.path if not Path(p, "wasmtime_cli").exists()])
-    doc = open_file(qtbot, window, _proxy_component(tmp_path))
+    doc = opened(qtbot, window, _proxy_component(tmp_path))
     show_view(doc, "http")
     label = doc.findChild(QLabel, "httpModeLabel")
     qtbot.waitUntil(lambda: "wasmtime.dev" in label.text(), timeout=15000)
@@ -138,7 +123,7 @@ def test_http_tab_says_how_to_get_wasmtime(qtbot, window, tmp_path: Path, monkey
 def test_http_tab_sends_to_a_wasi_http_component_and_stops_with_it(qtbot, window, monkeypatch) -> None:
     binary = wasmtime_command()
     monkeypatch.setenv("PATH", f"{binary.parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    doc = open_file(qtbot, window, http_component())
+    doc = opened(qtbot, window, http_component())
     show_view(doc, "http")
     label = doc.findChild(QLabel, "httpModeLabel")
     qtbot.waitUntil(lambda: "each request goes to" in label.text(), timeout=15000)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from wasi_playground.core.state.settings import SettingsStore
 from wasi_playground.gui import MainWindow
 from wasi_playground.gui.shell.document import ModuleDocument
 
@@ -32,16 +31,6 @@ from window_views import choose_view  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:
-    w = MainWindow(SettingsStore(tmp_path / "settings"))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    for doc in w.documents():
-        doc.close_document()
 
 
 def open_sample(qtbot, window: MainWindow, name: str) -> ModuleDocument:

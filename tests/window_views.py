@@ -7,6 +7,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 
+def opened(qtbot: Any, window: Any, path: Any, timeout: int = 30000) -> Any:
+    """Open `path` in the window and wait until the module has been read."""
+    doc = window.open_path(path)
+    assert doc is not None
+    qtbot.waitUntil(lambda: doc.sha256 is not None, timeout=timeout)
+    return doc
+
+
 def choose_view(qtbot: Any, doc: Any, title: str) -> None:
     tree = doc.navigator.views
     items = tree.findItems(title, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
