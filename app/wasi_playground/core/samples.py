@@ -13,6 +13,7 @@ load time rather than carried by git, so it exists on every platform that allows
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 from dataclasses import dataclass, field
@@ -132,16 +133,12 @@ def sample_at(path: Path, root: Path | None = None) -> Sample | None:
         sample = get_sample(folder.name, root)
     except SampleError:
         return None
-    if not installed and not _same_bytes(path, sample.wasm_path):
+    try:
+        if not installed and not filecmp.cmp(path, sample.wasm_path, shallow=False):
+            return None
+    except OSError:
         return None
     return sample
-
-
-def _same_bytes(a: Path, b: Path) -> bool:
-    try:
-        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
-    except OSError:
-        return False
 
 
 def get_sample(name: str, root: Path | None = None) -> Sample:
