@@ -139,7 +139,7 @@ def test_component_has_no_function_list(qtbot) -> None:
     qtbot.addWidget(panel)
     panel.show()
     context.set_report(inspect_path(component))
-    assert "component" in panel.count_label.text()
+    qtbot.waitUntil(lambda: "component" in panel.count_label.text())
 
 
 def test_data_panel_strings_search_and_hex(qtbot, wat) -> None:

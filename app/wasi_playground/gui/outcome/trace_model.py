@@ -21,6 +21,9 @@ COLUMNS = ("#", "Function", "Arguments", "Result", "Bytes", "µs", "Group")
 _Index = QModelIndex | QPersistentModelIndex
 
 
+GROUP_IDS = {g: i for i, g in enumerate(CAPABILITY_GROUPS)}
+
+
 class TraceModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -59,21 +62,22 @@ class TraceModel(QAbstractTableModel):
         return oid
 
     def append_events(self, batch: list[TraceEvent]) -> None:
+        """Column by column, not event by event: a flood's batches of thousands arrive every tick."""
         if not batch:
             return
         first = len(self.events)
         self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
-        groups = {g: i for i, g in enumerate(CAPABILITY_GROUPS)}
-        for e in batch:
-            self.events.append(e)
-            self.func_ids.append(self.func_id(e.func))
-            self.group_ids.append(groups.get(e.group, 255))
-            outcome = e.outcome_class
-            self.outcome_ids.append(self.outcome_id(outcome))
-            self.denied.append(1 if e.denied else 0)
-            self.per_function[e.func] += 1
-            self.per_result[outcome] += 1
-            self.denied_count += e.denied
+        funcs = [e.func for e in batch]
+        outcomes = [e.outcome_class for e in batch]
+        denied = bytes(1 if e.denied else 0 for e in batch)
+        self.events.extend(batch)
+        self.func_ids.extend(map(self.func_id, funcs))
+        self.group_ids.extend(GROUP_IDS.get(e.group, 255) for e in batch)
+        self.outcome_ids.extend(map(self.outcome_id, outcomes))
+        self.denied.frombytes(denied)
+        self.per_function.update(funcs)
+        self.per_result.update(outcomes)
+        self.denied_count += denied.count(1)
         self.endInsertRows()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from wasi_playground.core.engine.config import RunConfig
@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 TRY_IT = "try"
 NAMED_VIEWS = ("imports", "exports", "output", "trace")
 """Made first: their widgets carry the names of DESIGN.md that tests and screen readers look for."""
+RUN_VIEWS = (*NAMED_VIEWS, "capabilities")
+"""The views that follow a run as it happens (output, trace, call counts): made before a run starts."""
 BEFORE_REPORT = [ViewVerdict("overview", "Overview", "what", "")]
 
 
@@ -139,7 +141,7 @@ class ModuleDocument(QWidget):
             self.navigator.add_view(key, partial(self._make_panel, title, spec))
         self._editor: ConfigEditor | None = None
         self._presets: PresetBar | None = None
-        QTimer.singleShot(0, self, self._build_next_page)  # one part per turn: opening stays under 50 ms
+        self.context.background.soon(self, self._build_next_page)  # one part per turn
         self.navigator.set_verdicts(BEFORE_REPORT)
         self.reading = ProgressNote(self)
         layout = QVBoxLayout(self)
@@ -237,7 +239,7 @@ class ModuleDocument(QWidget):
         self.context.background.run(self, lambda: read_view_facts(report),
                                     lambda facts: self._on_facts(report, facts), lambda _e: None,
                                     key=f"view-facts-{id(self)}")
-        QTimer.singleShot(0, self, self._build_next_page)
+        self.context.background.soon(self, self._build_next_page)
 
     def _on_facts(self, report: Report, facts: ViewFacts) -> None:
         if facts != self._facts and report is self.context.report:
@@ -265,7 +267,7 @@ class ModuleDocument(QWidget):
             if not self._reading:
                 self.reload()
             return  # all made; the report starts the chain again for the views that apply
-        QTimer.singleShot(0, self, self._build_next_page)
+        self.context.background.soon(self, self._build_next_page)
 
     def _build_named_views(self) -> None:
         """The widgets DESIGN.md names (argsEdit, importsView, traceView, stdoutView...) exist once the
@@ -274,8 +276,9 @@ class ModuleDocument(QWidget):
         while self.navigator.build_next_pending(list(NAMED_VIEWS)) is not None:
             pass
 
-    def _build_all_pages(self) -> None:
-        while self.navigator.build_next_pending(self._pending_order()) is not None:
+    def _build_run_views(self) -> None:
+        self._build_config()
+        while self.navigator.build_next_pending(list(RUN_VIEWS)) is not None:
             pass
 
     def show_view(self, key: str) -> None:
@@ -321,13 +324,13 @@ class ModuleDocument(QWidget):
     # ---- running ------------------------------------------------------------------------------------
 
     def run(self) -> bool:
-        """Run; panels that follow runs (the trace) exist first, and the output comes into view unless
+        """Run; panels that follow runs (RUN_VIEWS) exist first, and the output comes into view unless
         the user is already looking at one of the "Try it" views. Asked before the module is read (its
         saved or prepared configuration is not applied yet), the run starts once it is."""
         if self.sha256 is None and self.inspect_error is None:
             self._run_when_read = True
             return False
-        self._build_all_pages()
+        self._build_run_views()
         current = self.navigator.current_view()
         question = next((v.question for v in self._verdicts if v.key == current), "")
         if question != TRY_IT:

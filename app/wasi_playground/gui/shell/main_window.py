@@ -237,8 +237,9 @@ class MainWindow(QMainWindow):
 
     def open_sample(self, sample: Any) -> ModuleDocument | None:
         doc = self.open_path(sample.wasm_path, sample.config)
-        if doc is not None:
-            self.messages.post(f"Sample “{sample.title}”: {sample.description}", "info")
+        if doc is not None:  # in a later turn: the strip's layout would lengthen the opening one
+            text = f"Sample “{sample.title}”: {sample.description}"
+            self.background.soon(doc, lambda: self.messages.post(text, "info"))
         return doc
 
     def ask_open(self) -> None:

@@ -11,6 +11,7 @@ import logging
 from collections import deque
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from wasi_playground.core.window_words import window_words
@@ -52,7 +53,8 @@ class MessageStrip(QWidget):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.count)
         layout.addWidget(close)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAutoFillBackground(True)
+        self._level: tuple[str, bool] | None = None
         self.hide()
 
     def post(self, text: str, level: str = "info") -> None:
@@ -63,17 +65,27 @@ class MessageStrip(QWidget):
         if not self.isHidden() and self.history and self.history[-1] == (level, text):
             return
         self.history.append((level, text))
-        colours = DARK_LEVEL_COLOURS if is_dark() else LEVEL_COLOURS
-        fg, bg = colours.get(level, colours["info"])
-        self.setStyleSheet(
-            f"#messageStrip {{ background: {bg}; }} "
-            f"#messageStrip QLabel, #messageStrip QToolButton {{ color: {fg}; }}"
-        )
+        self._colour(level)
         self.label.setText(text)
         visible_count = sum(1 for _ in self.history)
         self.count.setText(f"({visible_count} messages)" if visible_count > 1 else "")
         self.show()
         self.posted.emit(level, text)
+
+    def _colour(self, level: str) -> None:
+        """A palette, not a style sheet: re-styling the strip on every message costs the GUI thread
+        milliseconds it needs while a module opens."""
+        dark = is_dark()
+        if (level, dark) == self._level:
+            return
+        self._level = (level, dark)
+        colours = DARK_LEVEL_COLOURS if dark else LEVEL_COLOURS
+        fg, bg = (QColor(c) for c in colours.get(level, colours["info"]))
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, bg)
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text):
+            palette.setColor(role, fg)
+        self.setPalette(palette)
 
     def current_text(self) -> str:
         return "" if self.isHidden() else self.label.text()
