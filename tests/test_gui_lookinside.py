@@ -146,7 +146,7 @@ def test_data_panel_strings_search_and_hex(qtbot, wat) -> None:
     panel = _open(qtbot, DataPanel, wat(MODULE))
     qtbot.waitUntil(lambda: panel.scan is not None, timeout=10000)
     assert panel.segments_model.rowCount() == 1
-    assert "61 20 73 74 72 69 6e 67" in panel.hex_view.toPlainText()
+    qtbot.waitUntil(lambda: "61 20 73 74 72 69 6e 67" in panel.hex_view.toPlainText())  # dumped on a worker
     panel.search.setText("FIND IN")
     assert panel.strings_model.rowCount() == 1
     assert panel.strings_model.index(0, 3).data() == "a string to find in the data tab"

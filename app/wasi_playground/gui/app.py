@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from wasi_playground.core.state.settings import SettingsStore
 
-GUI_SWITCH_INTERVAL_S = 0.001
+GUI_SWITCH_INTERVAL_S = 0.0002
 EXIT_WAIT_MS = 2000
 """How long quitting waits for work still running on the background pools (a big module still being read)."""
 

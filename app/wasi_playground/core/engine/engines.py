@@ -27,6 +27,7 @@ import wasmtime
 from wasmtime import component as wcomponent
 
 from wasi_playground.core.engine import code_cache
+from wasi_playground.core.engine.compile import compile_component, compile_module
 
 CACHE_ENV = "WASI_PLAYGROUND_CACHE_DIR"
 
@@ -132,7 +133,7 @@ def load_module(
     """Compile a core module through the cache. Returns (module, cache_hit). Raises WasmtimeError if invalid.
 
     A corrupt cache entry is set aside and rebuilt; a line saying so goes to `notes` when given."""
-    return _load(engine, data, "module", wasmtime.Module, wasmtime.Module.deserialize_file, notes)
+    return _load(engine, data, "module", compile_module, wasmtime.Module.deserialize_file, notes)
 
 
 def load_component(
@@ -140,5 +141,5 @@ def load_component(
 ) -> tuple[wcomponent.Component, bool]:
     """Compile a component through the cache. Returns (component, cache_hit)."""
     return _load(
-        engine, data, "component", wcomponent.Component, wcomponent.Component.deserialize_file, notes
+        engine, data, "component", compile_component, wcomponent.Component.deserialize_file, notes
     )

@@ -15,6 +15,7 @@ import wasmtime
 
 from wasi_playground.core.binary.reader import Reader, WasmFormatError, read_sections, uleb128
 from wasi_playground.core.engine.config import Limits
+from wasi_playground.core.engine.compile import spliced
 
 MEMORY_PROBE = "wasi-playground:memory0"
 TABLE_PROBE = "wasi-playground:table0"
@@ -96,7 +97,7 @@ def add_probe_exports(data: bytes) -> ProbedModule:
             before = [s.end for s in sections if s.id in _BEFORE_EXPORTS]
             start = end = max(before) if before else 8
         section = b"\x07" + uleb128(len(payload)) + payload
-        new = bytes(data[:start]) + section + bytes(data[end:])
+        new = spliced(data, start, end, section)
         return ProbedModule(new, offset_shift=len(new) - len(data), shift_after=start + len(section),
                             has_memory=bool(memories), has_table=bool(tables),
                             memory_exported_for_wasi=bool(memories) and memory_name == "memory")

@@ -150,10 +150,19 @@ class ModuleDocument(QWidget):
         layout.addWidget(self.navigator, 1)
 
     def _build_config(self) -> None:
-        if self._editor is not None:
-            return
-        self._editor = editor = ConfigEditor(self)
-        editor.set_module_name(self.path.name)
+        while self._build_config_part():
+            pass
+
+    def _build_config_part(self) -> bool:
+        """Make the next part of the configuration column (the editor, then the presets and the wiring,
+        each a turn's work); False when the column is complete."""
+        if self._editor is None:
+            self._editor = ConfigEditor(self)
+            self._editor.set_module_name(self.path.name)
+            return True
+        if self._presets is not None:
+            return False
+        editor = self._editor
         self._presets = presets = PresetBar(self)
         self.navigator.set_config_widget(_column(self, presets, editor))
         if self.context.report is not None:
@@ -166,6 +175,7 @@ class ModuleDocument(QWidget):
         presets.notify.connect(self.notify)
         presets.refresh()
         name_unlabelled_controls(self.navigator.config)
+        return True
 
     @property
     def editor(self) -> ConfigEditor:
@@ -259,11 +269,9 @@ class ModuleDocument(QWidget):
         return [*NAMED_VIEWS, *(self._applicable() if self.context.report is not None else [])]
 
     def _build_next_page(self) -> None:
-        """Make one part (the configuration, then one page), then give the event loop a turn. Reading
+        """Make one part (of the configuration, then one page), then give the event loop a turn. Reading
         the module starts once the named views exist, so its report finds them all."""
-        if self._editor is None:
-            self._build_config()
-        elif self.navigator.build_next_pending(self._pending_order()) is None:
+        if not self._build_config_part() and self.navigator.build_next_pending(self._pending_order()) is None:
             if not self._reading:
                 self.reload()
             return  # all made; the report starts the chain again for the views that apply
