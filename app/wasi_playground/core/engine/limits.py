@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import wasmtime
 
 from wasi_playground.core.binary.reader import Reader, WasmFormatError, read_sections, uleb128
-from wasi_playground.core.engine.config import Limits
 from wasi_playground.core.engine.compile import spliced
+from wasi_playground.core.engine.config import Limits
 
 MEMORY_PROBE = "wasi-playground:memory0"
 TABLE_PROBE = "wasi-playground:table0"
