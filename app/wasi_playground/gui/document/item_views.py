@@ -3,17 +3,24 @@ ends), the whole text as a tooltip when a cell has none of its own, columns size
 compact rows so a list shows at least 20 of them on a 1366x768 screen.
 
 `make_readable(view)` applies all of it to any QAbstractItemView; widgets call it once after creating the
-view. Sizing to content reads only the visible rows, so it stays cheap on a model with 90,000 of them.
+view (with its model set). Columns are fitted once per reset or insertion of rows, on the first FIT_ROWS
+rows, not by Qt's ResizeToContents mode: that one measures again on every layout, and each cell it
+measures is a dozen calls into a Python model (tens of milliseconds on the GUI thread each time).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QTableView, QToolTip, QTreeView
 
 ROW_PADDING_PX = 4
 """Row height = one line of text plus this: denser than the style's default, still easy to click."""
+FIT_ROWS = 100
+"""Rows measured when columns are fitted: enough to judge a column, cheap on a model of 90,000 rows."""
+CELL_PADDING_PX = 16
+MAX_FITTED_PX = 480
+"""A fitted column never takes more than this; longer names are elided in the middle."""
 
 
 class FullTextToolTips(QObject):
@@ -50,23 +57,62 @@ def make_readable(view: QAbstractItemView, stretch_column: int | None = None,
         view.verticalHeader().setDefaultSectionSize(row_height)
         view.verticalHeader().setMinimumSectionSize(row_height)
         if size_columns:
-            _size_columns(view.horizontalHeader(), stretch_column)
+            _size_columns(view, view.horizontalHeader(), stretch_column)
     elif isinstance(view, QTreeView):
         view.setUniformRowHeights(True)
         if size_columns:
-            _size_columns(view.header(), stretch_column)
+            _size_columns(view, view.header(), stretch_column)
     elif isinstance(view, QListView):
         view.setUniformItemSizes(True)
 
 
-def _size_columns(header: QHeaderView, stretch_column: int | None) -> None:
-    """Every column fits its content (judged on the rows in view: each row measured is a dozen calls
-    into the Python model), the stretching one takes what is left."""
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+def _size_columns(view: QTableView | QTreeView, header: QHeaderView, stretch_column: int | None) -> None:
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch_column is None)
     if stretch_column is not None:
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    header.setResizeContentsPrecision(0)
+    ColumnFitter(view, header, stretch_column)
+
+
+class ColumnFitter(QObject):
+    """Fits the columns to their content in the turn after the model resets or gains rows."""
+
+    def __init__(self, view: QTableView | QTreeView, header: QHeaderView, stretch_column: int | None) -> None:
+        super().__init__(view)
+        self.view, self.header, self.stretch_column = view, header, stretch_column
+        self.timer = QTimer(self, singleShot=True, interval=0)
+        self.timer.timeout.connect(self.fit)
+        model = view.model()
+        if model is not None:
+            for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+                signal.connect(self.timer.start)
+            self.timer.start()
+
+    def fit(self) -> None:
+        model = self.view.model()
+        if model is None:
+            return
+        rows = min(FIT_ROWS, model.rowCount())
+        metrics, header_metrics = self.view.fontMetrics(), self.header.fontMetrics()
+        last = model.columnCount() - 1
+        for column in range(model.columnCount()):
+            if column == self.stretch_column or (self.stretch_column is None and column == last):
+                continue
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            widest = header_metrics.horizontalAdvance(title) + CELL_PADDING_PX  # room for the sort arrow
+            for row in range(rows):
+                text = model.index(row, column).data()
+                if text is not None:
+                    widest = max(widest, metrics.horizontalAdvance(str(text)))
+            indent = self.view.indentation() if isinstance(self.view, QTreeView) and column == 0 else 0
+            self.header.resizeSection(column, min(widest + CELL_PADDING_PX + indent, MAX_FITTED_PX))
+
+
+def fit_columns(view: QAbstractItemView) -> None:
+    """Fit a readable view's columns now (a view that just got new rows and is about to be shown)."""
+    fitter = view.findChild(ColumnFitter)
+    if fitter is not None:
+        fitter.fit()
 
 
 def visible_rows(view: QAbstractItemView) -> int:

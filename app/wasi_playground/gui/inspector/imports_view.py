@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.document.item_views import make_readable
+from wasi_playground.gui.document.item_views import fit_columns, make_readable
 from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.palette import is_dark
 
@@ -175,7 +175,7 @@ class FilteredTable(QWidget):
         layout.addWidget(self.view, 1)
 
     def fit_columns(self) -> None:
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
 
 
 class ImportsView(Panel):
