@@ -85,3 +85,22 @@ def test_lists_get_the_same(qtbot):
     assert view.textElideMode() == Qt.TextElideMode.ElideMiddle and view.uniformItemSizes()
     assert visible_rows(view) >= 20
     assert visible_rows(QListWidget()) == 0
+
+
+def test_a_python_model_answers_every_role_of_a_cell_in_one_call(qtbot):
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    from wasi_playground.gui.lookinside.functions_model import FunctionsModel
+
+    model = FunctionsModel()
+    model.rows = [0]
+    model.table = type("OneFunction", (), {"display_name": lambda _s, _i: "main"})()
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    alignment = QModelRoleData(Qt.ItemDataRole.TextAlignmentRole)
+    model.multiData(model.index(0, 0), QModelRoleDataSpan(alignment))  # the index column is right-aligned
+    assert alignment.data() == right
+    model.multiData(model.index(0, 1), QModelRoleDataSpan(alignment))  # a view reuses the slot: the name has no alignment
+    assert alignment.data() is None
+    display = QModelRoleData(Qt.ItemDataRole.DisplayRole)
+    model.multiData(model.index(0, 1), QModelRoleDataSpan(display))
+    assert display.data() == "main"

@@ -10,6 +10,8 @@ measures is a dozen calls into a Python model (tens of milliseconds on the GUI t
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QTableView, QToolTip, QTreeView
@@ -113,6 +115,23 @@ def fit_columns(view: QAbstractItemView) -> None:
     fitter = view.findChild(ColumnFitter)
     if fitter is not None:
         fitter.fit()
+
+
+class OneCallPerCell:
+    """Mixed into a Python item model (before the Qt base class): a view gets all the roles of a cell in
+    one call into Python (`multiData`) instead of one per role. Each call from Qt into Python takes the
+    GIL; while a worker runs Python, each take can wait for a switch interval, and a paint asks for
+    hundreds of cells. Measured on a 130-cell table beside one busy worker: 42 ms per paint, 18 with it.
+    """
+
+    def multiData(self, index: Any, roleDataSpan: Any) -> None:  # noqa: N802, N803 (Qt signature)
+        data = self.data  # type: ignore[attr-defined]
+        for role_data in roleDataSpan:
+            value = data(index, role_data.role())
+            if value is None:
+                role_data.clearData()  # the view reuses its role slots from cell to cell
+            else:
+                role_data.setData(value)
 
 
 def visible_rows(view: QAbstractItemView) -> int:

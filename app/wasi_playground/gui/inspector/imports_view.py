@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.document.item_views import fit_columns, make_readable
+from wasi_playground.gui.document.item_views import OneCallPerCell, fit_columns, make_readable
 from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.palette import is_dark
 
@@ -64,7 +64,7 @@ def _exports(report: Report) -> list[tuple[str, str, str]]:
     return []
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(OneCallPerCell, QAbstractTableModel):
     """A read-only table over a list of rows; `highlight(row)` marks rows that need attention."""
 
     def __init__(self, headers: list[str], parent: Any = None) -> None:

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from wasi_playground.core.lookinside.module_ref import PathOrRef
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.item_views import OneCallPerCell
 from wasi_playground.gui.document.panel import Panel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(OneCallPerCell, QAbstractTableModel):
     """A read-only table over a Python list: one function turns a row object into the column texts."""
 
     def __init__(self, headers: Sequence[str], cells: Callable[[Any], Sequence[Any]],

@@ -12,13 +12,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from wasi_playground.core.lookinside.functions import FunctionTable
+from wasi_playground.gui.document.item_views import OneCallPerCell
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Index", "Name", "Signature", "Body size", "Exported")
 
 
-class FunctionsModel(QAbstractTableModel):
+class FunctionsModel(OneCallPerCell, QAbstractTableModel):
     """Rows are function indices in display order; `rows` changes with sort and filter."""
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -8,11 +8,12 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import QHBoxLayout, QListView, QPushButton, QVBoxLayout, QWidget
 
 from wasi_playground.core.state.history import RunHistory, RunRecord
+from wasi_playground.gui.document.item_views import OneCallPerCell
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class HistoryModel(QAbstractListModel):
+class HistoryModel(OneCallPerCell, QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.records: list[RunRecord] = []

@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from wasi_playground.core.engine.config import CAPABILITY_GROUPS
 from wasi_playground.core.trace import TraceEvent
+from wasi_playground.gui.document.item_views import OneCallPerCell
 
 COLUMNS = ("#", "Function", "Arguments", "Result", "Bytes", "µs", "Group")
 _Index = QModelIndex | QPersistentModelIndex
@@ -24,7 +25,7 @@ _Index = QModelIndex | QPersistentModelIndex
 GROUP_IDS = {g: i for i, g in enumerate(CAPABILITY_GROUPS)}
 
 
-class TraceModel(QAbstractTableModel):
+class TraceModel(OneCallPerCell, QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.clear_rows(reset=False)
@@ -121,7 +122,7 @@ class TraceModel(QAbstractTableModel):
         return None
 
 
-class TraceFilter(QAbstractTableModel):
+class TraceFilter(OneCallPerCell, QAbstractTableModel):
     """The visible rows of a `TraceModel` as an array of source rows.
 
     Not a QSortFilterProxyModel: that calls a Python predicate per row, seconds for a million rows on
