@@ -99,7 +99,8 @@ def test_a_python_model_answers_every_role_of_a_cell_in_one_call(qtbot):
     alignment = QModelRoleData(Qt.ItemDataRole.TextAlignmentRole)
     model.multiData(model.index(0, 0), QModelRoleDataSpan(alignment))  # the index column is right-aligned
     assert alignment.data() == right
-    model.multiData(model.index(0, 1), QModelRoleDataSpan(alignment))  # a view reuses the slot: the name has no alignment
+    # A view reuses its role slots from cell to cell: the name column has no alignment of its own.
+    model.multiData(model.index(0, 1), QModelRoleDataSpan(alignment))
     assert alignment.data() is None
     display = QModelRoleData(Qt.ItemDataRole.DisplayRole)
     model.multiData(model.index(0, 1), QModelRoleDataSpan(display))
