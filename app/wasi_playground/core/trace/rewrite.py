@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections, uleb128
+from wasi_playground.core.engine.compile import Piece, assembled
 from wasi_playground.core.engine.config import ConfigError
 
 MEMORY_MODULE = ""
@@ -137,19 +138,19 @@ def _defined_memory(data: bytes, memory_sec: Section) -> MemoryLimits | None:
 
 def _with_imports(data: bytes, sections: list[Section], new_imports: bytes) -> bytes:
     """The module without its memory section and with `new_imports` in the import section's place."""
-    out = bytearray(data[:8])
+    out: list[Piece] = [(data, 0, 8)]
     placed = False
     for s in sections:
         if s.id == _MEMORY_SECTION:
             continue
         if not placed and s.id not in (0, 1) and s.id != _IMPORT_SECTION:
-            out += new_imports
+            out.append(new_imports)
             placed = True
         if s.id == _IMPORT_SECTION:
-            out += new_imports
+            out.append(new_imports)
             placed = True
             continue
-        out += data[s.offset:s.end]
+        out.append((data, s.offset, s.end))
     if not placed:
-        out += new_imports
-    return bytes(out)
+        out.append(new_imports)
+    return assembled(out)

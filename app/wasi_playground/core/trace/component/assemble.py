@@ -21,6 +21,7 @@ from wasmtime import component as wc
 
 from wasi_playground.core.binary.reader import WasmFormatError, read_sections, uleb128
 from wasi_playground.core.binary.tools import wasm_tools
+from wasi_playground.core.engine.compile import assembled
 from wasi_playground.core.engine.engines import cache_dir, get_engine, load_component
 from wasi_playground.core.trace.component.outer import outer_text
 from wasi_playground.core.trace.component.plan import Plan, plan_imports
@@ -165,8 +166,8 @@ def splice_guest(outer: bytes, guest: bytes) -> bytes:
         raise InterposerError(f"the assembled interposer is unreadable: {e}") from None
     for s in sections:
         if s.id == COMPONENT_SECTION and _is_placeholder(outer[s.payload_offset:s.end]):
-            return b"".join([outer[:s.offset], bytes([COMPONENT_SECTION]), uleb128(len(guest)), guest,
-                             outer[s.end:]])
+            return assembled([(outer, 0, s.offset), bytes([COMPONENT_SECTION]), uleb128(len(guest)), guest,
+                              (outer, s.end, len(outer))])
     raise InterposerError("the assembled interposer has no place for the guest")
 
 
