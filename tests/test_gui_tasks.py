@@ -4,9 +4,12 @@ thread."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QObject
 
@@ -126,3 +129,12 @@ def test_the_serial_lane_keeps_order_and_reports_failures(qtbot) -> None:
     assert done == list(range(20))
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ZeroDivisionError)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priorities are Linux's")
+def test_workers_run_at_a_lower_priority_than_the_window(qtbot) -> None:
+    background, owner = Background(), QObject()
+    got: list[int] = []
+    background.run(owner, lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), got.append)
+    qtbot.waitUntil(lambda: bool(got))
+    assert got[0] > os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
