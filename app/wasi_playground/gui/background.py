@@ -110,7 +110,8 @@ class Background(QObject):
         self.serial = QThreadPool(self)
         self.serial.setMaxThreadCount(1)
         self._arrived.connect(self._queue_delivery)
-        self._queue: deque[Callable[[], None]] = deque()
+        self._queue: deque[int | tuple[QObject, Callable[[], Any]]] = deque()
+        """A task id to deliver, or (owner, fn) from `soon`: plain data, no closure over this object."""
         self._turn = QTimer(self)
         self._turn.setSingleShot(True)
         self._turn.setInterval(0)
@@ -146,7 +147,7 @@ class Background(QObject):
     def soon(self, owner: QObject, fn: Callable[[], Any]) -> None:
         """On the GUI thread: call `fn()` in a later turn, after what is queued already, unless `owner`
         is closed by then."""
-        self._enqueue(lambda: None if self.is_gone(owner) else fn())
+        self._enqueue((owner, fn))
 
     def cancel_key(self, key: str) -> None:
         """Make any running task with this key stale."""
@@ -185,20 +186,25 @@ class Background(QObject):
         with self._lock:
             self._outbox[task_id] = (fn, outcome)
 
-    def _enqueue(self, call: Callable[[], None]) -> None:
-        self._queue.append(call)
+    def _enqueue(self, item: int | tuple[QObject, Callable[[], Any]]) -> None:
+        self._queue.append(item)
         if not self._turn.isActive():
             self._turn.start()
 
     @Slot(int)
     def _queue_delivery(self, task_id: int) -> None:
-        self._enqueue(lambda: self._deliver(task_id))
+        self._enqueue(task_id)
 
     def _take_turn(self) -> None:
         deadline = time.perf_counter() + TURN_BUDGET_S
         try:
             while self._queue:
-                self._queue.popleft()()
+                item = self._queue.popleft()
+                if isinstance(item, int):
+                    self._deliver(item)
+                elif not self.is_gone(item[0]):
+                    item[1]()
+                del item
                 if time.perf_counter() > deadline:
                     break
         finally:
