@@ -15,8 +15,9 @@ Everything that comes back to the GUI thread — results, posts and `soon` calls
 each turn of the event loop takes calls from it only until TURN_BUDGET_S is spent: between two turns the
 window paints, takes input and fires its timers, so no burst of results makes it stall.
 
-Every reference a task holds — its callbacks, `fn` and its result — is released on the GUI thread: callbacks
-never leave it, and the worker parks `fn` and the result in an outbox before it signals. Otherwise a worker
+Every reference a task holds — its callbacks, `fn`, its result and the job object itself — is released on the
+GUI thread: callbacks never leave it, the worker parks `fn` and the result in an outbox before it signals,
+and the pool does not delete finished jobs (the Background drops them when it hands the result over). Otherwise a worker
 could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the
 process.
 Call everything but `post` from the GUI thread.
@@ -119,6 +120,7 @@ class Background(QObject):
         self._pending: dict[int, _Pending] = {}
         self._latest: dict[str, int] = {}
         self._outbox: dict[int, tuple[Any, tuple[Any, BaseException | None]]] = {}
+        self._jobs: dict[int, _Job] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._forgotten: weakref.WeakSet[QObject] = weakref.WeakSet()
@@ -127,12 +129,12 @@ class Background(QObject):
     def run(self, owner: QObject, fn: Callable[[], Any], on_done: OnDone,
             on_error: OnError | None = None, key: str | None = None) -> int:
         task_id = self._register(owner, on_done, on_error, key)
-        self.pool.start(_Job(task_id, fn, self))
+        self._start(self.pool, _Job(task_id, fn, self))
         return task_id
 
     def in_order(self, owner: QObject, fn: Callable[[], Any], on_error: OnError | None = None) -> int:
         task_id = self._register(owner, None, on_error, None)
-        self.serial.start(_Job(task_id, fn, self))
+        self._start(self.serial, _Job(task_id, fn, self))
         return task_id
 
     def post(self, owner: QObject, fn: Callable[[], Any]) -> None:
@@ -186,6 +188,13 @@ class Background(QObject):
         with self._lock:
             self._outbox[task_id] = (fn, outcome)
 
+    def _start(self, pool: QThreadPool, job: _Job) -> None:
+        """The pool must not delete the job when it ends: that would drop its Python wrapper on the worker
+        thread. The job stays here until its result is handed over, on the GUI thread."""
+        job.setAutoDelete(False)
+        self._jobs[job.task_id] = job
+        pool.start(job)
+
     def _enqueue(self, item: int | tuple[QObject, Callable[[], Any]]) -> None:
         self._queue.append(item)
         if not self._turn.isActive():
@@ -215,6 +224,7 @@ class Background(QObject):
         with self._lock:
             fn, (result, exc) = self._outbox.pop(task_id)
             pending = self._pending.pop(task_id)
+        self._jobs.pop(task_id, None)
         if pending.key is not None:
             if self._latest.get(pending.key) != task_id:
                 return
