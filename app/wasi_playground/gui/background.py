@@ -15,9 +15,9 @@ Everything that comes back to the GUI thread — results, posts and `soon` calls
 each turn of the event loop takes calls from it only until TURN_BUDGET_S is spent: between two turns the
 window paints, takes input and fires its timers, so no burst of results makes it stall.
 
-Every reference a task holds — its callbacks, `fn`, its result and the job object itself — is released on the
-GUI thread: callbacks never leave it, the worker parks `fn` and the result in an outbox before it signals,
-and the pool does not delete finished jobs (the Background drops them when it hands the result over). Otherwise a worker
+Every reference a task holds — its callbacks, `fn`, its result and the job itself — is released on the GUI
+thread: callbacks never leave it, the worker parks `fn` and the result in an outbox before it signals, and
+the pool does not delete finished jobs (the Background drops each when it hands its result over). Otherwise a worker
 could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the
 process.
 Call everything but `post` from the GUI thread.
