@@ -17,9 +17,9 @@ window paints, takes input and fires its timers, so no burst of results makes it
 
 Every reference a task holds — its callbacks, `fn`, its result and the job itself — is released on the GUI
 thread: callbacks never leave it, the worker parks `fn` and the result in an outbox before it signals, and
-the pool does not delete finished jobs (the Background drops each when it hands its result over). Otherwise a worker
-could drop the last reference to a closed panel, and a widget destroyed off the GUI thread crashes the
-process.
+the pool does not delete finished jobs (the Background drops each when it hands its result over).
+Otherwise a worker could drop the last reference to a closed panel, and a widget destroyed off the GUI
+thread crashes the process.
 Call everything but `post` from the GUI thread.
 """
 
