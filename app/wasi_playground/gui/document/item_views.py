@@ -73,29 +73,38 @@ def _size_columns(view: QTableView | QTreeView, header: QHeaderView, stretch_col
     header.setStretchLastSection(stretch_column is None)
     if stretch_column is not None:
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    ColumnFitter(view, header, stretch_column)
+    ColumnFitter(view, stretch_column)
 
 
 class ColumnFitter(QObject):
-    """Fits the columns to their content in the turn after the model resets or gains rows."""
+    """Fits the columns to their content in the turn after the model resets or gains rows. It keeps no
+    Python reference to its view (its Qt parent) and listens with its own method, so when the view goes,
+    every connection and pending fit goes with it."""
 
-    def __init__(self, view: QTableView | QTreeView, header: QHeaderView, stretch_column: int | None) -> None:
+    def __init__(self, view: QTableView | QTreeView, stretch_column: int | None) -> None:
         super().__init__(view)
-        self.view, self.header, self.stretch_column = view, header, stretch_column
-        self.timer = QTimer(self, singleShot=True, interval=0)
-        self.timer.timeout.connect(self.fit)
+        self.stretch_column = stretch_column
+        self._scheduled = False
         model = view.model()
         if model is not None:
             for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
-                signal.connect(self.timer.start)
-            self.timer.start()
+                signal.connect(self.fit_soon)
+            self.fit_soon()
+
+    def fit_soon(self, *_: object) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            QTimer.singleShot(0, self, self.fit)
 
     def fit(self) -> None:
-        model = self.view.model()
+        self._scheduled = False
+        view = self.parent()
+        model = view.model() if isinstance(view, QTableView | QTreeView) else None
         if model is None:
             return
+        header = view.horizontalHeader() if isinstance(view, QTableView) else view.header()
         rows = min(FIT_ROWS, model.rowCount())
-        metrics, header_metrics = self.view.fontMetrics(), self.header.fontMetrics()
+        metrics, header_metrics = view.fontMetrics(), header.fontMetrics()
         last = model.columnCount() - 1
         for column in range(model.columnCount()):
             if column == self.stretch_column or (self.stretch_column is None and column == last):
@@ -106,8 +115,8 @@ class ColumnFitter(QObject):
                 text = model.index(row, column).data()
                 if text is not None:
                     widest = max(widest, metrics.horizontalAdvance(str(text)))
-            indent = self.view.indentation() if isinstance(self.view, QTreeView) and column == 0 else 0
-            self.header.resizeSection(column, min(widest + CELL_PADDING_PX + indent, MAX_FITTED_PX))
+            indent = view.indentation() if isinstance(view, QTreeView) and column == 0 else 0
+            header.resizeSection(column, min(widest + CELL_PADDING_PX + indent, MAX_FITTED_PX))
 
 
 def fit_columns(view: QAbstractItemView) -> None:
