@@ -146,3 +146,13 @@ def test_other_parts_of_the_app_register_their_views(restore_views):
     assert [v.key for v in grouped(view_verdicts(sample("hello")))[0][1]][-1] == "extra"
     with pytest.raises(ValueError, match="unknown question"):
         register_view(ViewSpec("bad", "Bad", "why", lambda _r, _f: ""))
+
+
+def test_a_cgi_name_across_two_search_slices_is_still_found() -> None:
+    from wasi_playground.core.inspect.views import SEARCH_SLICE, _mentions_cgi
+
+    data = b"x" * (SEARCH_SLICE - 3) + b"PATH_INFO" + b"y" * 100
+    assert _mentions_cgi(data, 0, len(data))
+    assert not _mentions_cgi(data, 0, SEARCH_SLICE - 3)
+    wide = b"z" * (2 * SEARCH_SLICE - 5) + "QUERY_STRING".encode("utf-16-le")
+    assert _mentions_cgi(wide, SEARCH_SLICE, len(wide))

@@ -23,6 +23,9 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
 """(key, heading) in the order the window lists them."""
 
 CGI_VARIABLES = (b"REQUEST_METHOD", b"PATH_INFO", b"QUERY_STRING", b"SCRIPT_NAME", b"GATEWAY_INTERFACE")
+_CGI_NEEDLES = [n for name in CGI_VARIABLES for n in (name, name.decode().encode("utf-16-le"))]
+SEARCH_SLICE = 1 << 22
+"""Bytes searched per call: one search over a 99 MB module's data holds the GIL for all of it."""
 """Names a WAGI handler reads from its environment; a program that never mentions one is no handler."""
 HTTP_HANDLER_EXPORT = "wasi:http/incoming-handler"
 START_EXPORTS = ("wasi:cli/run", "_start", "_initialize")
@@ -236,9 +239,8 @@ def read_view_facts(report: Report) -> ViewFacts:
 
 
 def _mentions_cgi(data: bytes | mmap.mmap, start: int, end: int) -> bool:
-    """Also in UTF-16, the way AssemblyScript and other managed languages keep their strings."""
-    for name in CGI_VARIABLES:
-        for needle in (name, name.decode().encode("utf-16-le")):
-            if data.find(needle, start, end) >= 0:
-                return True
-    return False
+    """Also in UTF-16, the way AssemblyScript and other managed languages keep their strings. One slice
+    at a time (slices overlap by a needle's length), so other threads get the GIL in between."""
+    overlap = max(len(n) for n in _CGI_NEEDLES) - 1
+    return any(data.find(needle, at, min(end, at + SEARCH_SLICE + overlap)) >= 0
+               for at in range(start, end, SEARCH_SLICE) for needle in _CGI_NEEDLES)
