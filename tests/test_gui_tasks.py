@@ -138,3 +138,20 @@ def test_workers_run_at_a_lower_priority_than_the_window(qtbot) -> None:
     background.run(owner, lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()), got.append)
     qtbot.waitUntil(lambda: bool(got))
     assert got[0] > os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+def test_calls_for_the_gui_thread_run_in_order_a_few_per_turn_and_not_for_a_deleted_owner(qtbot) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    background, owner, gone = Background(), QObject(), QObject()
+    ran: list[int] = []
+    for i in range(20):
+        background.soon(owner, lambda i=i: (time.sleep(0.002), ran.append(i)))
+    background.soon(gone, lambda: ran.append(-1))
+    shiboken6.delete(gone)
+    assert ran == []  # never within the call that queues them
+    QCoreApplication.processEvents()
+    assert 0 < len(ran) < 20  # one turn takes what fits its budget, then lets the window paint
+    qtbot.waitUntil(lambda: len(ran) == 20)
+    qtbot.wait(20)
+    assert ran == list(range(20))

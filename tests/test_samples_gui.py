@@ -3,8 +3,6 @@ point."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtWidgets import QPlainTextEdit, QTableWidget
 
@@ -12,19 +10,6 @@ from wasi_playground.core.samples import get_sample
 
 pytest.importorskip("wasi_playground.core.inspect.report", reason="needs the inspector (issue 2)")
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path):
-    from wasi_playground.core.state.settings import SettingsStore
-    from wasi_playground.gui import MainWindow
-
-    w = MainWindow(SettingsStore(tmp_path / "settings"))
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    for doc in w.documents():
-        doc.close_document()
 
 
 def choose_sample(qtbot, window, name: str):

@@ -23,10 +23,10 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
 """(key, heading) in the order the window lists them."""
 
 CGI_VARIABLES = (b"REQUEST_METHOD", b"PATH_INFO", b"QUERY_STRING", b"SCRIPT_NAME", b"GATEWAY_INTERFACE")
+"""Names a WAGI handler reads from its environment; a program that never mentions one is no handler."""
 _CGI_NEEDLES = [n for name in CGI_VARIABLES for n in (name, name.decode().encode("utf-16-le"))]
 SEARCH_SLICE = 1 << 22
 """Bytes searched per call: one search over a 99 MB module's data holds the GIL for all of it."""
-"""Names a WAGI handler reads from its environment; a program that never mentions one is no handler."""
 HTTP_HANDLER_EXPORT = "wasi:http/incoming-handler"
 START_EXPORTS = ("wasi:cli/run", "_start", "_initialize")
 """Exports that Run calls; a module with nothing else has nothing for the Call view."""

@@ -120,13 +120,6 @@ class ColumnFitter(QObject):
             header.resizeSection(column, min(widest + CELL_PADDING_PX + indent, MAX_FITTED_PX))
 
 
-def fit_columns(view: QAbstractItemView) -> None:
-    """Fit a readable view's columns now (a view that just got new rows and is about to be shown)."""
-    fitter = view.findChild(ColumnFitter)
-    if fitter is not None:
-        fitter.fit()
-
-
 class OneCallPerCell:
     """Mixed into a Python item model (before the Qt base class): a view gets all the roles of a cell in
     one call into Python (`multiData`) instead of one per role. Each call from Qt into Python takes the

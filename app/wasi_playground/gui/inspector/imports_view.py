@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from wasi_playground.gui.document.context import DocumentContext
-from wasi_playground.gui.document.item_views import OneCallPerCell, fit_columns, make_readable
+from wasi_playground.gui.document.item_views import OneCallPerCell, make_readable
 from wasi_playground.gui.document.panel import Panel
 from wasi_playground.gui.palette import is_dark
 
@@ -174,9 +174,6 @@ class FilteredTable(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.view, 1)
 
-    def fit_columns(self) -> None:
-        fit_columns(self.view)
-
 
 class ImportsView(Panel):
     def __init__(self, context: DocumentContext, parent: QWidget | None = None) -> None:
@@ -200,7 +197,6 @@ class ImportsView(Panel):
                 "provide</b> (highlighted).</span>"
             )
         self.summary.setText(summary)
-        self.table.fit_columns()
 
 
 class ExportsView(Panel):
@@ -212,7 +208,6 @@ class ExportsView(Panel):
 
     def show_report(self, report: Report | None) -> None:
         self.model.set_rows(export_rows(report) if report is not None else [])
-        self.table.fit_columns()
 
 
 def _fill(panel: QWidget, child: QWidget) -> None:

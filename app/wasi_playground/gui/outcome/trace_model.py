@@ -25,6 +25,15 @@ _Index = QModelIndex | QPersistentModelIndex
 GROUP_IDS = {g: i for i, g in enumerate(CAPABILITY_GROUPS)}
 
 
+def _intern(name: str, index: dict[str, int], names: list[str]) -> int:
+    """The small number standing for `name` in `names`, given on first sight."""
+    number = index.get(name)
+    if number is None:
+        number = index[name] = len(names)
+        names.append(name)
+    return number
+
+
 class TraceModel(OneCallPerCell, QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -49,18 +58,10 @@ class TraceModel(OneCallPerCell, QAbstractTableModel):
             self.endResetModel()
 
     def func_id(self, name: str) -> int:
-        fid = self._func_index.get(name)
-        if fid is None:
-            fid = self._func_index[name] = len(self.func_names)
-            self.func_names.append(name)
-        return fid
+        return _intern(name, self._func_index, self.func_names)
 
     def outcome_id(self, outcome: str) -> int:
-        oid = self._outcome_index.get(outcome)
-        if oid is None:
-            oid = self._outcome_index[outcome] = len(self.outcome_names)
-            self.outcome_names.append(outcome)
-        return oid
+        return _intern(outcome, self._outcome_index, self.outcome_names)
 
     def append_events(self, batch: list[TraceEvent]) -> None:
         """Column by column, not event by event: a flood's batches of thousands arrive every tick."""

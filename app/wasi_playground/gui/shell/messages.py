@@ -54,7 +54,7 @@ class MessageStrip(QWidget):
         layout.addWidget(self.count)
         layout.addWidget(close)
         self.setAutoFillBackground(True)
-        self._level: tuple[str, bool] | None = None
+        self._coloured_as: tuple[str, bool] | None = None
         self.hide()
 
     def post(self, text: str, level: str = "info") -> None:
@@ -76,9 +76,9 @@ class MessageStrip(QWidget):
         """A palette, not a style sheet: re-styling the strip on every message costs the GUI thread
         milliseconds it needs while a module opens."""
         dark = is_dark()
-        if (level, dark) == self._level:
+        if (level, dark) == self._coloured_as:
             return
-        self._level = (level, dark)
+        self._coloured_as = (level, dark)
         colours = DARK_LEVEL_COLOURS if dark else LEVEL_COLOURS
         fg, bg = (QColor(c) for c in colours.get(level, colours["info"]))
         palette = self.palette()
