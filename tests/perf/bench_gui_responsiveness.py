@@ -48,7 +48,7 @@ from stall_sampler import StallSampler  # noqa: E402
 from test_gui_window_modules import flood  # noqa: E402
 from wasi_playground.core.engine.config import RunConfig  # noqa: E402
 from wasi_playground.core.state.settings import SettingsStore  # noqa: E402
-from wasi_playground.gui.app import GUI_SWITCH_INTERVAL_S, guard_refcount_underflow  # noqa: E402
+from wasi_playground.gui.app import freeze_startup_heap, tune_gui_thread  # noqa: E402
 from wasi_playground.gui.shell.main_window import MainWindow  # noqa: E402
 
 
@@ -168,12 +168,12 @@ def fresh_process_open(path: Path) -> dict[str, float]:
 
 def child_open(path: Path, profile: bool) -> int:
     """The child of `fresh_process_open`: start the window, let it settle, then open and probe."""
-    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
-    guard_refcount_underflow()
+    tune_gui_thread()
     app = QApplication(["bench-child"])
     window = MainWindow(SettingsStore())
     window.resize(1360, 820)
     window.show()
+    freeze_startup_heap()
     settle_until = time.perf_counter() + 1.0
     spin_until(app, lambda: time.perf_counter() > settle_until, 10)
     profiler = cProfile.Profile() if profile else None
@@ -231,12 +231,12 @@ def show(name: str, figures: dict[str, float], baseline: dict[str, float]) -> No
 def main() -> int:
     if "--child-open" in sys.argv:
         return child_open(Path(sys.argv[sys.argv.index("--child-open") + 1]), "--profile" in sys.argv)
-    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)  # as run_app does
-    guard_refcount_underflow()
+    tune_gui_thread()  # as run_app does
     app = QApplication(["bench"])
     window = MainWindow(SettingsStore())
     window.resize(1360, 820)
     window.show()
+    freeze_startup_heap()
     app.processEvents()
 
     probe = LagProbe()

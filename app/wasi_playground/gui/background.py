@@ -21,6 +21,9 @@ the pool does not delete finished jobs (the Background drops each when it hands 
 Otherwise a worker could drop the last reference to a closed panel, and a widget destroyed off the GUI
 thread crashes the process.
 Call everything but `post` from the GUI thread.
+
+Workers give way to the window (`core.yielding`): the event loop says when the GUI thread wakes up and
+when it goes back to sleep, and long Python loops on workers pause while it is awake.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from wasi_playground.core.yielding import window_busy, window_waiting
 
 RUN_ROOM = 4
 WORKER_NICENESS = 5
@@ -58,6 +63,17 @@ class _Pending:
 
 
 _lowered = threading.local()
+_watched_dispatchers: set[int] = set()
+
+
+def _tell_workers_when_the_window_is_busy() -> None:
+    """Once per event loop (the GUI thread's): awake means busy, about to block means waiting."""
+    dispatcher = QAbstractEventDispatcher.instance()
+    if dispatcher is None or id(dispatcher) in _watched_dispatchers:
+        return
+    _watched_dispatchers.add(id(dispatcher))
+    dispatcher.awake.connect(window_busy)
+    dispatcher.aboutToBlock.connect(window_waiting)
 
 
 def _lower_this_threads_priority() -> None:
@@ -125,6 +141,7 @@ class Background(QObject):
         self._ids = itertools.count()
         self._forgotten: weakref.WeakSet[QObject] = weakref.WeakSet()
         Background.alive.add(self)
+        _tell_workers_when_the_window_is_busy()
 
     def run(self, owner: QObject, fn: Callable[[], Any], on_done: OnDone,
             on_error: OnError | None = None, key: str | None = None) -> int:
@@ -160,10 +177,12 @@ class Background(QObject):
         self._forgotten.add(owner)
 
     def wait_idle(self, msecs: int = 5000) -> bool:
+        window_waiting()
         return self.pool.waitForDone(msecs) and self.serial.waitForDone(msecs)
 
     def wait_in_order(self, msecs: int = 5000) -> bool:
         """Wait for the serial lane only (closing: the settings are written, reads may be abandoned)."""
+        window_waiting()
         return self.serial.waitForDone(msecs)
 
     def is_gone(self, owner: QObject) -> bool:

@@ -7,10 +7,14 @@ printable ASCII or well-formed multi-byte UTF-8 characters counts, so "Grüße" 
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, overload
 
 from wasi_playground.core.binary.reader import Reader, Section, WasmFormatError, read_sections
 from wasi_playground.core.lookinside.disasm.decode import decode_instructions
+from wasi_playground.core.yielding import STEP, give_way
 
 MAX_STRINGS = 500_000
 
@@ -29,8 +33,7 @@ class DataSegment:
     size: int
 
 
-@dataclass(frozen=True, slots=True)
-class FoundString:
+class FoundString(NamedTuple):
     segment: int
     offset: int
     """Offset inside the segment."""
@@ -39,6 +42,63 @@ class FoundString:
     text: str
     encoding: str
     """"ascii" or "utf-8"."""
+
+
+class FoundStrings(Sequence[FoundString]):
+    """The strings of a scan, or the ones a search picked, kept column by column: 200,000 strings are a few
+    arrays and one list of str, none of which the garbage collector walks. As 200,000 objects, they made
+    one full collection take 120 ms, with the GIL held. Each `FoundString` is made when it is asked for."""
+
+    def __init__(self, columns: _Columns | None = None, rows: array | None = None) -> None:
+        self._columns = columns if columns is not None else _Columns()
+        self._rows = rows
+        """Indices into the columns (a search's result), or None for all of them in order."""
+
+    def append(self, segment: int, offset: int, address: int | None, text: str, ascii_only: bool) -> None:
+        assert self._rows is None, "a search result is read-only"
+        self._columns.append(segment, offset, address, text, ascii_only)
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._rows is not None else len(self._columns.texts)
+
+    @overload
+    def __getitem__(self, i: int) -> FoundString: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[FoundString]: ...
+
+    def __getitem__(self, i: int | slice) -> FoundString | list[FoundString]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        c = self._columns
+        at = self._rows[i] if self._rows is not None else range(len(c.texts))[i]
+        address = c.addresses[at]
+        return FoundString(c.segments[at], c.offsets[at], None if address < 0 else address, c.texts[at],
+                           "ascii" if c.ascii[at] else "utf-8")
+
+    def matching(self, query: str) -> FoundStrings:
+        """The strings that contain `query`, ignoring case."""
+        needle = query.casefold()
+        texts = self._columns.texts
+        rows = self._rows if self._rows is not None else range(len(texts))
+        return FoundStrings(self._columns, array("L", (i for i in rows if needle in texts[i].casefold())))
+
+
+class _Columns:
+    def __init__(self) -> None:
+        self.segments = array("L")
+        self.offsets = array("Q")
+        self.addresses = array("q")
+        """-1 where the segment's address is not known."""
+        self.texts: list[str] = []
+        self.ascii = bytearray()
+
+    def append(self, segment: int, offset: int, address: int | None, text: str, ascii_only: bool) -> None:
+        self.segments.append(segment)
+        self.offsets.append(offset)
+        self.addresses.append(-1 if address is None else address)
+        self.texts.append(text)
+        self.ascii.append(ascii_only)
 
 
 def _offset_expr(data: bytes, pos: int, end: int) -> tuple[str, int | None, int]:
@@ -91,42 +151,66 @@ def _pattern(min_length: int) -> re.Pattern[bytes]:
     return re.compile(_UTF8_CHAR + b"{%d,}" % max(1, min_length))
 
 
+SCAN_WINDOW = 64 * 1024
+"""The regex searches at most about this many bytes in one call: a search holds the GIL, and one search
+across megabytes of tables with no text in them stalled the window for 120 ms."""
+
+
+def _windows(chunk: bytes) -> Iterator[tuple[int, int]]:
+    """[start, end) pieces of `chunk` of about SCAN_WINDOW bytes, each ending just after a NUL byte:
+    no string contains a NUL, so none is cut in two."""
+    pos, size = 0, len(chunk)
+    while pos < size:
+        nul = chunk.find(b"\0", min(pos + SCAN_WINDOW, size))
+        end = size if nul < 0 else nul + 1
+        yield pos, end
+        pos = end
+
+
 def scan_strings(data: bytes, segments: list[DataSegment], min_length: int = 4,
-                 limit: int = MAX_STRINGS) -> list[FoundString]:
+                 limit: int = MAX_STRINGS) -> FoundStrings:
     """Printable strings of at least `min_length` characters, in segment order, at most `limit` of them."""
     pattern = _pattern(min_length)
-    out: list[FoundString] = []
+    out = FoundStrings()
+    found = 0
     for seg in segments:
         chunk = data[seg.data_start:seg.data_start + seg.size]
-        for m in pattern.finditer(chunk):
+        for m in (m for start, end in _windows(chunk) for m in pattern.finditer(chunk, start, end)):
+            found += 1
+            if not found % STEP:
+                give_way()
             raw = m.group()
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            ascii_only = raw.isascii()
             address = seg.address + m.start() if seg.address is not None else None
-            out.append(FoundString(seg.index, m.start(), address, text, "ascii" if ascii_only else "utf-8"))
+            out.append(seg.index, m.start(), address, text, raw.isascii())
             if len(out) >= limit:
                 return out
     return out
 
 
-def search_strings(strings: list[FoundString], query: str) -> list[FoundString]:
+def search_strings(strings: FoundStrings, query: str) -> FoundStrings:
     """Case-insensitive substring search."""
-    needle = query.casefold()
-    return [s for s in strings if needle in s.text.casefold()]
+    return strings.matching(query)
+
+
+_SHOWN_AS_ASCII = bytes(b if 0x20 <= b < 0x7F else 0x2E for b in range(256))
+"""Printable ASCII stays itself; every other byte shows as '.'."""
+
+
+def hex_line(data: bytes, at: int, end: int, address: int, width: int = 16) -> str:
+    """One classic line: the address, `width` bytes of `data` from `at` (not past `end`) in hex, as ASCII."""
+    row = data[at:min(at + width, end)]
+    shown = row.translate(_SHOWN_AS_ASCII).decode("ascii")
+    return f"{address:08x}  {row.hex(' ').ljust(width * 3 - 1)}  {shown}"
 
 
 def hex_dump(data: bytes, start: int, length: int, base_address: int = 0, width: int = 16) -> str:
     """Classic offset / hex / ASCII lines for `length` bytes of `data` from `start`."""
-    lines = []
     end = min(start + length, len(data))
-    for at in range(start, end, width):
-        row = data[at:min(at + width, end)]
-        hexes = " ".join(f"{b:02x}" for b in row).ljust(width * 3 - 1)
-        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in row)
-        lines.append(f"{base_address + at - start:08x}  {hexes}  {text}")
+    lines = (hex_line(data, at, end, base_address + at - start, width) for at in range(start, end, width))
     return "\n".join(lines)
 
 

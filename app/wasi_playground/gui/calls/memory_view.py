@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from wasi_playground.gui.document.hex_view import HexView
+
 Reader = Callable[[int, int], bytes]
-
-
-def hex_dump(data: bytes, base: int) -> str:
-    """16 bytes a line: address, hex bytes, printable ASCII."""
-    lines = []
-    for at in range(0, len(data), 16):
-        chunk = data[at:at + 16]
-        hexes = " ".join(f"{b:02x}" for b in chunk).ljust(47)
-        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
-        lines.append(f"{base + at:08x}  {hexes}  {text}")
-    return "\n".join(lines)
 
 
 class MemoryView(QWidget):
@@ -43,10 +32,8 @@ class MemoryView(QWidget):
         self.length.setValue(256)
         self.show_button = QPushButton("Show", self)
         self.status = QLabel(self)
-        self.dump = QPlainTextEdit(self)
+        self.dump = HexView(self)
         self.dump.setObjectName("memoryHex")
-        self.dump.setReadOnly(True)
-        self.dump.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         row = QHBoxLayout()
         row.addWidget(QLabel("Address", self))
         row.addWidget(self.address, 1)
@@ -84,4 +71,4 @@ class MemoryView(QWidget):
             self.status.setText(str(e))
             return
         self.status.setText(f"{len(data)} bytes from 0x{address:x}")
-        self.dump.setPlainText(hex_dump(data, address))
+        self.dump.show_bytes(data, address=address)

@@ -26,9 +26,9 @@ class RowsModel(OneCallPerCell, QAbstractTableModel):
         super().__init__(parent)
         self.headers = list(headers)
         self.cells = cells
-        self.items: list[Any] = []
+        self.items: Sequence[Any] = []
 
-    def set_items(self, items: list[Any]) -> None:
+    def set_items(self, items: Sequence[Any]) -> None:
         self.beginResetModel()
         self.items = items
         self.endResetModel()

@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -21,17 +19,16 @@ from PySide6.QtWidgets import (
 
 from wasi_playground.core.lookinside.datascan import (
     DataSegment,
-    FoundString,
+    FoundStrings,
     data_segments,
-    hex_dump,
     scan_strings,
 )
 from wasi_playground.core.lookinside.functions import read_module_bytes
 from wasi_playground.gui.document.context import DocumentContext
+from wasi_playground.gui.document.hex_view import HexView
 from wasi_playground.gui.document.progress_note import ProgressNote
 from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, table_view
 
-HEX_LIMIT = 64 * 1024
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -39,19 +36,13 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class DataScan:
     data: bytes
     segments: list[DataSegment]
-    strings: list[FoundString]
+    strings: FoundStrings
 
 
 def scan_path(path: object) -> DataScan:
     data = read_module_bytes(path)  # type: ignore[arg-type]
     segments = data_segments(data)
     return DataScan(data, segments, scan_strings(data, segments))
-
-
-def segment_dump(data: bytes, seg: DataSegment) -> str:
-    shown = min(seg.size, HEX_LIMIT)
-    text = hex_dump(data, seg.data_start, shown, seg.address or 0)
-    return text + (f"\n… {seg.size - shown} more bytes" if shown < seg.size else "")
 
 
 def _address(value: int | None) -> str:
@@ -73,10 +64,8 @@ class DataPanel(LazyPanel):
             self,
         )
         self.segments_view = table_view(self.segments_model, "dataSegmentsView")
-        self.hex_view = QPlainTextEdit(readOnly=True)
+        self.hex_view = HexView()
         self.hex_view.setObjectName("dataHexView")
-        self.hex_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.hex_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.search = QLineEdit(placeholderText="Search strings…")
         self.search.setObjectName("dataStringSearch")
         self.search.setClearButtonEnabled(True)
@@ -128,12 +117,10 @@ class DataPanel(LazyPanel):
         self.status.setText(f"Cannot read data: {exc}")
 
     def _on_segment(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        """The hex dump is made on a worker: 64 KiB of it is tens of milliseconds of Python."""
         if self.scan is None or not current.isValid():
             return
-        data, seg = self.scan.data, self.scan.segments[current.row()]
-        self.in_background(lambda: segment_dump(data, seg), self.hex_view.setPlainText, self._on_error,
-                           key=f"hex-{id(self)}")
+        seg = self.scan.segments[current.row()]
+        self.hex_view.show_bytes(self.scan.data, seg.data_start, seg.size, seg.address or 0)
 
     def _apply_search(self, text: str) -> None:
         if self.scan is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from wasi_playground.core.yielding import STEP, give_way
+
 MAX_HIGHLIGHT_CHARS = 600_000
 """Beyond this (~20,000 lines) text stays uncoloured: lexing would take seconds and painting would stall."""
 INLINE_HIGHLIGHT_CHARS = 20_000
@@ -39,7 +41,9 @@ def tokenize_wat(text: str) -> list[list[Span]] | None:
 
     lines: list[list[Span]] = [[]]
     column = 0
-    for token_type, value in WatLexer().get_tokens(text):
+    for count, (token_type, value) in enumerate(WatLexer().get_tokens(text)):
+        if not count % STEP:
+            give_way()
         category = _category(token_type)
         parts = value.split("\n")
         for i, part in enumerate(parts):
