@@ -67,6 +67,10 @@ def _exports(report: Report) -> list[tuple[str, str, str]]:
 class RowsModel(OneCallPerCell, QAbstractTableModel):
     """A read-only table over a list of rows; `highlight(row)` marks rows that need attention."""
 
+    answered_roles = frozenset(int(role) for role in (
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole))
+
     def __init__(self, headers: list[str], parent: Any = None) -> None:
         super().__init__(parent)
         self.headers = headers

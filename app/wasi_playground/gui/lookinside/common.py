@@ -21,6 +21,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 class RowsModel(OneCallPerCell, QAbstractTableModel):
     """A read-only table over a Python list: one function turns a row object into the column texts."""
 
+    answered_roles = frozenset({int(Qt.ItemDataRole.DisplayRole)})
+
     def __init__(self, headers: Sequence[str], cells: Callable[[Any], Sequence[Any]],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -12,26 +12,37 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from wasi_playground.core.lookinside.functions import FunctionTable
-from wasi_playground.gui.document.item_views import OneCallPerCell
+from wasi_playground.gui.document.item_views import TEXT_ROLES, OneCallPerCell
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Index", "Name", "Signature", "Body size", "Exported")
+CACHED_ROWS = 5_000
+"""Rows whose texts are kept once made: a paint asks for each cell again, and a name is demangled."""
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class FunctionsModel(OneCallPerCell, QAbstractTableModel):
     """Rows are function indices in display order; `rows` changes with sort and filter."""
 
+    answered_roles = TEXT_ROLES
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.table: FunctionTable | None = None
         self.rows: list[int] = []
+        self._texts: dict[int, tuple[Any, ...]] = {}
+        """Function index -> its column texts."""
         self._filter = ""
         self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
 
     def set_table(self, table: FunctionTable | None) -> None:
         self.beginResetModel()
         self.table = table
+        self._texts = {}
         self.rows = list(range(len(table))) if table is not None else []
         self.endResetModel()
         if self._filter or self._sort[0]:
@@ -50,30 +61,32 @@ class FunctionsModel(OneCallPerCell, QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
         t = self.table
         if t is None or not index.isValid():
             return None
-        i = self.rows[index.row()]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return i
-            if col == 1:
-                return t.display_name(i)
-            if col == 2:
-                return t.signature(i)
-            if col == 3:
-                return "import" if t.is_imported(i) else t.body_size(i)
-            if col == 4:
-                return ", ".join(t.export_names.get(i, ()))
-        elif role == Qt.ItemDataRole.ToolTipRole and col == 1:
-            raw = t.name(i)
-            shown = t.display_name(i)
+        if role == _DISPLAY:
+            return self._row_texts(self.rows[index.row()])[col]
+        if role == _TOOLTIP and col == 1:
+            i = self.rows[index.row()]
+            raw, shown = t.name(i), t.display_name(i)
             return shown if raw == shown else f"{shown}\n{raw}"
-        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 3):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT and col in (0, 3):
+            return _RIGHT
         return None
+
+    def _row_texts(self, i: int) -> tuple[Any, ...]:
+        texts = self._texts.get(i)
+        if texts is None:
+            t = self.table
+            assert t is not None
+            if len(self._texts) >= CACHED_ROWS:
+                self._texts.clear()
+            texts = self._texts[i] = (i, t.display_name(i), t.signature(i),
+                                      "import" if t.is_imported(i) else t.body_size(i),
+                                      ", ".join(t.export_names.get(i, ())))
+        return texts
 
     def function_at(self, row: int) -> int | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None

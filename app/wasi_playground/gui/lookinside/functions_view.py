@@ -198,12 +198,13 @@ class FunctionsPanel(LazyPanel):
         if row is not None:
             current = self.view.currentIndex()
             if not current.isValid() or current.row() != row:
-                self.view.blockSignals(True)
+                # Quietly: this function is being shown already, and a row change would render it again.
+                selection = self.view.selectionModel()
+                selection.blockSignals(True)
                 self.view.selectRow(row)
-                self.view.blockSignals(False)
-                self.view.selectionModel().blockSignals(True)
                 self.view.setCurrentIndex(self.model.index(row, 0))
-                self.view.selectionModel().blockSignals(False)
+                selection.blockSignals(False)
+                self.view.viewport().update()
                 self.view.scrollTo(self.model.index(row, 0))
         table = self.table
         self.title.setText(f"{index}: {table.display_name(index)}")

@@ -23,6 +23,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 GROUP_IDS = {g: i for i, g in enumerate(CAPABILITY_GROUPS)}
+TRACE_ROLES = frozenset(int(role) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                               Qt.ItemDataRole.ForegroundRole))
 
 
 def _intern(name: str, index: dict[str, int], names: list[str]) -> int:
@@ -35,6 +37,8 @@ def _intern(name: str, index: dict[str, int], names: list[str]) -> int:
 
 
 class TraceModel(OneCallPerCell, QAbstractTableModel):
+    answered_roles = TRACE_ROLES
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.clear_rows(reset=False)
@@ -129,6 +133,8 @@ class TraceFilter(OneCallPerCell, QAbstractTableModel):
     Not a QSortFilterProxyModel: that calls a Python predicate per row, seconds for a million rows on
     every filter change. Here a filter change is a few list comprehensions over the model's compact
     arrays, and appended rows are filtered one batch at a time."""
+
+    answered_roles = TRACE_ROLES
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFontDatabase, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QFontDatabase,
+    QImage,
+    QKeySequence,
+    QPainter,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -75,9 +85,19 @@ def warm_up() -> None:
     that at once can fail)."""
     from pygments.lexers import WatLexer
 
-    QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    _draw_printable_text(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     QTableView().viewport()  # PySide's first viewport() call costs ~15-150 ms, once per process
-    assert WatLexer is not None
+    list(WatLexer().get_tokens(""))  # compiles the lexer's rules: 13 ms of Python, once per process
+
+
+def _draw_printable_text(font: QFont) -> None:
+    """Draw every printable ASCII character once in `font`: the first view in the code font (WAT, hex)
+    otherwise pays for loading and rasterizing its glyphs in its first paint."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    painter.setFont(font)
+    painter.drawText(0, 8, "".join(chr(c) for c in range(0x20, 0x7F)))
+    painter.end()
 
 
 class MainWindow(QMainWindow):
