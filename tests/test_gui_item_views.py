@@ -89,12 +89,13 @@ def test_lists_get_the_same(qtbot):
 
 def test_a_python_model_answers_every_role_of_a_cell_in_one_call(qtbot):
     from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+    from wasmtime import wat2wasm
 
+    from wasi_playground.core.lookinside.functions import FunctionTable
     from wasi_playground.gui.lookinside.functions_model import FunctionsModel
 
     model = FunctionsModel()
-    model.rows = [0]
-    model.table = type("OneFunction", (), {"display_name": lambda _s, _i: "main"})()
+    model.set_table(FunctionTable.from_bytes(wat2wasm("(module (func $main))")))
     right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     alignment = QModelRoleData(Qt.ItemDataRole.TextAlignmentRole)
     model.multiData(model.index(0, 0), QModelRoleDataSpan(alignment))  # the index column is right-aligned
@@ -105,3 +106,35 @@ def test_a_python_model_answers_every_role_of_a_cell_in_one_call(qtbot):
     display = QModelRoleData(Qt.ItemDataRole.DisplayRole)
     model.multiData(model.index(0, 1), QModelRoleDataSpan(display))
     assert display.data() == "main"
+
+
+def test_a_paint_asks_python_only_for_the_roles_a_model_answers(qtbot):
+    """A view asks each cell for seven roles; a model that names its roles gets called for those alone,
+    and the cells still paint their text and alignment."""
+    from wasmtime import wat2wasm
+
+    from wasi_playground.core.lookinside.functions import FunctionTable
+    from wasi_playground.gui.lookinside.functions_model import FunctionsModel
+
+    asked: list[int] = []
+
+    class CountingModel(FunctionsModel):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            asked.append(int(role))
+            return super().data(index, role)
+
+    model = CountingModel()
+    model.set_table(FunctionTable.from_bytes(wat2wasm("(module (func $main) (func $other))")))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(500, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    asked.clear()
+    view.viewport().update()
+    qtbot.waitUntil(lambda: bool(asked))
+    cells = model.rowCount() * model.columnCount()
+    assert set(asked) <= {int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.TextAlignmentRole)}
+    assert cells <= len(asked) <= 2 * cells
+    assert model.display_text(1, 1) == model.index(1, 1).data() == "other"

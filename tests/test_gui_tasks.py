@@ -155,3 +155,40 @@ def test_calls_for_the_gui_thread_run_in_order_a_few_per_turn_and_not_for_a_dele
     qtbot.waitUntil(lambda: len(ran) == 20)
     qtbot.wait(20)
     assert ran == list(range(20))
+
+
+def test_worker_loops_give_way_while_the_window_works_through_its_queue(qtbot) -> None:
+    """A turn of the GUI-thread queue marks the window busy: a worker's `give_way()` waits while a slow
+    call runs there, and once the event loop rests it does not wait at all."""
+    from wasi_playground.core.yielding import HOLD_S, give_way
+
+    background, owner = Background(), QObject()
+    call_running = threading.Event()
+
+    def slow_call() -> None:
+        call_running.set()
+        time.sleep(0.06)  # the GIL is free, the window is not
+
+    waits: list[float] = []
+
+    def worker() -> None:
+        call_running.wait(5)
+        waits.append(_timed(give_way))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    background.soon(owner, slow_call)
+    qtbot.waitUntil(lambda: bool(waits), timeout=5000)
+    thread.join()
+    assert 0.03 <= waits[0] < HOLD_S
+    qtbot.wait(30)  # the event loop goes to sleep: the window rests before the mark expires
+    idle = threading.Thread(target=lambda: waits.append(_timed(give_way)))
+    idle.start()
+    idle.join()
+    assert waits[1] < 0.005
+
+
+def _timed(fn) -> float:
+    start = time.monotonic()
+    fn()
+    return time.monotonic() - start

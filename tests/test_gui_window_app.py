@@ -134,3 +134,34 @@ def test_refcount_guard_applies_only_to_the_broken_binding() -> None:
     assert guard_refcount_underflow() is broken
     if broken:
         assert sys.getrefcount(None) > 1 << 39 and sys.getrefcount(True) > 1 << 39
+
+
+def test_the_gui_thread_gets_the_interpreter_back_quickly() -> None:
+    """A short GIL switch interval and, on Linux, a 1 us timer slack for the GUI thread's GIL waits."""
+    import ctypes
+
+    from wasi_playground.gui.app import GUI_SWITCH_INTERVAL_S, GUI_TIMER_SLACK_NS, tune_gui_thread
+
+    before = sys.getswitchinterval()
+    try:
+        tune_gui_thread()
+        assert sys.getswitchinterval() == pytest.approx(GUI_SWITCH_INTERVAL_S)
+        if sys.platform.startswith("linux"):
+            pr_get_timerslack = 30
+            assert ctypes.CDLL(None).prctl(pr_get_timerslack, 0, 0, 0, 0) == GUI_TIMER_SLACK_NS
+    finally:
+        sys.setswitchinterval(before)
+        if sys.platform.startswith("linux"):
+            ctypes.CDLL(None).prctl(29, 0, 0, 0, 0)  # back to the thread's default slack
+
+
+def test_the_startup_heap_is_left_out_of_later_collections() -> None:
+    import gc
+
+    from wasi_playground.gui.app import freeze_startup_heap
+
+    try:
+        freeze_startup_heap()
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()

@@ -22,8 +22,9 @@ Otherwise a worker could drop the last reference to a closed panel, and a widget
 thread crashes the process.
 Call everything but `post` from the GUI thread.
 
-Workers give way to the window (`core.yielding`): the event loop says when the GUI thread wakes up and
-when it goes back to sleep, and long Python loops on workers pause while it is awake.
+Workers give way to the window (`core.yielding`): a turn of the queue and a paint or layout of the
+Background's window mark it busy, its event loop going to sleep marks it resting, and long Python loops
+on workers pause in between.
 """
 
 from __future__ import annotations
@@ -39,7 +40,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractEventDispatcher, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractEventDispatcher,
+    QEvent,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 from wasi_playground.core.yielding import window_busy, window_waiting
 
@@ -64,15 +74,16 @@ class _Pending:
 
 _lowered = threading.local()
 _watched_dispatchers: set[int] = set()
+_HEAVY_WINDOW_EVENTS = frozenset({QEvent.Type.UpdateRequest, QEvent.Type.LayoutRequest})
+"""A top-level window's paint and layout: every widget in it, and hundreds of calls into Python."""
 
 
-def _tell_workers_when_the_window_is_busy() -> None:
-    """Once per event loop (the GUI thread's): awake means busy, about to block means waiting."""
+def _tell_workers_when_the_window_rests() -> None:
+    """Once per event loop (the GUI thread's): about to block means the window rests."""
     dispatcher = QAbstractEventDispatcher.instance()
     if dispatcher is None or id(dispatcher) in _watched_dispatchers:
         return
     _watched_dispatchers.add(id(dispatcher))
-    dispatcher.awake.connect(window_busy)
     dispatcher.aboutToBlock.connect(window_waiting)
 
 
@@ -141,7 +152,9 @@ class Background(QObject):
         self._ids = itertools.count()
         self._forgotten: weakref.WeakSet[QObject] = weakref.WeakSet()
         Background.alive.add(self)
-        _tell_workers_when_the_window_is_busy()
+        _tell_workers_when_the_window_rests()
+        if parent is not None and parent.isWidgetType():
+            parent.installEventFilter(self)
 
     def run(self, owner: QObject, fn: Callable[[], Any], on_done: OnDone,
             on_error: OnError | None = None, key: str | None = None) -> int:
@@ -177,7 +190,7 @@ class Background(QObject):
         self._forgotten.add(owner)
 
     def wait_idle(self, msecs: int = 5000) -> bool:
-        window_waiting()
+        window_waiting()  # the window waits for the workers: they must not wait for it
         return self.pool.waitForDone(msecs) and self.serial.waitForDone(msecs)
 
     def wait_in_order(self, msecs: int = 5000) -> bool:
@@ -223,7 +236,14 @@ class Background(QObject):
     def _queue_delivery(self, task_id: int) -> None:
         self._enqueue(task_id)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """Watches the window this Background serves, and only notes its heavy events."""
+        if event.type() in _HEAVY_WINDOW_EVENTS:
+            window_busy()
+        return False
+
     def _take_turn(self) -> None:
+        window_busy()
         deadline = time.perf_counter() + TURN_BUDGET_S
         try:
             while self._queue:

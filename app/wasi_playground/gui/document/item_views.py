@@ -27,23 +27,27 @@ MAX_FITTED_PX = 480
 
 
 class FullTextToolTips(QObject):
-    """Shows a cell's whole display text as its tooltip when the model gives it no tooltip of its own."""
+    """Shows a cell's whole display text as its tooltip when the model gives it no tooltip of its own.
+    Like ColumnFitter it keeps no Python reference to its view (its Qt parent): a wrapper cycle between
+    the two, collected after the view was gone, crashed the process in a later paint."""
 
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
-        self.view = view
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent):
             return False
-        index = self.view.indexAt(event.pos())
+        view = self.parent()
+        if not isinstance(view, QAbstractItemView):
+            return False
+        index = view.indexAt(event.pos())
         if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole):
             return False
         text = index.data(Qt.ItemDataRole.DisplayRole)
         if text is None or str(text) == "":
             QToolTip.hideText()
             return True
-        QToolTip.showText(event.globalPos(), str(text), self.view.viewport())
+        QToolTip.showText(event.globalPos(), str(text), view.viewport())
         return True
 
 

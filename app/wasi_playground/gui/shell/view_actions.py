@@ -30,10 +30,15 @@ def search_field(page: QWidget | None) -> QLineEdit | None:
 
 
 class ViewActions(QObject):
+    @property
+    def window(self) -> Any:
+        """Its Qt parent, not held in Python: a wrapper cycle between a QObject and its parent, collected
+        after the parent was gone, has crashed the process."""
+        return self.parent()
+
     def __init__(self, window: Any, current_document: Callable[[], Any], store: SettingsStore,
                  save_window_state: Callable[[], None]) -> None:
         super().__init__(window)
-        self.window = window
         self.current_document = current_document
         self.store = store
         self.save_window_state = save_window_state
