@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 
 from wasi_playground.core.yielding import HOLD_S, RUN_S, give_way, window_busy, window_waiting
+
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -18,55 +21,49 @@ def window_rests_afterwards() -> Iterator[None]:
     window_waiting()
 
 
-def _timed_give_way() -> float:
-    """give_way() on a fresh thread (its own RUN_S clock), in seconds."""
-    took: list[float] = []
+def _waited() -> float:
+    """Seconds this thread spent in give_way()."""
+    start = time.monotonic()
+    give_way()
+    return time.monotonic() - start
 
-    def worker() -> None:
-        start = time.monotonic()
-        give_way()
-        took.append(time.monotonic() - start)
 
-    thread = threading.Thread(target=worker)
+def _on_a_worker(fn: Callable[[], T]) -> T:
+    """fn() on a fresh thread (with its own RUN_S clock)."""
+    out: list[T] = []
+    thread = threading.Thread(target=lambda: out.append(fn()))
     thread.start()
     thread.join()
-    return took[0]
+    return out[0]
 
 
 def test_a_resting_window_costs_a_worker_nothing() -> None:
     window_waiting()
-    assert _timed_give_way() < 0.005
+    assert _on_a_worker(_waited) < 0.005
 
 
 def test_a_worker_waits_until_the_busy_window_rests() -> None:
     window_busy()
     threading.Timer(0.04, window_waiting).start()
-    took = _timed_give_way()
-    assert 0.03 <= took < HOLD_S
+    assert 0.03 <= _on_a_worker(_waited) < HOLD_S
 
 
 def test_a_window_that_never_says_it_rests_holds_a_worker_back_only_so_long() -> None:
     window_busy()
-    took = _timed_give_way()
-    assert HOLD_S * 0.9 <= took < HOLD_S + 0.05
-    assert _timed_give_way() < 0.005  # the mark has expired
+    assert HOLD_S * 0.9 <= _on_a_worker(_waited) < HOLD_S + 0.05
+    assert _on_a_worker(_waited) < 0.005  # the mark has expired
 
 
 def test_after_giving_way_a_worker_runs_before_it_gives_way_again() -> None:
-    waits: list[float] = []
-
-    def worker() -> None:
+    def three_loops() -> list[float]:
+        waits = []
         for pause in (0.0, 0.0, RUN_S * 1.5):
             time.sleep(pause)
             window_busy()
-            start = time.monotonic()
-            give_way()
-            waits.append(time.monotonic() - start)
+            waits.append(_waited())
+        return waits
 
-    thread = threading.Thread(target=worker)
-    thread.start()
-    thread.join()
-    first, right_after, later = waits
+    first, right_after, later = _on_a_worker(three_loops)
     assert first >= HOLD_S * 0.9
     assert right_after < 0.005
     assert later >= HOLD_S * 0.9

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QImage,
     QKeySequence,
     QPainter,
+    QTextDocument,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -86,6 +87,10 @@ def warm_up() -> None:
     from pygments.lexers import WatLexer
 
     _draw_printable_text(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    rich = QTextDocument()  # the overview's first layout resolves its fonts: 20 ms once per process
+    rich.setHtml("<h4>a</h4><table><tr><td><b>a</b></td><td><code>a</code> <small>a</small>"
+                 "<ul><li>a</li></ul></td></tr></table>")
+    rich.size()
     QTableView().viewport()  # PySide's first viewport() call costs ~15-150 ms, once per process
     list(WatLexer().get_tokens(""))  # compiles the lexer's rules: 13 ms of Python, once per process
 
