@@ -21,6 +21,9 @@ ROW_PADDING_PX = 4
 FIT_ROWS = 50
 """Rows measured when columns are fitted: about a screenful. Each is a few calls into a Python model, and
 beside a worker busy in Python each call waits for the GIL (100 rows of the Functions view: 75 ms)."""
+FIT_DELAY_MS = 16
+"""A fit waits a frame: with no delay it ran in the same event-loop pass as the work that changed the
+rows and the paint after it, and the three together stalled the window."""
 MEASURED_TEXTS = 4
 """Per column, only the longest few texts are measured: shaping text is the costly part of a fit, and
 the longest by characters is nearly always the widest."""
@@ -85,7 +88,7 @@ def _size_columns(view: QTableView | QTreeView, header: QHeaderView, stretch_col
 
 
 class ColumnFitter(QObject):
-    """Fits the columns to their content in the turn after the model resets or gains rows. It keeps no
+    """Fits the columns to their content a frame after the model resets or gains rows. It keeps no
     Python reference to its view (its Qt parent) and listens with its own method, so when the view goes,
     every connection and pending fit goes with it."""
 
@@ -102,7 +105,7 @@ class ColumnFitter(QObject):
     def fit_soon(self, *_: object) -> None:
         if not self._scheduled:
             self._scheduled = True
-            QTimer.singleShot(0, self, self.fit)
+            QTimer.singleShot(FIT_DELAY_MS, self, self.fit)
 
     def fit(self) -> None:
         self._scheduled = False
