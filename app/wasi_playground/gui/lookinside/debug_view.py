@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
-from wasi_playground.core.lookinside.dwarf import CompileUnit, read_debug_info
-from wasi_playground.core.lookinside.functions import load_cached
+from wasi_playground.core.elsewhere import run_elsewhere
+from wasi_playground.core.lookinside.dwarf import DebugSummary, debug_summary
 from wasi_playground.gui.document.context import DocumentContext
 from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, table_view
-
-
-@dataclass
-class DebugSummary:
-    units: list[CompileUnit]
-    files: list[str]
-    functions: list[tuple[int, str, str]]
-    """(function index, name, "file:line")."""
-
-
-def summarize(path: object) -> DebugSummary | None:
-    table = load_cached(path)  # type: ignore[arg-type]
-    info = read_debug_info(table.data, table.module.sections)
-    if info is None:
-        return None
-    functions = []
-    for i in range(table.imported_count, len(table)):
-        span = table.body_range(i)
-        loc = info.location_in(*span) if span else None
-        functions.append((i, table.display_name(i), str(loc) if loc else ""))
-    return DebugSummary(info.units, info.source_files, functions)
 
 
 class DebugPanel(LazyPanel):
@@ -68,7 +45,8 @@ class DebugPanel(LazyPanel):
     def start_load(self) -> None:
         self.status.setText("Reading debug information…")
         path = self.source
-        self.in_background(lambda: summarize(path), self._show, self._on_error, key=f"debug-{id(self)}")
+        self.in_background(lambda: run_elsewhere(debug_summary, path), self._show, self._on_error,
+                           key=f"debug-{id(self)}")
 
     def _show(self, summary: DebugSummary | None) -> None:
         self.summary = summary
