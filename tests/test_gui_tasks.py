@@ -157,10 +157,13 @@ def test_calls_for_the_gui_thread_run_in_order_a_few_per_turn_and_not_for_a_dele
     assert ran == list(range(20))
 
 
-def test_worker_loops_give_way_while_the_window_works_through_its_queue(qtbot) -> None:
+def test_worker_loops_give_way_while_the_window_works_through_its_queue(qtbot, monkeypatch) -> None:
     """A turn of the GUI-thread queue marks the window busy: a worker's `give_way()` waits while a slow
     call runs there, and once the event loop rests it does not wait at all."""
-    from wasi_playground.core.yielding import HOLD_S, give_way
+    from wasi_playground.core import yielding
+    from wasi_playground.core.yielding import give_way, window_waiting
+
+    monkeypatch.setattr(yielding, "HOLD_S", 5.0)
 
     background, owner = Background(), QObject()
     call_running = threading.Event()
@@ -180,12 +183,13 @@ def test_worker_loops_give_way_while_the_window_works_through_its_queue(qtbot) -
     background.soon(owner, slow_call)
     qtbot.waitUntil(lambda: bool(waits), timeout=5000)
     thread.join()
-    assert 0.03 <= waits[0] < HOLD_S
+    assert 0.03 <= waits[0] < 4.0
     qtbot.wait(30)  # the event loop goes to sleep: the window rests before the mark expires
     idle = threading.Thread(target=lambda: waits.append(_timed(give_way)))
     idle.start()
     idle.join()
-    assert waits[1] < 0.005
+    assert waits[1] < 0.05
+    window_waiting()  # no later test's workers wait on this test's long mark
 
 
 def _timed(fn) -> float:

@@ -10,7 +10,8 @@ from typing import TypeVar
 
 import pytest
 
-from wasi_playground.core.yielding import HOLD_S, RUN_S, give_way, window_busy, window_waiting
+from wasi_playground.core import yielding
+from wasi_playground.core.yielding import HOLD_S, give_way, window_busy, window_waiting
 
 T = TypeVar("T")
 
@@ -39,25 +40,28 @@ def _on_a_worker(fn: Callable[[], T]) -> T:
 
 def test_a_resting_window_costs_a_worker_nothing() -> None:
     window_waiting()
-    assert _on_a_worker(_waited) < 0.005
+    assert _on_a_worker(_waited) < 0.05
 
 
-def test_a_worker_waits_until_the_busy_window_rests() -> None:
+def test_a_worker_waits_until_the_busy_window_rests(monkeypatch) -> None:
+    monkeypatch.setattr(yielding, "HOLD_S", 5.0)
     window_busy()
     threading.Timer(0.04, window_waiting).start()
-    assert 0.03 <= _on_a_worker(_waited) < HOLD_S
+    assert 0.03 <= _on_a_worker(_waited) < 4.0
 
 
 def test_a_window_that_never_says_it_rests_holds_a_worker_back_only_so_long() -> None:
     window_busy()
-    assert HOLD_S * 0.9 <= _on_a_worker(_waited) < HOLD_S + 0.05
-    assert _on_a_worker(_waited) < 0.005  # the mark has expired
+    assert HOLD_S * 0.9 <= _on_a_worker(_waited) < HOLD_S + 0.5
+    assert _on_a_worker(_waited) < 0.05  # the mark has expired
 
 
-def test_after_giving_way_a_worker_runs_before_it_gives_way_again() -> None:
+def test_after_giving_way_a_worker_runs_before_it_gives_way_again(monkeypatch) -> None:
+    monkeypatch.setattr(yielding, "RUN_S", 0.3)
+
     def three_loops() -> list[float]:
         waits = []
-        for pause in (0.0, 0.0, RUN_S * 1.5):
+        for pause in (0.0, 0.0, 0.45):
             time.sleep(pause)
             window_busy()
             waits.append(_waited())
@@ -65,5 +69,5 @@ def test_after_giving_way_a_worker_runs_before_it_gives_way_again() -> None:
 
     first, right_after, later = _on_a_worker(three_loops)
     assert first >= HOLD_S * 0.9
-    assert right_after < 0.005
+    assert right_after < 0.1
     assert later >= HOLD_S * 0.9
