@@ -64,6 +64,10 @@ def _exports(report: Report) -> list[tuple[str, str, str]]:
     return []
 
 
+_FLAGGED_LIGHT = QBrush(QColor("#ffd7d5"))
+_FLAGGED_DARK = QBrush(QColor("#5c2b29"))
+
+
 class RowsModel(OneCallPerCell, QAbstractTableModel):
     """A read-only table over a list of rows; `highlight(row)` marks rows that need attention."""
 
@@ -97,7 +101,7 @@ class RowsModel(OneCallPerCell, QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self.rows[row][index.column()]
         if role == Qt.ItemDataRole.BackgroundRole and row in self.flagged:
-            return QBrush(QColor("#5c2b29" if is_dark() else "#ffd7d5"))
+            return _FLAGGED_DARK if is_dark() else _FLAGGED_LIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltips.get(row)
         return None
