@@ -33,14 +33,17 @@ def _toolchain(toolchain: Toolchain) -> str:
     return _esc(toolchain.name or "unknown") + (f"<ul style='margin:0'>{ev}</ul>" if ev else "")
 
 
+BAR_BLOCKS = 40
+"""A section's bar is up to this many block characters: one line of text, where a table inside each row
+made Qt lay the page out in several passes."""
+
+
 def section_bars(sections: list[Section]) -> str:
     total = sum(s.size for s in sections) or 1
     rows = []
     for s in sorted(sections, key=lambda s: -s.size):
-        pct = max(1, round(100 * s.size / total))
-        bar = ("<table width='100%' cellspacing='0' cellpadding='0'><tr>"
-               f"<td width='{pct}%' bgcolor='#4a90d9' height='10'></td><td width='{100 - pct}%'></td>"
-               "</tr></table>")
+        blocks = max(1, round(BAR_BLOCKS * s.size / total))
+        bar = f"<span style='color:#4a90d9'>{'█' * blocks}</span>"
         name = s.custom_name if s.id == 0 else s.name
         rows.append(
             f"<tr><td>{_esc(name)}</td><td align='right'>{human_size(s.size)}</td>"
