@@ -110,7 +110,7 @@ def test_strings_across_search_windows_are_found_whole() -> None:
     assert [(s.offset, s.text) for s in found] == expected
     assert len(expected) > 100 and max(len(t) for _, t in expected) > SCAN_WINDOW
     assert found[3].address == 4096 + found[3].offset
-    assert re.search(rb"\x00", payload)  # windows had NULs to end at
+    assert re.search(rb"[\x00-\x02]", payload)  # windows had bytes no string contains to end at
 
 
 def test_found_strings_add_no_objects_for_the_garbage_collector() -> None:

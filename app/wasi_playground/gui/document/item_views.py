@@ -122,8 +122,8 @@ class ColumnFitter(QObject):
                 continue
             title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
             widest = header_metrics.horizontalAdvance(title) + CELL_PADDING_PX  # room for the sort arrow
-            texts = {str(model.display_text(row, column) if isinstance(model, OneCallPerCell)
-                         else model.index(row, column).data() or "") for row in range(rows)}
+            texts = {str((model.display_text(row, column) if isinstance(model, OneCallPerCell)
+                          else model.index(row, column).data()) or "") for row in range(rows)}
             for text in sorted(texts, key=len)[-MEASURED_TEXTS:]:
                 widest = max(widest, metrics.horizontalAdvance(text))
             indent = view.indentation() if isinstance(view, QTreeView) and column == 0 else 0
@@ -168,7 +168,8 @@ class OneCallPerCell:
 
     answered_roles: frozenset[int] | None = None
     """The roles `data()` can answer, when a model names them: a view asks each cell for seven roles per
-    paint, and the others are cleared without a call (a table's paint: 27 ms before, 15 after)."""
+    paint, and the others are cleared without a call (the function list's paint, with its row texts
+    cached as well: 26.6 ms before, 19.2 after)."""
 
     def multiData(self, index: Any, roleDataSpan: Any) -> None:  # noqa: N802, N803 (Qt signature)
         data = self.data  # type: ignore[attr-defined]
