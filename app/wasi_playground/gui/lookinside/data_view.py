@@ -7,6 +7,7 @@ the found list, filtered in Python, so a module with 200,000 strings stays respo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -30,6 +31,8 @@ from wasi_playground.gui.document.progress_note import ProgressNote
 from wasi_playground.gui.lookinside.common import LazyPanel, RowsModel, table_view
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+FIRST_SCREEN = 40
+"""Rows of strings a view shows at first, at most."""
 
 
 @dataclass
@@ -103,6 +106,15 @@ class DataPanel(LazyPanel):
         self.in_background(lambda: scan_path(path), self._on_scan, self._on_error, key=f"data-{id(self)}")
 
     def _on_scan(self, scan: DataScan) -> None:
+        """The first screen of strings is shaped in this turn and shown in the next: strings in scripts
+        the window has not drawn yet load fallback fonts (15 ms for CPython's first 40), and that in the
+        same pass as the first paint of the view made one long stall."""
+        metrics = self.strings_view.fontMetrics()
+        for i in range(min(FIRST_SCREEN, len(scan.strings))):
+            metrics.horizontalAdvance(scan.strings[i].text)
+        self.context.background.soon(self, partial(self._show_scan, scan))
+
+    def _show_scan(self, scan: DataScan) -> None:
         self.progress.finish()
         self.scan = scan
         self.segments_model.set_items(scan.segments)
