@@ -15,7 +15,7 @@ from wasi_playground.core.state.settings import SettingsStore
 GUI_SWITCH_INTERVAL_S = 0.00005
 """How long a thread waiting for the GIL lets its holder run before asking for it. Every call from Qt into
 Python takes the GIL, and beside a worker busy in Python each take waits about this long: a table paint
-is hundreds of takes. Measured per take beside a busy worker: 36-48 us at 0.2 ms, 14-20 us at 0.05 ms
+is hundreds of takes. Measured per take beside a busy worker: 35-48 us at 0.2 ms, 14 us at 0.05 ms
 with GUI_TIMER_SLACK_NS."""
 GUI_TIMER_SLACK_NS = 1000
 """Linux lets a thread's timed waits end up to 50 us late by default; the GUI thread's GIL waits should
