@@ -121,9 +121,9 @@ def debug_summary(source: PathOrRef) -> DebugSummary | None:
     """Compilation units, source files and each defined function's source line; None without DWARF.
     Run it with `core.elsewhere.run_elsewhere`: reading DWARF leaves garbage whose collection stalls a
     process for hundreds of milliseconds."""
-    from wasi_playground.core.lookinside.functions import load_cached
+    from wasi_playground.core.lookinside.functions import FunctionTable
 
-    table = load_cached(source)
+    table = FunctionTable.from_path(source)  # not the shared cache: in the helper it would only hold memory
     info = read_debug_info(table.data, table.module.sections)
     if info is None:
         return None
