@@ -24,7 +24,7 @@ from wasi_playground.core.lookinside.demangle import demangle
 from wasi_playground.core.lookinside.disasm import FunctionText, WatContext, function_wat
 from wasi_playground.core.lookinside.disasm.decode import uleb
 from wasi_playground.core.lookinside.module_ref import PathOrRef, as_ref, read_module_bytes
-from wasi_playground.core.yielding import give_way
+from wasi_playground.core.yielding import STEP, give_way
 
 
 def code_bodies(data: bytes, payload_start: int, payload_end: int) -> tuple[array, array]:
@@ -36,7 +36,7 @@ def code_bodies(data: bytes, payload_start: int, payload_end: int) -> tuple[arra
     append_size = sizes.append
     try:
         for i in range(count):
-            if not i & 4095:
+            if not i % STEP:
                 give_way()
             b = data[pos]
             if b < 0x80:

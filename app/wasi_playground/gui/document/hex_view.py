@@ -13,15 +13,18 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from wasi_playground.core.lookinside.datascan import hex_line
+from wasi_playground.core.lookinside.datascan import hex_dump, hex_line
+from wasi_playground.gui.document.item_views import OneCallPerCell
 
 BYTES_PER_LINE = 16
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class HexModel(QAbstractListModel):
+class HexModel(OneCallPerCell, QAbstractListModel):
     """One row per line of `length` bytes of `data` from `start`; addresses count from `address`."""
+
+    answered_roles = frozenset({_DISPLAY})
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -77,7 +80,7 @@ class HexView(QTableView):
 
     def toPlainText(self) -> str:  # noqa: N802 (named as QPlainTextEdit's, which this view replaced)
         model = self.hex_model
-        return "\n".join(model.line(row) for row in range(model.rowCount()))
+        return hex_dump(model.data_bytes, model.start, model.end - model.start, model.address, BYTES_PER_LINE)
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
         if event.matches(QKeySequence.StandardKey.Copy):

@@ -27,7 +27,7 @@ from wasi_playground.core.lookinside.disasm.syntax import (
     signature_text,
     wat_id,
 )
-from wasi_playground.core.yielding import give_way
+from wasi_playground.core.yielding import STEP, give_way
 
 _NO_NAMES: Mapping[int, str] = {}
 MAX_INDENT = 24
@@ -250,7 +250,7 @@ def _print_body(p: _Printer, data: Buffer, pos: int, end: int) -> tuple[int, int
             op = single.get(data[pos])
             pos += 1
             count += 1
-            if not count & 1023:
+            if not count % STEP:
                 give_way()
             if op is None:
                 p.size = size
