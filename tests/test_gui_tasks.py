@@ -140,6 +140,24 @@ def test_workers_run_at_a_lower_priority_than_the_window(qtbot) -> None:
     assert got[0] > os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priorities are Linux's")
+def test_a_pool_thread_keeps_the_same_lower_priority_over_many_jobs(qtbot) -> None:
+    from wasi_playground.gui.background import WORKER_NICENESS
+
+    background, owner = Background(), QObject()
+    seen: list[tuple[int, int]] = []
+
+    def niceness() -> tuple[int, int]:
+        return threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    for jobs in range(1, 7):  # one after another: the pool hands them to the thread it already has
+        background.run(owner, niceness, seen.append)
+        qtbot.waitUntil(lambda jobs=jobs: len(seen) == jobs)
+    window_niceness = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert len({tid for tid, _ in seen}) < len(seen)  # some thread ran more than one job
+    assert {nice for _, nice in seen} == {window_niceness + WORKER_NICENESS}
+
+
 def test_calls_for_the_gui_thread_run_in_order_a_few_per_turn_and_not_for_a_deleted_owner(qtbot) -> None:
     from PySide6.QtCore import QCoreApplication
 

@@ -6,7 +6,7 @@ import pytest
 import wasmtime
 
 from wasi_playground.core.binary.module_info import parse_module
-from wasi_playground.core.binary.reader import WasmFormatError
+from wasi_playground.core.binary.reader import WasmFormatError, read_sections
 
 
 def build(text: str) -> bytes:
@@ -93,6 +93,30 @@ def test_many_functions_with_multibyte_type_indices() -> None:
     assert info.func_type_indices[-1] == 0
     assert info.func_type_index(0) == 199
     assert info.exports[0].type == info.type_text(0)
+
+
+def _big_function_section() -> tuple[bytes, int, list[int]]:
+    """20,000 functions, each with a two-byte type index: a function section spanning several regex chunks."""
+    types = "".join(f"(type (func (param {'i32 ' * (i % 4)})))" for i in range(200))
+    wanted = [128 + (i * 7) % 72 for i in range(20_000)]
+    data = build(f"(module {types} {''.join(f'(func (type {t}))' for t in wanted)})")
+    section = next(s for s in read_sections(data)[1] if s.id == 3)
+    return data, section.payload_offset + 3, wanted  # 20,000 takes three bytes as a count
+
+
+def test_function_section_longer_than_one_chunk_reads_every_index() -> None:
+    data, _, wanted = _big_function_section()
+    assert list(parse_module(data).func_type_indices) == wanted
+
+
+def test_bad_type_index_deep_in_a_long_function_section_names_its_offset() -> None:
+    data, first, _ = _big_function_section()
+    bad = bytearray(data)
+    at = first + 2 * 15_000  # the 15,000th index, well past the first chunk
+    bad[at:at + 6] = bytes([0x80] * 5 + [0x01])  # five continuation bytes: too long for any u32
+    with pytest.raises(WasmFormatError, match="bad or missing type index") as e:
+        parse_module(bytes(bad))
+    assert e.value.offset == at
 
 
 def test_code_bodies_are_never_decoded() -> None:

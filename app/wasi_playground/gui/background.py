@@ -72,7 +72,6 @@ class _Pending:
     posted: bool = False
 
 
-_lowered = threading.local()
 _watched_dispatchers: set[int] = set()
 _HEAVY_WINDOW_EVENTS = frozenset({QEvent.Type.UpdateRequest, QEvent.Type.LayoutRequest})
 """A top-level window's paint and layout: every widget in it, and hundreds of calls into Python."""
@@ -88,13 +87,14 @@ def _tell_workers_when_the_window_rests() -> None:
 
 
 def _lower_this_threads_priority() -> None:
-    """Linux keeps a niceness per thread, and threads inherit it; elsewhere this does nothing."""
-    if getattr(_lowered, "done", False):
-        return
-    _lowered.done = True
+    """Linux keeps a niceness per thread, and threads inherit it; elsewhere this does nothing. Set, never
+    added to: a pool thread runs many jobs, and a worker pushed to nice 19 holding the interpreter gets so
+    little CPU beside busier threads that the window, waiting for the interpreter, stalls for 100 ms."""
     try:
         tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS)
+        wanted = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + WORKER_NICENESS)
+        if os.getpriority(os.PRIO_PROCESS, tid) < wanted:
+            os.setpriority(os.PRIO_PROCESS, tid, wanted)
     except (AttributeError, OSError):  # no per-thread priorities here
         pass
 

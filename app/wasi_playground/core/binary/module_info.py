@@ -230,25 +230,39 @@ def _leb_value(piece: bytes) -> int:
     return result
 
 
+_FUNCTION_CHUNK = 16 * 1024
+"""Bytes of the function section split per regex call: each C call holds the interpreter, so a 100k-function
+section read in one call would stop every other thread (the window's too) for tens of milliseconds."""
+_LEB_END = re.compile(rb"[\x00-\x7f]")
+
+
 def _function_section(r: Reader) -> FuncTypeIndices:
     n = r.count()
-    body_at = r.pos
-    body = bytes(r.data[r.pos:r.end])
-    pieces = _LEB_U32.findall(body)[:n]
-    used = sum(map(len, pieces))
-    if len(pieces) < n or b"".join(pieces) != body[:used]:
-        good = 0
-        for p in pieces:
-            if body[good:good + len(p)] != p:
-                break
-            good += len(p)
-        message = f"function section: bad or missing type index (of {n} declared)"
-        raise WasmFormatError(message, body_at + good)
-    r.pos = body_at + used
-    too_big = _LEB_U32_OVERFLOW.search(body, 0, used)
-    if too_big:
-        raise WasmFormatError("LEB128 number too large for u32", body_at + too_big.start())
+    pieces: list[bytes] = []
+    while len(pieces) < n and r.pos < r.end:
+        last = _LEB_END.search(r.data, min(r.pos + _FUNCTION_CHUNK, r.end) - 1, r.end)
+        chunk = bytes(r.data[r.pos:last.end() if last else r.end])
+        found = _LEB_U32.findall(chunk)[:n - len(pieces)]
+        used = sum(map(len, found))
+        if b"".join(found) != chunk[:used] or (used < len(chunk) and len(pieces) + len(found) < n):
+            raise _bad_type_index(n, r.pos, chunk, found)
+        too_big = _LEB_U32_OVERFLOW.search(chunk, 0, used)
+        if too_big:
+            raise WasmFormatError("LEB128 number too large for u32", r.pos + too_big.start())
+        pieces += found
+        r.pos += used
+    if len(pieces) < n:
+        raise WasmFormatError(f"function section: bad or missing type index (of {n} declared)", r.pos)
     return FuncTypeIndices(pieces)
+
+
+def _bad_type_index(n: int, at: int, chunk: bytes, found: list[bytes]) -> WasmFormatError:
+    good = 0
+    for p in found:
+        if chunk[good:good + len(p)] != p:
+            break
+        good += len(p)
+    return WasmFormatError(f"function section: bad or missing type index (of {n} declared)", at + good)
 
 
 def _table_entry(r: Reader) -> TableType:
