@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QTableView, QVBoxLayout, QWidget
 
 from wasi_playground.gui.document.context import DocumentContext
 from wasi_playground.gui.document.item_views import OneCallPerCell, make_readable
@@ -174,7 +174,10 @@ class FilteredTable(QWidget):
         self.view.setWordWrap(False)
         make_readable(self.view)
         self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
+        # One line per capability, never wrapped: a word-wrapped label made every showing of the page lay
+        # the whole document out three more times (8 ms each). Too narrow a window cuts lines; the tooltip
+        # holds them whole.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -205,6 +208,7 @@ class ImportsView(Panel):
                 "provide</b> (highlighted).</span>"
             )
         self.summary.setText(summary)
+        self.summary.setToolTip(summary)
 
 
 class ExportsView(Panel):
