@@ -174,9 +174,9 @@ class FilteredTable(QWidget):
         self.view.setWordWrap(False)
         make_readable(self.view)
         self.summary = QLabel(self)
-        # One line per capability, never wrapped: a word-wrapped label made every showing of the page lay
-        # the whole document out three more times (8 ms each). Too narrow a window cuts lines; the tooltip
-        # holds them whole.
+        # One line per capability, never wrapped: with a word-wrapped label, each of the document's layout
+        # passes after the page is shown took 7-11 ms. Too narrow a window cuts lines; the tooltip holds
+        # them whole.
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary.hide()
         layout = QVBoxLayout(self)
