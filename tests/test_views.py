@@ -156,3 +156,14 @@ def test_a_cgi_name_across_two_search_slices_is_still_found() -> None:
     assert not _mentions_cgi(data, 0, SEARCH_SLICE - 3)
     wide = b"z" * (2 * SEARCH_SLICE - 5) + "QUERY_STRING".encode("utf-16-le")
     assert _mentions_cgi(wide, SEARCH_SLICE, len(wide))
+
+
+def test_a_file_is_searched_slice_by_slice_up_to_where_it_ends(tmp_path) -> None:
+    from wasi_playground.core.inspect.views import SEARCH_SLICE, _mentions_cgi
+
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"x" * (SEARCH_SLICE - 3) + b"PATH_INFO" + b"y" * 100)
+    with open(path, "rb") as f:
+        assert _mentions_cgi(f, 0, 10 * SEARCH_SLICE)  # a section said to run past the end of the file
+        assert not _mentions_cgi(f, 0, SEARCH_SLICE - 3)
+        assert not _mentions_cgi(f, SEARCH_SLICE + 6, 10 * SEARCH_SLICE)

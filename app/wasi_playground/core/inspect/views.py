@@ -7,10 +7,10 @@ why the others are absent. Other parts of the app add their own views with `regi
 
 from __future__ import annotations
 
-import mmap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from wasi_playground.core.inspect.report import Report
 from wasi_playground.core.yielding import give_way
@@ -224,7 +224,7 @@ def grouped(verdicts: list[ViewVerdict]) -> list[tuple[str, list[ViewVerdict]]]:
 
 
 def read_view_facts(report: Report) -> ViewFacts:
-    """Read what the views need from the file: only the data section, searched in place (a few ms even
+    """Read what the views need from the file: only the data section, a slice at a time (a few ms even
     for a 100 MB module). An unreadable file gives no facts rather than an error: the report stands."""
     section = next((s for s in report.sections if s.id == DATA_SECTION_ID), None)
     if section is None or report.kind != "module":
@@ -234,18 +234,25 @@ def read_view_facts(report: Report) -> ViewFacts:
     if report.path is None:
         return ViewFacts()
     try:
-        with open(Path(report.path), "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-            return ViewFacts(cgi_handler=_mentions_cgi(m, section.payload_offset, min(section.end, len(m))))
-    except (OSError, ValueError):
+        with open(Path(report.path), "rb") as f:
+            return ViewFacts(cgi_handler=_mentions_cgi(f, section.payload_offset, section.end))
+    except OSError:
         return ViewFacts()
 
 
-def _mentions_cgi(data: bytes | mmap.mmap, start: int, end: int) -> bool:
+def _mentions_cgi(source: bytes | BinaryIO, start: int, end: int) -> bool:
     """Also in UTF-16, the way AssemblyScript and other managed languages keep their strings. One slice
-    at a time (slices overlap by a needle's length), so other threads get the GIL in between."""
+    at a time (slices overlap by a needle's length), so other threads get the GIL in between. A file is
+    read, not mapped: a search through a mapping would wait on the disk while holding the GIL."""
     overlap = max(len(n) for n in _CGI_NEEDLES) - 1
     for at in range(start, end, SEARCH_SLICE):
         give_way()
-        if any(data.find(needle, at, min(end, at + SEARCH_SLICE + overlap)) >= 0 for needle in _CGI_NEEDLES):
+        stop = min(end, at + SEARCH_SLICE + overlap)
+        if isinstance(source, bytes):
+            piece = source[at:stop]
+        else:
+            source.seek(at)
+            piece = source.read(stop - at)
+        if any(needle in piece for needle in _CGI_NEEDLES):
             return True
     return False
