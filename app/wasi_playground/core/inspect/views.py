@@ -243,7 +243,7 @@ def read_view_facts(report: Report) -> ViewFacts:
 def _mentions_cgi(source: bytes | BinaryIO, start: int, end: int) -> bool:
     """Also in UTF-16, the way AssemblyScript and other managed languages keep their strings. One slice
     at a time (slices overlap by a needle's length), so other threads get the GIL in between. A file is
-    read, not mapped: a search through a mapping would wait on the disk while holding the GIL."""
+    read, not mapped: a search through a mapping takes its page faults while holding the GIL."""
     overlap = max(len(n) for n in _CGI_NEEDLES) - 1
     for at in range(start, end, SEARCH_SLICE):
         give_way()
