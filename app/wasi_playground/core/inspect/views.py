@@ -26,9 +26,10 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
 CGI_VARIABLES = (b"REQUEST_METHOD", b"PATH_INFO", b"QUERY_STRING", b"SCRIPT_NAME", b"GATEWAY_INTERFACE")
 """Names a WAGI handler reads from its environment; a program that never mentions one is no handler."""
 _CGI_NEEDLES = [n for name in CGI_VARIABLES for n in (name, name.decode().encode("utf-16-le"))]
-SEARCH_SLICE = 1 << 19
+SEARCH_SLICE = 1 << 16
 """Bytes searched per call, each search holding the GIL: 4 MB took 2 ms, and every call the window made
-into Python meanwhile waited for it."""
+into Python meanwhile waited for it. At 512 KiB, ten needles still cost the window 10-15 ms while yosys
+opened; at 64 KiB, about 3."""
 HTTP_HANDLER_EXPORT = "wasi:http/incoming-handler"
 START_EXPORTS = ("wasi:cli/run", "_start", "_initialize")
 """Exports that Run calls; a module with nothing else has nothing for the Call view."""
