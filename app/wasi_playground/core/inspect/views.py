@@ -28,7 +28,7 @@ CGI_VARIABLES = (b"REQUEST_METHOD", b"PATH_INFO", b"QUERY_STRING", b"SCRIPT_NAME
 _CGI_NEEDLES = [n for name in CGI_VARIABLES for n in (name, name.decode().encode("utf-16-le"))]
 SEARCH_SLICE = 1 << 16
 """Bytes searched per call, each search holding the GIL: 4 MB took 2 ms, and every call the window made
-into Python meanwhile waited for it. At 512 KiB, ten needles still cost the window 10-15 ms while yosys
+into Python meanwhile waited for it. At 512 KiB, ten needles still cost the window 12-13 ms while yosys
 opened; at 64 KiB, about 3."""
 HTTP_HANDLER_EXPORT = "wasi:http/incoming-handler"
 START_EXPORTS = ("wasi:cli/run", "_start", "_initialize")
