@@ -252,11 +252,12 @@ def _function_section(r: Reader) -> FuncTypeIndices:
         pieces += found
         r.pos += used
     if len(pieces) < n:
-        raise WasmFormatError(f"function section: bad or missing type index (of {n} declared)", r.pos)
+        raise _bad_type_index(n, r.pos, b"", [])
     return FuncTypeIndices(pieces)
 
 
 def _bad_type_index(n: int, at: int, chunk: bytes, found: list[bytes]) -> WasmFormatError:
+    """The error at the first byte of `chunk` (read from `at`) that `found` does not account for."""
     good = 0
     for p in found:
         if chunk[good:good + len(p)] != p:
